@@ -1,0 +1,53 @@
+namespace Mesh.Launcher;
+
+/// <summary>How to run the mesh. The defaults are the documented local setup.</summary>
+public sealed record MeshLauncherOptions
+{
+    private static readonly IReadOnlyDictionary<MeshService, string> NoAssemblyPaths =
+        new Dictionary<MeshService, string>();
+
+    private static readonly IReadOnlyDictionary<MeshService, IReadOnlyDictionary<string, string?>> NoEnvironment =
+        new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>();
+
+    /// <summary>Loopback port of the users service.</summary>
+    public int UsersPort { get; init; } = MeshServiceInfo.Of(MeshService.Users).DefaultPort;
+
+    /// <summary>Loopback port of the inventory service.</summary>
+    public int InventoryPort { get; init; } = MeshServiceInfo.Of(MeshService.Inventory).DefaultPort;
+
+    /// <summary>Loopback port of the orders service.</summary>
+    public int OrdersPort { get; init; } = MeshServiceInfo.Of(MeshService.Orders).DefaultPort;
+
+    /// <summary>Folder holding users.db, inventory.db and orders.db; reused by the next run.</summary>
+    public string DataDirectory { get; init; } = MeshPaths.DefaultDataDirectory;
+
+    /// <summary>Whether to create the demo user and catalog once the mesh is ready.</summary>
+    public bool Seed { get; init; } = true;
+
+    /// <summary>How long all three services together may take to report readiness SERVING.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long one service may take to exit after SIGTERM before it is killed.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Service dlls to run instead of the ones the build produced.</summary>
+    public IReadOnlyDictionary<MeshService, string> AssemblyPaths { get; init; } = NoAssemblyPaths;
+
+    /// <summary>Extra environment variables per service; a null value removes an inherited variable.</summary>
+    public IReadOnlyDictionary<MeshService, IReadOnlyDictionary<string, string?>> Environment { get; init; } = NoEnvironment;
+
+    /// <summary>Receives every line the launcher and the services print.</summary>
+    public Action<string> Output { get; init; } = Console.WriteLine;
+
+    /// <summary>The configured port of <paramref name="service"/>.</summary>
+    public int PortOf(MeshService service) => service switch
+    {
+        MeshService.Users => UsersPort,
+        MeshService.Inventory => InventoryPort,
+        MeshService.Orders => OrdersPort,
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "Unknown service."),
+    };
+
+    /// <summary>The plaintext h2c address of <paramref name="service"/>, always on 127.0.0.1.</summary>
+    public Uri AddressOf(MeshService service) => new($"http://127.0.0.1:{PortOf(service)}");
+}

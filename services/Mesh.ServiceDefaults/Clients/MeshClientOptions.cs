@@ -1,0 +1,14 @@
+namespace Mesh.ServiceDefaults.Clients;
+
+/// <summary>Outgoing call settings shared by every client, from configuration section <c>Mesh:Clients</c>.</summary>
+public sealed class MeshClientOptions
+{
+    /// <summary>Deadline given to a call that has none (and no incoming deadline to inherit). Default 5 s.</summary>
+    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often <c>dns:///</c> addresses are re-resolved, so new pods get traffic. Default 15 s.</summary>
+    public TimeSpan DnsRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Attempts per call, including the first, for calls that may be retried. Default 3.</summary>
+    public int MaxAttempts { get; set; } = 3;
+}

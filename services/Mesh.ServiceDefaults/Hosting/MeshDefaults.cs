@@ -1,0 +1,76 @@
+using Grpc.Reflection;
+using Mesh.ServiceDefaults.Health;
+using Mesh.ServiceDefaults.Interceptors;
+using Mesh.ServiceDefaults.Reflection;
+using Mesh.ServiceDefaults.Shutdown;
+using Mesh.ServiceDefaults.Telemetry;
+using Mesh.ServiceDefaults.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mesh.ServiceDefaults.Hosting;
+
+/// <summary>The conventions every Mesh service is hosted with; see DESIGN "Hosting conventions".</summary>
+public static class MeshDefaults
+{
+    /// <summary>Largest request message accepted; bigger ones get RESOURCE_EXHAUSTED.</summary>
+    public const int MaxReceiveMessageSize = 1024 * 1024;
+
+    /// <summary>Port used when no URL is configured (the container port).</summary>
+    public const int DefaultPort = 8080;
+
+    public static WebApplicationBuilder AddMeshDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+
+        // Plaintext HTTP/2 only: h2c cannot be negotiated on an Http1AndHttp2 endpoint.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])
+            && string.IsNullOrWhiteSpace(builder.Configuration["HTTP_PORTS"]))
+        {
+            builder.WebHost.UseUrls($"http://0.0.0.0:{DefaultPort}");
+        }
+
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            grpc.Interceptors.Add<CallTelemetryInterceptor>();
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<ValidationInterceptor>();
+        });
+
+        builder.Services.AddOptions<MeshHealthOptions>().BindConfiguration("Mesh:Health");
+        builder.Services.AddSingleton<HealthStatusBoard>();
+        builder.Services.AddHostedService<ReadinessMonitor>();
+
+        builder.Services.AddOptions<MeshShutdownOptions>().BindConfiguration("Mesh:Shutdown");
+        var shutdown = builder.Configuration.GetSection("Mesh:Shutdown").Get<MeshShutdownOptions>() ?? new MeshShutdownOptions();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdown.DrainDelay + shutdown.Timeout);
+        builder.Services.AddHostedService<DrainOnShutdown>();
+
+        builder.Services.AddSingleton(provider => MeshReflection.CreateV1(provider.GetRequiredService<EndpointDataSource>()));
+        builder.Services.AddSingleton(provider => MeshReflection.CreateV1Alpha(provider.GetRequiredService<EndpointDataSource>()));
+
+        builder.AddMeshTelemetry(serviceName);
+        return builder;
+    }
+
+    /// <summary>Maps grpc.health.v1 and server reflection (v1 and v1alpha).</summary>
+    public static WebApplication MapMeshDefaults(this WebApplication app)
+    {
+        app.MapGrpcService<MeshHealthService>();
+        app.MapGrpcService<ReflectionV1ServiceImpl>();
+        app.MapGrpcService<ReflectionServiceImpl>();
+        return app;
+    }
+
+    /// <summary>Registers the validator that checks <typeparamref name="TRequest"/> before its handler runs.</summary>
+    public static IServiceCollection AddRequestValidator<TRequest, TValidator>(this IServiceCollection services)
+        where TValidator : class, IRequestValidator<TRequest> =>
+        services.AddSingleton<IRequestValidator<TRequest>, TValidator>();
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Mesh.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// RPC duration histograms after the OpenTelemetry RPC semantic conventions; grpc-dotnet
+/// itself publishes no per-method meters.
+/// </summary>
+public sealed class RpcMetrics : IDisposable
+{
+    public const string MeterName = "Mesh.Rpc";
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _serverDuration;
+
+    public RpcMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _serverDuration = _meter.CreateHistogram<double>(
+            "rpc.server.duration", unit: "ms", description: "Duration of inbound RPCs, by method and status code.");
+    }
+
+    public void RecordServer(string fullMethod, int statusCode, double milliseconds)
+    {
+        var (service, method) = Split(fullMethod);
+        var tags = new TagList
+        {
+            { "rpc.system", "grpc" },
+            { "rpc.service", service },
+            { "rpc.method", method },
+            { "rpc.grpc.status_code", statusCode },
+        };
+        _serverDuration.Record(milliseconds, tags);
+    }
+
+    // "/mesh.users.v1.UserService/GetUser" → ("mesh.users.v1.UserService", "GetUser")
+    private static (string Service, string Method) Split(string fullMethod)
+    {
+        var trimmed = fullMethod.TrimStart('/');
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (trimmed, string.Empty) : (trimmed[..slash], trimmed[(slash + 1)..]);
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

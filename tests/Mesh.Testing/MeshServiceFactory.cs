@@ -1,0 +1,85 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Testing;
+
+/// <summary>
+/// Hosts one Mesh service in-process on TestServer with its own temporary SQLite database,
+/// and hands out real GrpcChannels over the TestServer handler.
+/// </summary>
+/// <typeparam name="TEntryPoint">Any type from the service's assembly.</typeparam>
+public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _serviceOverrides = [];
+
+    public MeshServiceFactory()
+    {
+        DataDirectory = Directory.CreateTempSubdirectory("mesh-test-").FullName;
+        DatabasePath = Path.Combine(DataDirectory, "service.db");
+        _settings["Mesh:Storage:Path"] = DatabasePath;
+        _settings["Mesh:Health:CheckInterval"] = "00:00:00.200";
+    }
+
+    public string DataDirectory { get; }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Sets a configuration value before the host is built.</summary>
+    public MeshServiceFactory<TEntryPoint> WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Replaces or adds services after the service's own registrations.</summary>
+    public MeshServiceFactory<TEntryPoint> WithServices(Action<IServiceCollection> configure)
+    {
+        _serviceOverrides.Add(configure);
+        return this;
+    }
+
+    /// <summary>A gRPC channel to this in-process service.</summary>
+    public GrpcChannel CreateChannel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = Server.CreateHandler(),
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _serviceOverrides)
+            {
+                configure(services);
+            }
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A pooled SQLite handle may still be closing; the OS temp cleaner gets it.
+            }
+        }
+    }
+}
