@@ -19,18 +19,19 @@ public sealed class ReadinessMonitor(
 {
     private bool? _lastPassing;
 
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Runs once the host has started: migrations are done and the endpoints are built (the
+    // request pipeline, and with it the gRPC endpoints, is assembled as the server starts).
+    public Task StartedAsync(CancellationToken cancellationToken)
     {
         foreach (var name in MeshReflection.MappedServiceNames(endpoints).Where(IsApplicationService))
         {
             board.AddService(name);
         }
 
-        return Task.CompletedTask;
+        return CheckOnceAsync(cancellationToken);
     }
-
-    // Runs after every StartingAsync (database migrations included), so the first answer is real.
-    public Task StartedAsync(CancellationToken cancellationToken) => CheckOnceAsync(cancellationToken);
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -59,6 +59,12 @@ public static class FieldRules
 
         foreach (var rune in trimmed.EnumerateRunes())
         {
+            if (rune == Rune.ReplacementChar)
+            {
+                errors.Add(field, "contains U+FFFD, the mark of malformed UTF-8; send valid UTF-8");
+                return false;
+            }
+
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
                 or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
