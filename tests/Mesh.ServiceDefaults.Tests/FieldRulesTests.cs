@@ -32,6 +32,10 @@ public class FieldRulesTests
     [InlineData("   ", false)]
     [InlineData("evil\u202Eeman", false)] // right-to-left override hides text
     [InlineData("zero\u200Bwidth", false)] // zero-width space
+    [InlineData("\U0001F469\u200D\U0001F4BB coder", true)] // woman technologist: joiner between emoji
+    [InlineData("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645", true)] // Persian with a non-joiner
+    [InlineData("dangling\u200D", false)] // a joiner with nothing to join
+    [InlineData("a\u200D\u200Db", false)] // stacked joiners
     [InlineData("tab\there", false)]
     [InlineData("nul\0byte", false)]
     [InlineData("bad\uFFFDutf8", false)] // what a decoder leaves of malformed UTF-8

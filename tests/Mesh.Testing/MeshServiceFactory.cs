@@ -17,10 +17,23 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
     private readonly List<Action<IServiceCollection>> _serviceOverrides = [];
 
+    private readonly bool _ownsDataDirectory;
+
+    /// <summary>A host on a fresh database in a temporary folder, deleted on dispose.</summary>
     public MeshServiceFactory()
+        : this(Path.Combine(Directory.CreateTempSubdirectory("mesh-test-").FullName, "service.db"))
     {
-        DataDirectory = Directory.CreateTempSubdirectory("mesh-test-").FullName;
-        DatabasePath = Path.Combine(DataDirectory, "service.db");
+        _ownsDataDirectory = true;
+    }
+
+    /// <summary>
+    /// A host on the database at <paramref name="databasePath"/>, which the caller owns — for
+    /// tests that stop a host and start another on the same data.
+    /// </summary>
+    public MeshServiceFactory(string databasePath)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        DataDirectory = Path.GetDirectoryName(DatabasePath)!;
         _settings["Mesh:Storage:Path"] = DatabasePath;
         _settings["Mesh:Health:CheckInterval"] = "00:00:00.200";
     }
@@ -70,7 +83,7 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && _ownsDataDirectory)
         {
             try
             {

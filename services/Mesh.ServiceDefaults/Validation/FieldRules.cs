@@ -35,7 +35,8 @@ public static class FieldRules
     /// <summary>
     /// Human text: required unless <paramref name="minLength"/> is 0, trimmed length within
     /// bounds (counted in Unicode scalar values), well-formed UTF-16, no control or
-    /// format characters (which hide text, e.g. bidi overrides and zero-width joiners).
+    /// format characters (which hide text, e.g. bidi overrides), except a zero-width joiner
+    /// or non-joiner between two visible characters.
     /// </summary>
     public static bool Text(FieldErrors errors, string field, string value, int minLength, int maxLength)
     {
@@ -57,12 +58,19 @@ public static class FieldRules
             return false;
         }
 
-        foreach (var rune in trimmed.EnumerateRunes())
+        var runes = trimmed.EnumerateRunes().ToArray();
+        for (var index = 0; index < runes.Length; index++)
         {
+            var rune = runes[index];
             if (rune == Rune.ReplacementChar)
             {
                 errors.Add(field, "contains U+FFFD, the mark of malformed UTF-8; send valid UTF-8");
                 return false;
+            }
+
+            if (IsJoinerBetweenVisibleCharacters(runes, index))
+            {
+                continue;
             }
 
             var category = Rune.GetUnicodeCategory(rune);
@@ -176,6 +184,22 @@ public static class FieldRules
         }
 
         return true;
+    }
+
+    // Zero-width (non-)joiners are real text between two visible characters: emoji sequences
+    // such as 👩‍💻 and Persian or Indic names need them. Anywhere else they only hide things.
+    private static bool IsJoinerBetweenVisibleCharacters(Rune[] runes, int index)
+    {
+        if (runes[index].Value is not (0x200C or 0x200D) || index == 0 || index == runes.Length - 1)
+        {
+            return false;
+        }
+
+        return IsVisible(runes[index - 1]) && IsVisible(runes[index + 1]);
+
+        static bool IsVisible(Rune rune) =>
+            Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.Control
+                or UnicodeCategory.SpaceSeparator or UnicodeCategory.OtherNotAssigned);
     }
 
     private static bool IsWellFormed(string value)
