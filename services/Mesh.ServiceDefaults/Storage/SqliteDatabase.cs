@@ -10,6 +10,7 @@ public sealed class SqliteDatabase : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
+    private readonly string _createConnectionString;
 
     public SqliteDatabase(string path)
     {
@@ -21,22 +22,30 @@ public sealed class SqliteDatabase : IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        _connectionString = new SqliteConnectionStringBuilder
+        var connection = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 10,
-        }.ToString();
+        };
+        // Only migration may create the file: a deleted database must fail loudly (and turn
+        // readiness NOT_SERVING), not come back silently as an empty one.
+        _connectionString = connection.ToString();
+        connection.Mode = SqliteOpenMode.ReadWriteCreate;
+        _createConnectionString = connection.ToString();
     }
 
     public string Path { get; }
 
     /// <summary>Opens a connection with the per-connection pragmas applied.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        OpenAsync(_connectionString, cancellationToken);
+
+    private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragmas = connection.CreateCommand();
         pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
@@ -76,7 +85,7 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     public async Task MigrateAsync(IReadOnlyList<string> migrations, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(_createConnectionString, cancellationToken);
         using (var wal = connection.CreateCommand())
         {
             wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -103,11 +112,12 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>True when the database file can be read and written right now.</summary>
-    public async Task<bool> IsUsableAsync(CancellationToken cancellationToken)
+    /// <summary>True when the database file exists, opens read-write and has the expected schema version.</summary>
+    public async Task<bool> IsUsableAsync(int expectedVersion, CancellationToken cancellationToken)
     {
         try
         {
+            // Pooled connections keep a deleted file's inode open, so ask the file system too.
             if (!File.Exists(Path))
             {
                 return false;
@@ -115,9 +125,9 @@ public sealed class SqliteDatabase : IDisposable
 
             await using var connection = await OpenAsync(cancellationToken);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT count(*) FROM sqlite_master;";
-            await command.ExecuteScalarAsync(cancellationToken);
-            return true;
+            command.CommandText = "PRAGMA user_version;";
+            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            return version == expectedVersion;
         }
         catch (SqliteException)
         {

@@ -2,10 +2,10 @@ using Mesh.ServiceDefaults.Health;
 
 namespace Mesh.ServiceDefaults.Storage;
 
-/// <summary>Readiness fails when the service's own database cannot be opened and read.</summary>
-public sealed class SqliteReadinessCheck(SqliteDatabase database) : IReadinessCheck
+/// <summary>Readiness fails when the service's own database is gone, unopenable or not at this build's schema.</summary>
+public sealed class SqliteReadinessCheck(SqliteDatabase database, SqliteSchema schema) : IReadinessCheck
 {
     public string Name => "sqlite";
 
-    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => database.IsUsableAsync(cancellationToken);
+    public Task<bool> IsReadyAsync(CancellationToken cancellationToken) => database.IsUsableAsync(schema.Migrations.Count, cancellationToken);
 }

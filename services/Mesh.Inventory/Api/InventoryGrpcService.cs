@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
+using Mesh.Common.V1;
+using Mesh.Inventory.Domain;
+using Mesh.Inventory.Storage;
+using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Paging;
+using Mesh.ServiceDefaults.Validation;
+
+namespace Mesh.Inventory.Api;
+
+/// <summary>
+/// mesh.inventory.v1.InventoryService. Requests arrive validated (see Validators/); this class
+/// turns them into Domain values, lets the repository decide inside one transaction, and maps
+/// the outcome to a response or to the status inventory.proto documents.
+/// </summary>
+public sealed class InventoryGrpcService(InventoryRepository repository, ILogger<InventoryGrpcService> logger)
+    : InventoryService.InventoryServiceBase
+{
+    // Page tokens of ListItems are bound to this scope: the listing has no filters.
+    private const string ListScope = "items";
+
+    public override async Task<CreateItemResponse> CreateItem(CreateItemRequest request, ServerCallContext context)
+    {
+        var definition = new ItemDefinition(
+            request.Sku,
+            FieldRules.Normalize(request.Name),
+            request.UnitPrice.CurrencyCode,
+            request.UnitPrice.AmountMinor,
+            request.InitialQuantity);
+        switch (await repository.CreateItemAsync(definition, context.CancellationToken))
+        {
+            case CreateItemOutcome.Created created:
+                logger.LogInformation("Created item {Sku} with {Quantity} units on hand", created.Item.Sku, created.Item.OnHand);
+                return new CreateItemResponse { Item = InventoryMapper.ToProto(created.Item) };
+            case CreateItemOutcome.AlreadyCreated existing:
+                return new CreateItemResponse { Item = InventoryMapper.ToProto(existing.Item) };
+            case CreateItemOutcome.Conflict:
+                throw MeshErrors.AlreadyExists("item", request.Sku,
+                    $"item '{request.Sku}' already exists with a different name, unit price or initial quantity");
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    public override async Task<GetItemResponse> GetItem(GetItemRequest request, ServerCallContext context)
+    {
+        var item = await repository.GetItemAsync(request.Sku, context.CancellationToken)
+            ?? throw MeshErrors.NotFound("item", request.Sku, "sku");
+        return new GetItemResponse { Item = InventoryMapper.ToProto(item) };
+    }
+
+    public override async Task<BatchGetItemsResponse> BatchGetItems(BatchGetItemsRequest request, ServerCallContext context)
+    {
+        var found = await repository.GetItemsAsync(request.Skus, context.CancellationToken);
+        var response = new BatchGetItemsResponse();
+        foreach (var sku in request.Skus)
+        {
+            if (found.TryGetValue(sku, out var item))
+            {
+                response.Items.Add(InventoryMapper.ToProto(item));
+            }
+            else
+            {
+                response.MissingSkus.Add(sku);
+            }
+        }
+
+        return response;
+    }
+
+    public override async Task<ListItemsResponse> ListItems(ListItemsRequest request, ServerCallContext context)
+    {
+        var afterSku = PageToken.Decode(request.Page?.PageToken ?? string.Empty, ListScope);
+        var pageSize = FieldRules.PageSize(request.Page);
+        // One extra row tells whether another page follows, so the last page carries no token.
+        var items = await repository.ListItemsAsync(afterSku, pageSize + 1, context.CancellationToken);
+        var response = new ListItemsResponse();
+        response.Items.AddRange(items.Take(pageSize).Select(InventoryMapper.ToProto));
+        if (items.Count > pageSize)
+        {
+            response.NextPageToken = PageToken.Encode(ListScope, items[pageSize - 1].Sku);
+        }
+
+        return response;
+    }
+
+    public override async Task<AdjustStockResponse> AdjustStock(AdjustStockRequest request, ServerCallContext context)
+    {
+        // The canonical form makes the same UUID in another letter case the same idempotency key.
+        var adjustment = new StockAdjustment(
+            Guid.Parse(request.RequestId).ToString(),
+            request.Sku,
+            request.Delta,
+            FieldRules.Normalize(request.Reason));
+        switch (await repository.AdjustStockAsync(adjustment, context.CancellationToken))
+        {
+            case AdjustStockOutcome.Applied applied:
+                logger.LogInformation(
+                    "Adjusted stock of {Sku} by {Delta} ({Reason}); {OnHand} on hand, request {RequestId}",
+                    adjustment.Sku, adjustment.Delta, adjustment.Reason, applied.Item.OnHand, adjustment.RequestId);
+                return new AdjustStockResponse { Item = InventoryMapper.ToProto(applied.Item) };
+            case AdjustStockOutcome.AlreadyApplied replay:
+                return new AdjustStockResponse { Item = InventoryMapper.ToProto(replay.Item) };
+            case AdjustStockOutcome.RequestIdReused:
+                throw MeshErrors.RequestIdReused("request_id", request.RequestId);
+            case AdjustStockOutcome.ItemNotFound:
+                throw MeshErrors.NotFound("item", request.Sku, "sku");
+            case AdjustStockOutcome.Insufficient insufficient:
+                throw InventoryErrors.InsufficientStock([insufficient.Shortage]);
+            case AdjustStockOutcome.TooMuchStock:
+                throw MeshErrors.FailedPrecondition(
+                    ErrorReason.InvalidState,
+                    string.Create(CultureInfo.InvariantCulture, $"adding {request.Delta} units would exceed the largest quantity '{request.Sku}' can hold"));
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context)
+    {
+        var lines = InventoryMapper.ToRecords(request.Lines);
+        var ttl = request.Ttl is null ? ReservationTtl.Default : ReservationTtl.FromParts(request.Ttl.Seconds, request.Ttl.Nanos);
+        switch (await repository.ReserveStockAsync(request.ReservationId, lines, ttl, context.CancellationToken))
+        {
+            case ReserveStockOutcome.Held held:
+                logger.LogInformation(
+                    "Reserved {LineCount} lines as {ReservationId} until {ExpireTime}",
+                    held.Reservation.Lines.Count, held.Reservation.ReservationId, held.Reservation.ExpireTime);
+                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(held.Reservation) };
+            case ReserveStockOutcome.AlreadyReserved existing:
+                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(existing.Reservation) };
+            case ReserveStockOutcome.RequestIdReused:
+                throw MeshErrors.RequestIdReused("reservation_id", request.ReservationId);
+            case ReserveStockOutcome.UnknownSku unknown:
+                throw MeshErrors.NotFound("item", unknown.Sku, $"lines[{unknown.LineIndex}].sku");
+            case ReserveStockOutcome.Insufficient insufficient:
+                throw InventoryErrors.InsufficientStock(insufficient.Shortages);
+            default:
+                throw new UnreachableException();
+        }
+    }
+
+    public override async Task<CommitReservationResponse> CommitReservation(CommitReservationRequest request, ServerCallContext context)
+    {
+        var change = await repository.CommitReservationAsync(request.ReservationId, context.CancellationToken)
+            ?? throw MeshErrors.NotFound("reservation", request.ReservationId, "reservation_id");
+        LogChange(change);
+        // An overdue hold was just expired (and committed as such), so it fails like any expired one.
+        if (change.Reservation.Status != ReservationStatus.Committed)
+        {
+            throw InventoryErrors.InvalidState(change.Reservation, "committed");
+        }
+
+        return new CommitReservationResponse { Reservation = InventoryMapper.ToProto(change.Reservation) };
+    }
+
+    public override async Task<ReleaseReservationResponse> ReleaseReservation(ReleaseReservationRequest request, ServerCallContext context)
+    {
+        var change = await repository.ReleaseReservationAsync(request.ReservationId, context.CancellationToken)
+            ?? throw MeshErrors.NotFound("reservation", request.ReservationId, "reservation_id");
+        LogChange(change);
+        if (change.Reservation.Status == ReservationStatus.Committed)
+        {
+            throw InventoryErrors.InvalidState(change.Reservation, "released");
+        }
+
+        return new ReleaseReservationResponse { Reservation = InventoryMapper.ToProto(change.Reservation) };
+    }
+
+    private void LogChange(ReservationChange change)
+    {
+        if (change.Changed)
+        {
+            logger.LogInformation(
+                "Reservation {ReservationId} went from {PreviousState} to {State}",
+                change.Reservation.ReservationId, change.PreviousStatus, change.Reservation.Status);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Mesh.Inventory.Api.Validators;
+using Mesh.Inventory.Storage;
+using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Hosting;
+using Mesh.ServiceDefaults.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mesh.Inventory;
+
+/// <summary>The inventory service's own registrations, on top of the Mesh defaults.</summary>
+public static class InventoryRegistration
+{
+    public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddMeshSqlite("inventory.db", InventorySchema.Schema);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<InventoryRepository>();
+
+        builder.Services.AddOptions<InventoryOptions>()
+            .BindConfiguration("Mesh:Inventory")
+            .Validate(options => options.ExpirySweepInterval > TimeSpan.Zero, "Mesh:Inventory:ExpirySweepInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<ReservationExpiryService>();
+
+        builder.Services.AddRequestValidator<CreateItemRequest, CreateItemRequestValidator>();
+        builder.Services.AddRequestValidator<GetItemRequest, GetItemRequestValidator>();
+        builder.Services.AddRequestValidator<BatchGetItemsRequest, BatchGetItemsRequestValidator>();
+        builder.Services.AddRequestValidator<ListItemsRequest, ListItemsRequestValidator>();
+        builder.Services.AddRequestValidator<AdjustStockRequest, AdjustStockRequestValidator>();
+        builder.Services.AddRequestValidator<ReserveStockRequest, ReserveStockRequestValidator>();
+        builder.Services.AddRequestValidator<CommitReservationRequest, CommitReservationRequestValidator>();
+        builder.Services.AddRequestValidator<ReleaseReservationRequest, ReleaseReservationRequestValidator>();
+        return builder;
+    }
+}

@@ -1,0 +1,13 @@
+using Mesh.ServiceDefaults.Validation;
+using Mesh.Users.V1;
+
+namespace Mesh.Users.Api;
+
+public sealed class GetUserRequestValidator : IRequestValidator<GetUserRequest>
+{
+    public void Validate(GetUserRequest request, FieldErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        FieldRules.Uuid(errors, "user_id", request.UserId);
+    }
+}

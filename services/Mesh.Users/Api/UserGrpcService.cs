@@ -1,0 +1,158 @@
+using Grpc.Core;
+using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Validation;
+using Mesh.Users.Domain;
+using Mesh.Users.Storage;
+using Mesh.Users.V1;
+
+namespace Mesh.Users.Api;
+
+/// <summary>
+/// mesh.users.v1.UserService. Requests arrive already validated (the validation interceptor
+/// runs the Api/*Validator classes), so handlers only normalise, store and map.
+/// </summary>
+public sealed class UserGrpcService(UserRepository users, TimeProvider time, ILogger<UserGrpcService> logger)
+    : UserService.UserServiceBase
+{
+    public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var draft = new NewUser(
+            UserIds.Canonical(request.RequestId),
+            EmailAddress.Normalize(request.Email),
+            DisplayName.Normalize(request.DisplayName));
+        var now = Now();
+        var result = await users.CreateAsync(draft, Guid.CreateVersion7(now).ToString(), now, context.CancellationToken);
+        switch (result.Status)
+        {
+            case UserWriteStatus.Created:
+                logger.LogInformation("Created user {UserId} for request {RequestId}", result.User!.UserId, draft.RequestId);
+                break;
+            case UserWriteStatus.Replayed:
+                logger.LogInformation("Replayed request {RequestId}: user {UserId} already created", draft.RequestId, result.User!.UserId);
+                break;
+            case UserWriteStatus.RequestIdReused:
+                throw MeshErrors.RequestIdReused("request_id", request.RequestId);
+            case UserWriteStatus.EmailTaken:
+                throw EmailTaken(draft.Email);
+            default:
+                throw UnexpectedOutcome(result.Status);
+        }
+
+        return new CreateUserResponse { User = UserMapping.ToProto(result.User!) };
+    }
+
+    public override async Task<GetUserResponse> GetUser(GetUserRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var user = await users.GetAsync(UserIds.Canonical(request.UserId), context.CancellationToken)
+            ?? throw UserNotFound(request.UserId);
+        return new GetUserResponse { User = UserMapping.ToProto(user) };
+    }
+
+    public override async Task<BatchGetUsersResponse> BatchGetUsers(BatchGetUsersRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var ids = request.UserIds.Select(UserIds.Canonical).ToList();
+        var found = await users.GetManyAsync(ids, context.CancellationToken);
+        var response = new BatchGetUsersResponse();
+        for (var index = 0; index < ids.Count; index++)
+        {
+            if (found.TryGetValue(ids[index], out var user))
+            {
+                response.Users.Add(UserMapping.ToProto(user));
+            }
+            else
+            {
+                // Echo the id as the caller sent it, so it can be matched against the request.
+                response.MissingUserIds.Add(request.UserIds[index]);
+            }
+        }
+
+        return response;
+    }
+
+    public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var after = UserPageTokens.Decode(request.Page?.PageToken ?? string.Empty);
+        var page = await users.ListAsync(after, FieldRules.PageSize(request.Page), context.CancellationToken);
+        var response = new ListUsersResponse
+        {
+            NextPageToken = page.NextAfterSequence is { } next ? UserPageTokens.Encode(next) : string.Empty,
+        };
+        response.Users.AddRange(page.Users.Select(UserMapping.ToProto));
+        return response;
+    }
+
+    public override async Task<UpdateUserResponse> UpdateUser(UpdateUserRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var change = new UserChange(
+            UserIds.Canonical(request.UserId),
+            request.HasEmail ? EmailAddress.Normalize(request.Email) : null,
+            request.HasDisplayName ? DisplayName.Normalize(request.DisplayName) : null);
+        var result = await users.UpdateAsync(change, Now(), context.CancellationToken);
+        switch (result.Status)
+        {
+            case UserWriteStatus.Updated:
+                logger.LogInformation("Updated user {UserId}", change.UserId);
+                break;
+            case UserWriteStatus.Unchanged:
+                break;
+            case UserWriteStatus.NotFound:
+                throw UserNotFound(request.UserId);
+            case UserWriteStatus.EmailTaken:
+                throw EmailTaken(change.Email!);
+            default:
+                throw UnexpectedOutcome(result.Status);
+        }
+
+        return new UpdateUserResponse { User = UserMapping.ToProto(result.User!) };
+    }
+
+    public override async Task<DeactivateUserResponse> DeactivateUser(DeactivateUserRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var userId = UserIds.Canonical(request.UserId);
+        var result = await users.DeactivateAsync(userId, Now(), context.CancellationToken);
+        switch (result.Status)
+        {
+            case UserWriteStatus.Updated:
+                logger.LogInformation("Deactivated user {UserId}", userId);
+                break;
+            case UserWriteStatus.Unchanged:
+                break;
+            case UserWriteStatus.NotFound:
+                throw UserNotFound(request.UserId);
+            default:
+                throw UnexpectedOutcome(result.Status);
+        }
+
+        return new DeactivateUserResponse { User = UserMapping.ToProto(result.User!) };
+    }
+
+    // Stored times have millisecond precision; truncating here makes a response equal a later read.
+    private DateTimeOffset Now() =>
+        DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    private static RpcException UserNotFound(string userId) => MeshErrors.NotFound("user", userId, "user_id");
+
+    private static RpcException EmailTaken(string email) =>
+        MeshErrors.AlreadyExists("user", email, $"email: '{email}' is already registered to another user (emails compare case-insensitively)");
+
+    private static InvalidOperationException UnexpectedOutcome(UserWriteStatus status) =>
+        new($"The repository returned {status}, which this call cannot produce.");
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Inventory.Tests.Support;
+
+/// <summary>
+/// Every row of every inventory table as text, read straight from the database file, so a test
+/// can prove a refused call changed nothing at all.
+/// </summary>
+public static class DatabaseSnapshot
+{
+    private static readonly string[] Tables = ["items", "stock_adjustments", "reservations", "reservation_lines"];
+
+    public static async Task<string> TakeAsync(string databasePath)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+        }.ToString();
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var text = new StringBuilder();
+        foreach (var table in Tables)
+        {
+            text.Append("# ").AppendLine(table);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table} ORDER BY 1, 2";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var column = 0; column < reader.FieldCount; column++)
+                {
+                    text.Append(Convert.ToString(reader.GetValue(column), CultureInfo.InvariantCulture)).Append('|');
+                }
+
+                text.AppendLine();
+            }
+        }
+
+        return text.ToString();
+    }
+}
