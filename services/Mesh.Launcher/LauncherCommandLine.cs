@@ -1,0 +1,120 @@
+using System.Globalization;
+
+namespace Mesh.Launcher;
+
+/// <summary>Turns command-line flags and MESH_* environment variables into options (flags win).</summary>
+public static class LauncherCommandLine
+{
+    /// <summary>The text <c>--help</c> prints.</summary>
+    public const string Usage = """
+        Runs the Mesh services (users, inventory, orders) locally on 127.0.0.1 and seeds demo data.
+
+        Usage: dotnet run --project services/Mesh.Launcher [-- options]
+
+        Options (environment variable in brackets; flags win):
+          --users-port PORT       users port, default 5001 [MESH_USERS_PORT]
+          --inventory-port PORT   inventory port, default 5002 [MESH_INVENTORY_PORT]
+          --orders-port PORT      orders port, default 5003 [MESH_ORDERS_PORT]
+          --data-dir PATH         folder for users.db, inventory.db, orders.db; default .mesh/
+                                  at the repository root, reused by the next run [MESH_DATA_DIR]
+          --no-seed               do not create the demo user and catalog [MESH_NO_SEED=true]
+          --users-dll PATH        run this Mesh.Users.dll instead of the built one [MESH_USERS_DLL]
+          --inventory-dll PATH    same for Mesh.Inventory.dll [MESH_INVENTORY_DLL]
+          --orders-dll PATH       same for Mesh.Orders.dll [MESH_ORDERS_DLL]
+          -h, --help              show this text
+
+        Ctrl-C (or SIGTERM) stops the services gracefully, orders first.
+        """;
+
+    /// <summary>
+    /// Parses <paramref name="args"/>, reading defaults from <paramref name="environment"/>.
+    /// Returns null when help was asked for.
+    /// </summary>
+    /// <exception cref="ArgumentException">A flag or value is invalid; the message says which.</exception>
+    public static MeshLauncherOptions? Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var info in MeshServiceInfo.All)
+        {
+            CopyEnvironment(environment, info.EnvironmentPrefix + "_PORT", $"--{info.Name}-port", values);
+            CopyEnvironment(environment, info.EnvironmentPrefix + "_DLL", $"--{info.Name}-dll", values);
+        }
+
+        CopyEnvironment(environment, "MESH_DATA_DIR", "--data-dir", values);
+        CopyEnvironment(environment, "MESH_NO_SEED", "--no-seed", values);
+
+        for (var index = 0; index < args.Count; index++)
+        {
+            var flag = args[index];
+            switch (flag)
+            {
+                case "-h" or "--help":
+                    return null;
+                case "--no-seed":
+                    values[flag] = "true";
+                    break;
+                case "--data-dir" or "--users-port" or "--inventory-port" or "--orders-port"
+                    or "--users-dll" or "--inventory-dll" or "--orders-dll":
+                    values[flag] = index + 1 < args.Count ? args[++index] : throw new ArgumentException($"{flag} needs a value.");
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{flag}'.");
+            }
+        }
+
+        var options = new MeshLauncherOptions
+        {
+            UsersPort = Port(values, "--users-port", MeshService.Users),
+            InventoryPort = Port(values, "--inventory-port", MeshService.Inventory),
+            OrdersPort = Port(values, "--orders-port", MeshService.Orders),
+            Seed = !Flag(values, "--no-seed"),
+            AssemblyPaths = MeshServiceInfo.All
+                .Where(info => values.ContainsKey($"--{info.Name}-dll"))
+                .ToDictionary(info => info.Service, info => Path.GetFullPath(values[$"--{info.Name}-dll"])),
+        };
+        if (values.TryGetValue("--data-dir", out var dataDirectory))
+        {
+            options = options with { DataDirectory = Path.GetFullPath(dataDirectory) };
+        }
+
+        var ports = MeshServiceInfo.All.Select(info => options.PortOf(info.Service)).ToList();
+        if (ports.Distinct().Count() != ports.Count)
+        {
+            throw new ArgumentException($"The three ports must differ (got {string.Join(", ", ports)}).");
+        }
+
+        return options;
+    }
+
+    private static void CopyEnvironment(Func<string, string?> environment, string variable, string flag, Dictionary<string, string> values)
+    {
+        var value = environment(variable);
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            values[flag] = value.Trim();
+        }
+    }
+
+    private static int Port(Dictionary<string, string> values, string flag, MeshService service)
+    {
+        if (!values.TryGetValue(flag, out var text))
+        {
+            return MeshServiceInfo.Of(service).DefaultPort;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? port
+            : throw new ArgumentException($"{flag} must be a port number from 1 to 65535 (got '{text}').");
+    }
+
+    private static bool Flag(Dictionary<string, string> values, string flag) =>
+        values.TryGetValue(flag, out var text) && text.ToUpperInvariant() switch
+        {
+            "TRUE" or "1" or "YES" => true,
+            "FALSE" or "0" or "NO" => false,
+            _ => throw new ArgumentException($"{flag} must be true or false (got '{text}')."),
+        };
+}

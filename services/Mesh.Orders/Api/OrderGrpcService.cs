@@ -1,0 +1,62 @@
+using Grpc.Core;
+using Mesh.Orders.Domain;
+using Mesh.Orders.Storage;
+using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Validation;
+
+namespace Mesh.Orders.Api;
+
+/// <summary>
+/// mesh.orders.v1.OrderService. Requests arrive validated (see the *RequestValidator classes);
+/// PlaceOrder and CancelOrder hand over to their domain workflows, reads go to the repository.
+/// </summary>
+public sealed class OrderGrpcService(
+    PlaceOrderSaga saga,
+    OrderCanceller canceller,
+    OrderRepository repository) : OrderService.OrderServiceBase
+{
+    public override async Task<PlaceOrderResponse> PlaceOrder(PlaceOrderRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var order = await saga.PlaceAsync(OrderMapping.ToCommand(request), context.CancellationToken);
+        return new PlaceOrderResponse { Order = OrderMapping.ToProto(order) };
+    }
+
+    public override async Task<GetOrderResponse> GetOrder(GetOrderRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var order = await repository.FindAsync(CanonicalId.Of(request.OrderId), context.CancellationToken)
+            ?? throw MeshErrors.NotFound("order", request.OrderId, "order_id");
+        return new GetOrderResponse { Order = OrderMapping.ToProto(order) };
+    }
+
+    public override async Task<ListOrdersResponse> ListOrders(ListOrdersRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var userId = CanonicalId.Of(request.UserId);
+        var before = OrderPageTokens.Decode(request.Page?.PageToken, userId);
+        var size = FieldRules.PageSize(request.Page);
+
+        // One extra row tells whether another page follows.
+        var orders = await repository.ListByUserAsync(userId, before, size + 1, context.CancellationToken);
+        var response = new ListOrdersResponse();
+        response.Orders.AddRange(orders.Take(size).Select(OrderMapping.ToProto));
+        if (orders.Count > size)
+        {
+            response.NextPageToken = OrderPageTokens.Encode(userId, orders[size - 1].Sequence);
+        }
+
+        return response;
+    }
+
+    public override async Task<CancelOrderResponse> CancelOrder(CancelOrderRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var order = await canceller.CancelAsync(CanonicalId.Of(request.OrderId), FieldRules.Normalize(request.Reason), context.CancellationToken);
+        return new CancelOrderResponse { Order = OrderMapping.ToProto(order) };
+    }
+}

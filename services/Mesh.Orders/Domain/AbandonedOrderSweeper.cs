@@ -1,0 +1,62 @@
+using Mesh.Orders.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Orders.Domain;
+
+/// <summary>
+/// Settles orders left PENDING longer than <see cref="OrdersOptions.AbandonAfter"/> (their saga
+/// crashed, or its caller never retried after UNAVAILABLE), so no order stays half-done:
+/// release the reservation, then REJECTED ("abandoned") — or CONFIRMED when inventory says
+/// the reservation was in fact committed.
+/// </summary>
+public sealed class AbandonedOrderSweeper(
+    OrderRepository repository,
+    RequestLocks locks,
+    StockReleaser releaser,
+    IOptions<OrdersOptions> options,
+    TimeProvider time,
+    ILogger<AbandonedOrderSweeper> logger)
+{
+    private const int BatchSize = 100;
+
+    /// <summary>Settles up to one batch of abandoned orders; returns how many were settled.</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var abandoned = await repository.ListPendingCreatedBeforeAsync(now - options.Value.AbandonAfter, BatchSize, cancellationToken);
+        var settled = 0;
+        foreach (var order in abandoned)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Skip an order whose saga is running right now (a late retry); the next sweep sees it again.
+            using var held = locks.TryAcquire(order.RequestId);
+            if (held is not null && await SettleAsync(order))
+            {
+                settled++;
+            }
+        }
+
+        return settled;
+    }
+
+    private async Task<bool> SettleAsync(OrderRecord order)
+    {
+        var outcome = await releaser.ReleaseAsync(order.OrderId);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        switch (outcome)
+        {
+            case ReleaseOutcome.Failed:
+                return false;
+            case ReleaseOutcome.AlreadyCommitted:
+                await repository.ConfirmAsync(order.OrderId, now);
+                logger.LogInformation("Confirmed abandoned order {OrderId}: its reservation had been committed", order.OrderId);
+                return true;
+            default:
+                var error = OrderErrors.Abandoned(order.OrderId, options.Value.AbandonAfter);
+                await repository.RejectAsync(order.OrderId, "abandoned: not completed in time; its stock was released", OrderErrors.StatusOf(error), now);
+                logger.LogWarning("Rejected abandoned order {OrderId} (pending since {CreateTime})", order.OrderId, order.CreateTime);
+                return true;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Google.Rpc;
+using Grpc.Core;
+using Mesh.Common.V1;
+using Mesh.Inventory.V1;
+using Mesh.Orders.Storage;
+using Mesh.ServiceDefaults.Errors;
+
+namespace Mesh.Orders.Domain;
+
+/// <summary>
+/// CancelOrder: gives a CONFIRMED order's stock back, one AdjustStock per line, then marks it
+/// CANCELLED. Each adjustment carries a request_id derived from the order and sku, so a retry
+/// after a partial failure repeats them without adding stock twice.
+/// </summary>
+public sealed class OrderCanceller(
+    OrderRepository repository,
+    InventoryService.InventoryServiceClient inventory,
+    TimeProvider time,
+    ILogger<OrderCanceller> logger)
+{
+    private const string DefaultReason = "cancelled";
+
+    public async Task<OrderRecord> CancelAsync(string orderId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orderId);
+        ArgumentNullException.ThrowIfNull(reason);
+
+        var order = await repository.FindAsync(orderId, cancellationToken)
+            ?? throw MeshErrors.NotFound("order", orderId, "order_id");
+        switch (order.Status)
+        {
+            case OrderStatus.Cancelled:
+                return order;
+            case OrderStatus.Rejected:
+                throw InvalidState(orderId, $"order {orderId} was rejected ({order.Reason}); it holds no stock and cannot be cancelled");
+            case OrderStatus.Pending:
+                throw InvalidState(orderId, $"order {orderId} is still being placed; retry shortly");
+        }
+
+        foreach (var line in order.Lines)
+        {
+            await RestockAsync(orderId, line, cancellationToken);
+        }
+
+        var cancelled = await repository.CancelAsync(orderId, reason.Length == 0 ? DefaultReason : reason, Now());
+        logger.LogInformation("Cancelled order {OrderId}; stock of {LineCount} line(s) given back", orderId, order.Lines.Count);
+        return cancelled;
+    }
+
+    private async Task RestockAsync(string orderId, OrderLineRecord line, CancellationToken cancellationToken)
+    {
+        var request = new AdjustStockRequest
+        {
+            RequestId = NameBasedUuid.ForCancelledLine(orderId, line.Sku),
+            Sku = line.Sku,
+            Delta = line.Quantity,
+            Reason = $"order {orderId} cancelled",
+        };
+        try
+        {
+            await inventory.AdjustStockAsync(request, cancellationToken: cancellationToken);
+        }
+        catch (RpcException exception)
+        {
+            throw DependencyFailures.Translate(exception, "inventory", "AdjustStock");
+        }
+    }
+
+    private static RpcException InvalidState(string orderId, string message) =>
+        MeshErrors.FailedPrecondition(ErrorReason.InvalidState, message,
+            [new PreconditionFailure.Types.Violation { Type = "STATE", Subject = $"orders/{orderId}", Description = message }]);
+
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+}

@@ -1,0 +1,25 @@
+namespace Mesh.Orders.Domain;
+
+/// <summary>Saga timing, bound from configuration section <c>Mesh:Orders</c>.</summary>
+public sealed class OrdersOptions
+{
+    public const string Section = "Mesh:Orders";
+
+    public const string ValidationMessage =
+        "Mesh:Orders: ReservationTtl must be 1 second to 15 minutes; AbandonAfter and SweepInterval must be positive.";
+
+    /// <summary>How long inventory holds an order's stock without a commit. Default 60 s.</summary>
+    public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A PENDING order older than this is released and rejected by the sweeper. Default 2 min.</summary>
+    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the sweeper looks for abandoned orders. Default 10 s.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    // The TTL bounds are inventory's (ReserveStockRequest.ttl); a value outside them would fail every order.
+    public bool IsValid() =>
+        ReservationTtl >= TimeSpan.FromSeconds(1) && ReservationTtl <= TimeSpan.FromMinutes(15)
+        && AbandonAfter > TimeSpan.Zero
+        && SweepInterval > TimeSpan.Zero;
+}

@@ -1,0 +1,279 @@
+using System.Globalization;
+using Google.Protobuf;
+using Mesh.Orders.Domain;
+using Mesh.ServiceDefaults.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Orders.Storage;
+
+/// <summary>
+/// Every read and write of the orders tables. Each write decides and applies its change in one
+/// IMMEDIATE transaction; state changes are guarded by the state they leave (UPDATE … WHERE
+/// state = 'pending'), so a saga, a retry and the sweeper can never both move one order.
+/// </summary>
+public sealed class OrderRepository(SqliteDatabase database)
+{
+    private const string Columns = """
+        sequence, order_id, request_id, request_hash, user_id, state, currency_code, total_minor,
+        reason, rejection_status, create_time_ms, update_time_ms
+        """;
+
+    /// <summary>
+    /// Inserts <paramref name="order"/> as PENDING unless its request_id is taken; either way
+    /// returns the order holding the request_id.
+    /// </summary>
+    public Task<OrderClaim> ClaimAsync(NewOrder order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var insert = Command(connection, transaction, """
+                INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms)
+                VALUES ($order_id, $request_id, $request_hash, $user_id, 'pending', '', $now, $now)
+                ON CONFLICT (request_id) DO NOTHING;
+                """);
+            insert.Parameters.AddWithValue("$order_id", order.OrderId);
+            insert.Parameters.AddWithValue("$request_id", order.RequestId);
+            insert.Parameters.AddWithValue("$request_hash", order.RequestHash);
+            insert.Parameters.AddWithValue("$user_id", order.UserId);
+            insert.Parameters.AddWithValue("$now", order.Now.ToUnixTimeMilliseconds());
+            var created = await insert.ExecuteNonQueryAsync() == 1;
+
+            if (created)
+            {
+                for (var i = 0; i < order.Lines.Count; i++)
+                {
+                    await using var line = Command(connection, transaction, """
+                        INSERT INTO order_lines (order_id, line_no, sku, quantity) VALUES ($order_id, $line_no, $sku, $quantity);
+                        """);
+                    line.Parameters.AddWithValue("$order_id", order.OrderId);
+                    line.Parameters.AddWithValue("$line_no", i);
+                    line.Parameters.AddWithValue("$sku", order.Lines[i].Sku);
+                    line.Parameters.AddWithValue("$quantity", order.Lines[i].Quantity);
+                    await line.ExecuteNonQueryAsync();
+                }
+            }
+
+            var holder = await FindOneAsync(connection, transaction, "request_id = $key", order.RequestId)
+                ?? throw new InvalidOperationException($"request_id {order.RequestId} has no order after its claim");
+            return new OrderClaim(holder, created);
+        }, cancellationToken);
+    }
+
+    /// <summary>Stores names, prices and total on a PENDING order's lines (again, on a resumed saga).</summary>
+    public Task SavePricingAsync(string orderId, PricedOrder priced, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(priced);
+
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var order = Command(connection, transaction, """
+                UPDATE orders SET currency_code = $currency, total_minor = $total, update_time_ms = $now
+                WHERE order_id = $order_id AND state = 'pending';
+                """);
+            order.Parameters.AddWithValue("$currency", priced.CurrencyCode);
+            order.Parameters.AddWithValue("$total", priced.TotalMinor);
+            order.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            order.Parameters.AddWithValue("$order_id", orderId);
+            if (await order.ExecuteNonQueryAsync() != 1)
+            {
+                throw new InvalidOperationException($"order {orderId} is no longer pending; it cannot be priced");
+            }
+
+            for (var i = 0; i < priced.Lines.Count; i++)
+            {
+                var line = priced.Lines[i];
+                await using var update = Command(connection, transaction, """
+                    UPDATE order_lines SET name = $name, unit_price_minor = $unit, line_total_minor = $line_total
+                    WHERE order_id = $order_id AND line_no = $line_no AND sku = $sku AND quantity = $quantity;
+                    """);
+                update.Parameters.AddWithValue("$name", line.Name);
+                update.Parameters.AddWithValue("$unit", line.UnitPriceMinor);
+                update.Parameters.AddWithValue("$line_total", line.LineTotalMinor);
+                update.Parameters.AddWithValue("$order_id", orderId);
+                update.Parameters.AddWithValue("$line_no", i);
+                update.Parameters.AddWithValue("$sku", line.Sku);
+                update.Parameters.AddWithValue("$quantity", line.Quantity);
+                if (await update.ExecuteNonQueryAsync() != 1)
+                {
+                    throw new InvalidOperationException($"order {orderId} line {i} does not match the priced line");
+                }
+            }
+
+            return true;
+        });
+    }
+
+    /// <summary>PENDING → CONFIRMED. Returns the order as it is afterwards.</summary>
+    public Task<OrderRecord> ConfirmAsync(string orderId, DateTimeOffset now) =>
+        MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Confirmed, string.Empty, rejection: null, now);
+
+    /// <summary>PENDING → REJECTED with the error a retry will get. Returns the order as it is afterwards.</summary>
+    public Task<OrderRecord> RejectAsync(string orderId, string reason, Google.Rpc.Status rejection, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Rejected, reason, rejection, now);
+    }
+
+    /// <summary>CONFIRMED → CANCELLED. Returns the order as it is afterwards.</summary>
+    public Task<OrderRecord> CancelAsync(string orderId, string reason, DateTimeOffset now) =>
+        MoveAsync(orderId, OrderStatus.Confirmed, OrderStatus.Cancelled, reason, rejection: null, now);
+
+    public Task<OrderRecord?> FindAsync(string orderId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => FindOneAsync(connection, null, "order_id = $key", orderId), cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> of the user's orders, newest first, before <paramref name="beforeSequence"/>.</summary>
+    public Task<IReadOnlyList<OrderRecord>> ListByUserAsync(string userId, long? beforeSequence, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, $"""
+                SELECT {Columns} FROM orders
+                WHERE user_id = $user_id AND sequence < $before
+                ORDER BY sequence DESC LIMIT $limit;
+                """);
+            command.Parameters.AddWithValue("$user_id", userId);
+            command.Parameters.AddWithValue("$before", beforeSequence ?? long.MaxValue);
+            command.Parameters.AddWithValue("$limit", limit);
+            return await ReadOrdersAsync(connection, null, command);
+        }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> PENDING orders created before <paramref name="cutoff"/>, oldest first.</summary>
+    public Task<IReadOnlyList<OrderRecord>> ListPendingCreatedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, $"""
+                SELECT {Columns} FROM orders
+                WHERE state = 'pending' AND create_time_ms < $cutoff
+                ORDER BY create_time_ms LIMIT $limit;
+                """);
+            command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$limit", limit);
+            return await ReadOrdersAsync(connection, null, command);
+        }, cancellationToken);
+
+    private Task<OrderRecord> MoveAsync(
+        string orderId, OrderStatus from, OrderStatus to, string reason, Google.Rpc.Status? rejection, DateTimeOffset now) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var update = Command(connection, transaction, """
+                UPDATE orders SET state = $to, reason = $reason, rejection_status = $rejection, update_time_ms = $now
+                WHERE order_id = $order_id AND state = $from;
+                """);
+            update.Parameters.AddWithValue("$to", StateText(to));
+            update.Parameters.AddWithValue("$reason", reason);
+            update.Parameters.AddWithValue("$rejection", rejection is null ? DBNull.Value : rejection.ToByteArray());
+            update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$order_id", orderId);
+            update.Parameters.AddWithValue("$from", StateText(from));
+            await update.ExecuteNonQueryAsync();
+
+            // Not moved means someone else already moved it; the caller gets the order as it is.
+            return await FindOneAsync(connection, transaction, "order_id = $key", orderId)
+                ?? throw new InvalidOperationException($"order {orderId} does not exist");
+        });
+
+    private static async Task<OrderRecord?> FindOneAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, string key)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {Columns} FROM orders WHERE {where};");
+        command.Parameters.AddWithValue("$key", key);
+        var orders = await ReadOrdersAsync(connection, transaction, command);
+        return orders.Count == 0 ? null : orders[0];
+    }
+
+    /// <summary>Reads the order rows <paramref name="command"/> selects, then all their lines in one query.</summary>
+    private static async Task<IReadOnlyList<OrderRecord>> ReadOrdersAsync(SqliteConnection connection, SqliteTransaction? transaction, SqliteCommand command)
+    {
+        var rows = new List<OrderRecord>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(ReadOrder(reader));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var lines = Command(connection, transaction, string.Empty);
+        var names = new List<string>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var name = "$o" + i.ToString(CultureInfo.InvariantCulture);
+            names.Add(name);
+            lines.Parameters.AddWithValue(name, rows[i].OrderId);
+        }
+
+        lines.CommandText = $"""
+            SELECT order_id, sku, quantity, name, unit_price_minor, line_total_minor FROM order_lines
+            WHERE order_id IN ({string.Join(", ", names)}) ORDER BY order_id, line_no;
+            """;
+        var byOrder = new Dictionary<string, List<OrderLineRecord>>(StringComparer.Ordinal);
+        await using (var reader = await lines.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var orderId = reader.GetString(0);
+                if (!byOrder.TryGetValue(orderId, out var list))
+                {
+                    list = [];
+                    byOrder[orderId] = list;
+                }
+
+                list.Add(new OrderLineRecord(
+                    reader.GetString(1),
+                    reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+            }
+        }
+
+        return rows.Select(row => row with { Lines = byOrder.TryGetValue(row.OrderId, out var list) ? list : [] }).ToList();
+    }
+
+    private static OrderRecord ReadOrder(SqliteDataReader reader) =>
+        new(
+            Sequence: reader.GetInt64(0),
+            OrderId: reader.GetString(1),
+            RequestId: reader.GetString(2),
+            RequestHash: reader.GetString(3),
+            UserId: reader.GetString(4),
+            Status: ParseState(reader.GetString(5)),
+            Lines: [],
+            CurrencyCode: reader.IsDBNull(6) ? null : reader.GetString(6),
+            TotalMinor: reader.IsDBNull(7) ? null : reader.GetInt64(7),
+            Reason: reader.GetString(8),
+            Rejection: reader.IsDBNull(9) ? null : Google.Rpc.Status.Parser.ParseFrom(reader.GetFieldValue<byte[]>(9)),
+            CreateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
+            UpdateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)));
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static string StateText(OrderStatus status) => status switch
+    {
+        OrderStatus.Pending => "pending",
+        OrderStatus.Confirmed => "confirmed",
+        OrderStatus.Cancelled => "cancelled",
+        OrderStatus.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown order status"),
+    };
+
+    private static OrderStatus ParseState(string state) => state switch
+    {
+        "pending" => OrderStatus.Pending,
+        "confirmed" => OrderStatus.Confirmed,
+        "cancelled" => OrderStatus.Cancelled,
+        "rejected" => OrderStatus.Rejected,
+        _ => throw new InvalidOperationException($"unknown order state '{state}' in the database"),
+    };
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Grpc.Net.Client;
+using Mesh.Launcher;
+
+namespace Mesh.CrossService.Tests;
+
+/// <summary>
+/// Starts the real mesh once for the collection: free loopback ports (never the default
+/// 5001-5003) and a temporary data folder; disposing stops every process and deletes the folder.
+/// </summary>
+public sealed class MeshFixture : IAsyncLifetime
+{
+    private const int OutputCapacity = 2000;
+
+    private readonly ConcurrentQueue<string> output = new();
+
+    /// <summary>The running mesh.</summary>
+    public MeshLauncher Mesh { get; private set; } = null!;
+
+    /// <summary>The temporary data folder.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "mesh-cross-service-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>The last lines the launcher and the services printed, for failure messages.</summary>
+    public string RecentOutput(int lines = 60) => string.Join(Environment.NewLine, output.TakeLast(lines));
+
+    /// <summary>A new channel to <paramref name="service"/>; the caller disposes it.</summary>
+    public GrpcChannel Channel(MeshService service) => GrpcChannel.ForAddress(Mesh.AddressOf(service));
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        var ports = FreePorts.Take(3);
+        var options = new MeshLauncherOptions
+        {
+            UsersPort = ports[0],
+            InventoryPort = ports[1],
+            OrdersPort = ports[2],
+            DataDirectory = DataDirectory,
+            StartTimeout = TimeSpan.FromSeconds(90),
+            StopTimeout = TimeSpan.FromSeconds(30),
+            Output = Record,
+        };
+        using var timeout = Deadlines.After(150);
+        Mesh = await MeshLauncher.StartAsync(options, timeout.Token);
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (Mesh is not null)
+        {
+            await Mesh.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was written.
+        }
+    }
+
+    private void Record(string line)
+    {
+        output.Enqueue(line);
+        while (output.Count > OutputCapacity && output.TryDequeue(out _))
+        {
+        }
+    }
+}

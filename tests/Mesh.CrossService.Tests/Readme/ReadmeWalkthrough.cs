@@ -1,0 +1,31 @@
+using System.Text.RegularExpressions;
+
+namespace Mesh.CrossService.Tests.Readme;
+
+/// <summary>The bash blocks of the README's grpcurl walk-through, in order.</summary>
+internal static partial class ReadmeWalkthrough
+{
+    private const string Heading = "## A grpcurl walk-through";
+
+    public static IReadOnlyList<string> Blocks(string readme)
+    {
+        var start = readme.IndexOf(Heading, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            throw new InvalidOperationException($"README.md has no '{Heading}' section.");
+        }
+
+        var end = readme.IndexOf("\n## ", start + Heading.Length, StringComparison.Ordinal);
+        var section = end < 0 ? readme[start..] : readme[start..end];
+        return BashBlock().Matches(section).Select(match => match.Groups[1].Value).ToList();
+    }
+
+    /// <summary>The README talks to the default ports; the test mesh runs on free ones.</summary>
+    public static string WithPorts(string block, int users, int inventory, int orders) =>
+        block.Replace("127.0.0.1:5001", $"127.0.0.1:{users}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5002", $"127.0.0.1:{inventory}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5003", $"127.0.0.1:{orders}", StringComparison.Ordinal);
+
+    [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex BashBlock();
+}

@@ -1,0 +1,216 @@
+using Grpc.Core;
+using Mesh.Orders.Domain;
+using Mesh.Orders.Tests.Support;
+using Mesh.Orders.V1;
+using Mesh.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Orders.Tests.Api;
+
+/// <summary>
+/// PlaceOrder when users or inventory fail: UNAVAILABLE and a resumable PENDING order before
+/// stock is held, compensation (release, REJECTED, ABORTED) after it, and the sweeper for
+/// orders nobody comes back for.
+/// </summary>
+public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
+{
+    private readonly OrdersMesh _mesh;
+
+    public PlaceOrderFailureTests(MeshFixture fixture)
+    {
+        _mesh = fixture.Mesh;
+        _mesh.ClearFaults();
+    }
+
+    [Fact]
+    public async Task PlaceOrder_CommitFails_AbortedStockReleasedAndOrderRejected()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 4));
+        _mesh.InventoryFaults.FailBefore("CommitReservation", StatusCode.Unavailable);
+
+        var exception = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        _mesh.ClearFaults();
+        var retried = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+
+        Assert.Equal("DEPENDENCY_UNAVAILABLE", RpcAssert.Reason(exception));
+        Assert.Contains("retry with a new request_id", exception.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(exception.Status.Detail, retried.Status.Detail);
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+        var order = Assert.Single(await _mesh.OrdersOfAsync(user));
+        Assert.Equal(OrderState.Rejected, order.State);
+        Assert.Contains("released", order.Reason, StringComparison.Ordinal);
+        Assert.Equal(1000, order.Total.AmountMinor);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_CommitAndReleaseBothFail_AbortedAndOrderRejected()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        _mesh.InventoryFaults.FailBefore("CommitReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailBefore("ReleaseReservation", StatusCode.Unavailable);
+
+        await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 4))).ResponseAsync);
+
+        // The hold stays until inventory's TTL returns it; the order is settled all the same.
+        Assert.Equal((6, 4), await _mesh.StockAsync(sku));
+        Assert.Equal(OrderState.Rejected, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_UsersUnavailable_UnavailableOrderPendingThenRetryConfirmsSameOrder()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 2));
+        _mesh.UserFaults.FailBefore("GetUser", StatusCode.Unavailable);
+
+        var exception = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
+        var stockWhileDown = await _mesh.StockAsync(sku);
+        _mesh.ClearFaults();
+        var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
+
+        Assert.Equal("DEPENDENCY_UNAVAILABLE", RpcAssert.Reason(exception));
+        Assert.Equal(OrderState.Pending, pending.State);
+        Assert.Equal((10, 0), stockWhileDown);
+        Assert.Equal(pending.OrderId, placed.OrderId);
+        Assert.Equal(OrderState.Confirmed, placed.State);
+        Assert.Equal((8, 0), await _mesh.StockAsync(sku));
+    }
+
+    [Fact]
+    public async Task PlaceOrder_CatalogUnavailable_UnavailableAndNothingHeld()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        _mesh.InventoryFaults.FailBefore("BatchGetItems", StatusCode.Unavailable);
+        var reserves = _mesh.InventoryFaults.Calls("ReserveStock");
+
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 2))).ResponseAsync);
+
+        Assert.Equal(reserves, _mesh.InventoryFaults.Calls("ReserveStock"));
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+        Assert.Equal(OrderState.Pending, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_ReserveAnswerLost_RetryResumesWithTheSameSingleHold()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 3));
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        var stockWhileUnknown = await _mesh.StockAsync(sku);
+        _mesh.ClearFaults();
+        var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
+
+        Assert.Equal((7, 3), stockWhileUnknown);
+        Assert.Equal(OrderState.Confirmed, placed.State);
+        Assert.Equal((7, 0), await _mesh.StockAsync(sku));
+    }
+
+    [Fact]
+    public async Task PlaceOrder_DownstreamRejectsOurRequest_InternalNotInvalidArgument()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.InvalidArgument);
+
+        // Inventory refusing what orders sent is a bug in orders, never the caller's mistake.
+        await RpcAssert.FailsAsync(StatusCode.Internal, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1))).ResponseAsync);
+
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+    }
+
+    [Fact]
+    public async Task PlaceOrder_DeadlineShorterThanSlowCommit_DeadlineExceededAndStockReleased()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        _mesh.InventoryFaults.Delay("CommitReservation", TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow.AddSeconds(1);
+
+        await RpcAssert.FailsAsync(StatusCode.DeadlineExceeded, () => _mesh.Orders.PlaceOrderAsync(
+            Requests.Place(user, (sku, 5)), deadline: deadline).ResponseAsync);
+
+        // The commit arrived with the caller's deadline, not the 5 s client default; when it
+        // passed, compensation released the hold.
+        var commitDeadline = _mesh.InventoryFaults.LastDeadline("CommitReservation");
+        Assert.True(commitDeadline < deadline.AddSeconds(1), $"CommitReservation arrived with deadline {commitDeadline:O}; the caller's was {deadline:O}");
+        await Eventually.TrueAsync(async () => await _mesh.StockAsync(sku) == (10, 0), TimeSpan.FromSeconds(10), "the hold to be released");
+        await Eventually.TrueAsync(
+            async () => (await _mesh.OrdersOfAsync(user)).Single().State == OrderState.Rejected, TimeSpan.FromSeconds(10), "the order to be rejected");
+    }
+
+    [Fact]
+    public async Task Sweeper_OrderAbandonedWithStockHeld_ReleasesStockAndRejectsOrder()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 3));
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        _mesh.ClearFaults();
+
+        var settledTooEarly = await SweepAsync();
+        _mesh.OrdersClock.Offset = TimeSpan.FromMinutes(3);
+        var settled = await SweepAsync();
+        var retried = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+
+        Assert.Equal(0, settledTooEarly);
+        Assert.True(settled >= 1, $"expected the abandoned order to be settled, settled {settled}");
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+        var order = Assert.Single(await _mesh.OrdersOfAsync(user));
+        Assert.Equal(OrderState.Rejected, order.State);
+        Assert.StartsWith("abandoned", order.Reason, StringComparison.Ordinal);
+        Assert.Contains("abandoned", retried.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancelOrder_PendingOrder_FailedPreconditionInvalidState()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        _mesh.UserFaults.FailBefore("GetUser", StatusCode.Unavailable);
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1))).ResponseAsync);
+        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
+
+        var exception = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
+            () => _mesh.Orders.CancelOrderAsync(new CancelOrderRequest { OrderId = pending.OrderId }).ResponseAsync);
+
+        Assert.Equal("INVALID_STATE", RpcAssert.Reason(exception));
+        Assert.Equal(pending, Assert.Single(await _mesh.OrdersOfAsync(user)));
+    }
+
+    [Fact]
+    public async Task CancelOrder_InventoryUnavailable_UnavailableThenRetryRestocksOnce()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var placed = (await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 4)))).Order;
+        var cancel = new CancelOrderRequest { OrderId = placed.OrderId, Reason = "changed my mind" };
+
+        // The adjustment is applied but its answer lost: the retry must not add the stock again.
+        _mesh.InventoryFaults.FailAfter("AdjustStock", StatusCode.Unavailable);
+        var exception = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.CancelOrderAsync(cancel).ResponseAsync);
+        var stillConfirmed = (await _mesh.Orders.GetOrderAsync(new GetOrderRequest { OrderId = placed.OrderId })).Order;
+        _mesh.ClearFaults();
+        var cancelled = (await _mesh.Orders.CancelOrderAsync(cancel)).Order;
+
+        Assert.Equal("DEPENDENCY_UNAVAILABLE", RpcAssert.Reason(exception));
+        Assert.Equal(placed, stillConfirmed);
+        Assert.Equal(OrderState.Cancelled, cancelled.State);
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+    }
+
+    private async Task<int> SweepAsync()
+    {
+        await using var scope = _mesh.OrdersHost.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AbandonedOrderSweeper>().SweepOnceAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,178 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Net.Client;
+using Grpc.Net.ClientFactory;
+using Mesh.Common.V1;
+using Mesh.Inventory.Api;
+using Mesh.Inventory.V1;
+using Mesh.Orders.Api;
+using Mesh.Orders.V1;
+using Mesh.Testing;
+using Mesh.Users.Api;
+using Mesh.Users.V1;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Orders.Tests.Support;
+
+/// <summary>
+/// Users, inventory and orders hosted in-process, each on its own TestServer and temporary
+/// database; orders' clients reach the other two through their TestServer handlers. Users and
+/// inventory carry a <see cref="FaultPlan"/>; orders runs on a clock tests can shift.
+/// </summary>
+public sealed class OrdersMesh : IDisposable
+{
+    private GrpcChannel? _usersChannel;
+    private GrpcChannel? _inventoryChannel;
+    private GrpcChannel? _ordersChannel;
+
+    public OrdersMesh(string? ordersDatabasePath = null)
+    {
+        UsersHost = new MeshServiceFactory<UserGrpcService>().WithServices(services => AddFaults(services, UserFaults));
+        InventoryHost = new MeshServiceFactory<InventoryGrpcService>().WithServices(services => AddFaults(services, InventoryFaults));
+        OrdersHost = CreateOrdersHost(ordersDatabasePath);
+    }
+
+    public FaultPlan UserFaults { get; } = new();
+
+    public FaultPlan InventoryFaults { get; } = new();
+
+    public ShiftedTimeProvider OrdersClock { get; } = new();
+
+    public MeshServiceFactory<UserGrpcService> UsersHost { get; }
+
+    public MeshServiceFactory<InventoryGrpcService> InventoryHost { get; }
+
+    public MeshServiceFactory<OrderGrpcService> OrdersHost { get; private set; }
+
+    public UserService.UserServiceClient Users => new(_usersChannel ??= UsersHost.CreateChannel());
+
+    public InventoryService.InventoryServiceClient Inventory => new(_inventoryChannel ??= InventoryHost.CreateChannel());
+
+    public OrderService.OrderServiceClient Orders => new(_ordersChannel ??= OrdersHost.CreateChannel());
+
+    /// <summary>Stops orders and starts it again on the database at <paramref name="databasePath"/>.</summary>
+    public void RestartOrders(string databasePath)
+    {
+        _ordersChannel?.Dispose();
+        _ordersChannel = null;
+        OrdersHost.Dispose();
+        OrdersHost = CreateOrdersHost(databasePath);
+    }
+
+    public void ClearFaults()
+    {
+        UserFaults.Clear();
+        InventoryFaults.Clear();
+        OrdersClock.Offset = TimeSpan.Zero;
+    }
+
+    public async Task<string> CreateUserAsync()
+    {
+        var response = await Users.CreateUserAsync(new CreateUserRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Email = $"buyer-{Guid.NewGuid():N}@example.test",
+            DisplayName = "Test Buyer",
+        });
+        return response.User.UserId;
+    }
+
+    public async Task DeactivateUserAsync(string userId) =>
+        await Users.DeactivateUserAsync(new DeactivateUserRequest { UserId = userId });
+
+    public async Task<string> CreateItemAsync(long quantity, long priceMinor = 250, string currency = "USD", string name = "Test item")
+    {
+        var sku = "sku-" + Guid.NewGuid().ToString("N")[..16];
+        await Inventory.CreateItemAsync(new CreateItemRequest
+        {
+            Sku = sku,
+            Name = name,
+            UnitPrice = new Money { CurrencyCode = currency, AmountMinor = priceMinor },
+            InitialQuantity = quantity,
+        });
+        return sku;
+    }
+
+    /// <summary>(available, reserved) units of <paramref name="sku"/>.</summary>
+    public async Task<(long Available, long Reserved)> StockAsync(string sku)
+    {
+        var item = (await Inventory.GetItemAsync(new GetItemRequest { Sku = sku })).Item;
+        return (item.AvailableQuantity, item.ReservedQuantity);
+    }
+
+    public async Task<IReadOnlyList<Order>> OrdersOfAsync(string userId) =>
+        (await Orders.ListOrdersAsync(new ListOrdersRequest { UserId = userId, Page = new PageRequest { PageSize = 200 } })).Orders;
+
+    /// <summary>Every stored order row and line of the orders database as text, to prove a call changed nothing.</summary>
+    public string OrdersSnapshot() => Snapshot(OrdersDatabasePath);
+
+    public string OrdersDatabasePath => OrdersHost.Services.GetRequiredService<Mesh.ServiceDefaults.Storage.SqliteDatabase>().Path;
+
+    public static string Snapshot(string databasePath)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT o.sequence || '|' || o.order_id || '|' || o.request_id || '|' || o.state || '|' || o.reason || '|'
+                   || ifnull(o.total_minor, '-') || '|' || o.update_time_ms || '|' || ifnull(hex(o.rejection_status), '-')
+                   || '|' || (SELECT group_concat(l.sku || 'x' || l.quantity || '@' || ifnull(l.unit_price_minor, '-'), ',')
+                              FROM order_lines l WHERE l.order_id = o.order_id)
+            FROM orders o ORDER BY o.sequence;
+            """;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', rows);
+    }
+
+    public void Dispose()
+    {
+        _ordersChannel?.Dispose();
+        _usersChannel?.Dispose();
+        _inventoryChannel?.Dispose();
+        OrdersHost.Dispose();
+        InventoryHost.Dispose();
+        UsersHost.Dispose();
+    }
+
+    private static void AddFaults(IServiceCollection services, FaultPlan plan)
+    {
+        services.AddSingleton(plan);
+        services.Configure<GrpcServiceOptions>(options => options.Interceptors.Add<FaultInjectionInterceptor>());
+    }
+
+    private MeshServiceFactory<OrderGrpcService> CreateOrdersHost(string? databasePath)
+    {
+        var host = new MeshServiceFactory<OrderGrpcService>()
+            .WithSetting("Mesh:Services:Users:Address", "http://localhost")
+            .WithSetting("Mesh:Services:Inventory:Address", "http://localhost")
+            .WithServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(OrdersClock);
+                Route<UserService.UserServiceClient>(services, () => UsersHost.Server.CreateHandler());
+                Route<InventoryService.InventoryServiceClient>(services, () => InventoryHost.Server.CreateHandler());
+            });
+        if (databasePath is not null)
+        {
+            host.WithSetting("Mesh:Storage:Path", databasePath);
+        }
+
+        return host;
+    }
+
+    // Sends the client's calls into another TestServer. grpc-dotnet refuses client-side load
+    // balancing over a non-socket handler, so (in tests only) the round-robin config is dropped.
+    private static void Route<TClient>(IServiceCollection services, Func<HttpMessageHandler> handler)
+    {
+        var name = typeof(TClient).Name;
+        services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(handler);
+        services.Configure<GrpcClientFactoryOptions>(name, options =>
+            options.ChannelOptionsActions.Add(channel => channel.ServiceConfig?.LoadBalancingConfigs.Clear()));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Mesh.Common.V1;
+using Mesh.Inventory.Api;
+using Mesh.Inventory.V1;
+using Mesh.Orders.Api;
+using Mesh.Orders.V1;
+using Mesh.Testing;
+using Mesh.Users.Api;
+using Mesh.Users.V1;
+using OpenTelemetry.Trace;
+
+namespace Mesh.Orders.Tests.Telemetry;
+
+/// <summary>
+/// The three services on real Kestrel sockets in one process, so W3C trace context has to
+/// travel in gRPC metadata exactly as between pods; an in-memory exporter collects the spans.
+/// </summary>
+public sealed class TracePropagationTests : IDisposable
+{
+    private readonly List<Activity> _spans = [];
+    private readonly MeshServiceFactory<UserGrpcService> _users = new();
+    private readonly MeshServiceFactory<InventoryGrpcService> _inventory = new();
+    private readonly MeshServiceFactory<OrderGrpcService> _orders = new();
+
+    [Fact]
+    public async Task PlaceOrder_AcrossThreeServices_IsOneTrace()
+    {
+        var usersPort = StartOnKestrel(_users);
+        var inventoryPort = StartOnKestrel(_inventory);
+        _orders
+            .WithSetting("Mesh:Services:Users:Address", $"http://127.0.0.1:{usersPort}")
+            .WithSetting("Mesh:Services:Inventory:Address", $"http://127.0.0.1:{inventoryPort}")
+            // Activities are process-wide, so orders' tracer also sees the other two hosts' server spans.
+            .WithServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans)));
+        var ordersPort = StartOnKestrel(_orders);
+
+        using var usersChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{usersPort}");
+        using var inventoryChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{inventoryPort}");
+        using var ordersChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{ordersPort}");
+        var user = await new UserService.UserServiceClient(usersChannel).CreateUserAsync(new CreateUserRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Email = "tracer@example.test",
+            DisplayName = "Tracer",
+        });
+        await new InventoryService.InventoryServiceClient(inventoryChannel).CreateItemAsync(new CreateItemRequest
+        {
+            Sku = "TRACE-1",
+            Name = "Traced item",
+            UnitPrice = new Money { CurrencyCode = "USD", AmountMinor = 100 },
+            InitialQuantity = 5,
+        });
+        lock (_spans)
+        {
+            _spans.Clear();
+        }
+
+        var placed = await new OrderService.OrderServiceClient(ordersChannel).PlaceOrderAsync(new PlaceOrderRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            UserId = user.User.UserId,
+            Lines = { new PlaceOrderLine { Sku = "TRACE-1", Quantity = 2 } },
+        });
+        Assert.Equal(OrderState.Confirmed, placed.Order.State);
+
+        var root = await WaitForServerSpanAsync("/mesh.orders.v1.OrderService/PlaceOrder");
+        foreach (var method in new[]
+        {
+            "/mesh.users.v1.UserService/GetUser",
+            "/mesh.inventory.v1.InventoryService/ReserveStock",
+            "/mesh.inventory.v1.InventoryService/CommitReservation",
+        })
+        {
+            var server = await WaitForServerSpanAsync(method);
+            Assert.Equal(root.TraceId, server.TraceId);
+            // The downstream server span's parent is a client span that orders created.
+            var parent = Snapshot().SingleOrDefault(span => span.SpanId == server.ParentSpanId);
+            Assert.NotNull(parent);
+            Assert.Equal(ActivityKind.Client, parent.Kind);
+            Assert.Equal(root.TraceId, parent.TraceId);
+        }
+    }
+
+    public void Dispose()
+    {
+        _orders.Dispose();
+        _inventory.Dispose();
+        _users.Dispose();
+    }
+
+    private static int StartOnKestrel<T>(MeshServiceFactory<T> factory)
+        where T : class
+    {
+        var port = FreePort();
+        factory.UseKestrel(port);
+        factory.StartServer();
+        return port;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private List<Activity> Snapshot()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
+    }
+
+    // Server spans are exported when they end, which can be just after the client saw the response.
+    private async Task<Activity> WaitForServerSpanAsync(string grpcMethod)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var span = Snapshot().FirstOrDefault(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("grpc.method"), grpcMethod));
+            if (span is not null)
+            {
+                return span;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline,
+                $"no server span for {grpcMethod}; saw: {string.Join(", ", Snapshot().Select(s => $"{s.Kind} {s.DisplayName}"))}");
+            await Task.Delay(50);
+        }
+    }
+}

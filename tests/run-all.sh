@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The test command: buf lint on the contracts, every test project in Mesh.sln, then one line
+# "N passed, N failed" counted from the trx files. Exits non-zero if any step fails or no test ran.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/tests/tools"
+results="$root/TestResults/run-all"
+buf="$tools/node_modules/.bin/buf"
+buf_version="1.75.0" # keep in step with tests/tools/package.json
+cd "$root"
+
+# (a) buf from npm, pinned by tests/tools/package-lock.json; installed only when missing.
+if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; then
+  echo "== installing buf $buf_version (npm ci in tests/tools)"
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "== buf lint (protos/)"
+lint_status=0
+(cd "$root/protos" && "$buf" lint) || lint_status=$?
+
+# (b) one build and every test project; a stale result must never be counted.
+rm -rf "$results"
+echo "== dotnet test Mesh.sln"
+test_status=0
+dotnet test "$root/Mesh.sln" \
+  --configuration Release \
+  --logger trx \
+  --results-directory "$results" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none \
+  || test_status=$?
+
+# (c) sum the <Counters> of every trx file.
+counter() { # counter NAME COUNTERS_ELEMENT -> the attribute's value, 0 when absent
+  local value
+  value="$(printf '%s' "$2" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")"
+  printf '%s' "${value:-0}"
+}
+passed=0 failed=0 skipped=0
+while IFS= read -r -d '' trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
+  passed=$((passed + $(counter passed "$counters")))
+  failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
+  skipped=$((skipped + $(counter notExecuted "$counters")))
+done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
+
+outcome=0
+[ "$lint_status" -ne 0 ] && { echo "buf lint failed (exit $lint_status)"; outcome=1; }
+[ "$test_status" -ne 0 ] && { echo "dotnet test failed (exit $test_status)"; outcome=1; }
+[ $((passed + failed)) -eq 0 ] && { echo "no test ran"; outcome=1; }
+[ "$failed" -gt 0 ] && outcome=1
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+exit "$outcome"
