@@ -19,7 +19,8 @@ namespace Mesh.Orders.Domain;
 /// currencies, insufficient stock) is stored on the order and returned to every retry.</item>
 /// <item>A dependency failure before stock is held leaves the order PENDING: UNAVAILABLE, retry.</item>
 /// <item>Any failure after stock is held is compensated: the reservation is released, the
-/// order REJECTED, the caller told ABORTED.</item>
+/// order REJECTED, the caller told ABORTED. If the release cannot be done either, the order
+/// stays PENDING and the caller is told UNAVAILABLE (retry with the same request_id).</item>
 /// </list>
 /// Orders left PENDING are settled by <see cref="AbandonedOrderSweeper"/>.
 /// </summary>
@@ -208,6 +209,14 @@ public sealed class PlaceOrderSaga(
             var confirmed = await repository.ConfirmAsync(orderId, Now());
             logger.LogInformation("Confirmed order {OrderId}: its commit had gone through", orderId);
             return confirmed;
+        }
+
+        if (outcome == ReleaseOutcome.Failed)
+        {
+            // Whether the commit went through is unknown and the hold could not be released, so
+            // neither REJECTED nor CONFIRMED would be safe to write. The order stays PENDING: a
+            // retry with the same request_id, or the sweeper, settles it once inventory answers.
+            throw OrderErrors.OutcomeUnknown(orderId);
         }
 
         var error = OrderErrors.NotPlaced(orderId);

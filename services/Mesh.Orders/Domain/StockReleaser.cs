@@ -1,3 +1,4 @@
+using Mesh.ServiceDefaults.Clients;
 using Grpc.Core;
 using Mesh.Inventory.V1;
 

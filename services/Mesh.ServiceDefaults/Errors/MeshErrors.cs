@@ -65,6 +65,9 @@ public static class MeshErrors
             : Build(Code.FailedPrecondition, message, reason, failure);
     }
 
+    /// <summary>ABORTED: the operation was undone part-way; the caller retries at a higher level (e.g. with a new request id).</summary>
+    public static RpcException Aborted(ErrorReason reason, string message) => Build(Code.Aborted, message, reason);
+
     public static RpcException Unavailable(string dependency, string message) =>
         Build(Code.Unavailable, message, ErrorReason.DependencyUnavailable,
             new ResourceInfo { ResourceType = "service", ResourceName = dependency });

@@ -20,7 +20,7 @@ namespace Mesh.Orders.Tests.Telemetry;
 /// </summary>
 public sealed class TracePropagationTests : IDisposable
 {
-    private readonly List<Activity> _spans = [];
+    private readonly SpanList _spans = new();
     private readonly MeshServiceFactory<UserGrpcService> _users = new();
     private readonly MeshServiceFactory<InventoryGrpcService> _inventory = new();
     private readonly MeshServiceFactory<OrderGrpcService> _orders = new();
@@ -53,20 +53,23 @@ public sealed class TracePropagationTests : IDisposable
             UnitPrice = new Money { CurrencyCode = "USD", AmountMinor = 100 },
             InitialQuantity = 5,
         });
-        lock (_spans)
-        {
-            _spans.Clear();
-        }
+        _spans.Clear();
 
+        // The caller's own span starts the trace; other tests in this process make spans too,
+        // so only spans of this trace count.
+        using var caller = new Activity("test-caller").SetIdFormat(ActivityIdFormat.W3C);
+        caller.ActivityTraceFlags = ActivityTraceFlags.Recorded; // sampled, so the services record their spans
+        caller.Start();
         var placed = await new OrderService.OrderServiceClient(ordersChannel).PlaceOrderAsync(new PlaceOrderRequest
         {
             RequestId = Guid.NewGuid().ToString(),
             UserId = user.User.UserId,
             Lines = { new PlaceOrderLine { Sku = "TRACE-1", Quantity = 2 } },
         });
+        caller.Stop();
         Assert.Equal(OrderState.Confirmed, placed.Order.State);
 
-        var root = await WaitForServerSpanAsync("/mesh.orders.v1.OrderService/PlaceOrder");
+        var root = await WaitForServerSpanAsync(caller.TraceId, "/mesh.orders.v1.OrderService/PlaceOrder");
         foreach (var method in new[]
         {
             "/mesh.users.v1.UserService/GetUser",
@@ -74,7 +77,7 @@ public sealed class TracePropagationTests : IDisposable
             "/mesh.inventory.v1.InventoryService/CommitReservation",
         })
         {
-            var server = await WaitForServerSpanAsync(method);
+            var server = await WaitForServerSpanAsync(caller.TraceId, method);
             Assert.Equal(root.TraceId, server.TraceId);
             // The downstream server span's parent is a client span that orders created.
             var parent = Snapshot().SingleOrDefault(span => span.SpanId == server.ParentSpanId);
@@ -107,28 +110,23 @@ public sealed class TracePropagationTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private List<Activity> Snapshot()
-    {
-        lock (_spans)
-        {
-            return [.. _spans];
-        }
-    }
+    private List<Activity> Snapshot() => [.. _spans.Snapshot()];
 
     // Server spans are exported when they end, which can be just after the client saw the response.
-    private async Task<Activity> WaitForServerSpanAsync(string grpcMethod)
+    private async Task<Activity> WaitForServerSpanAsync(ActivityTraceId traceId, string grpcMethod)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var span = Snapshot().FirstOrDefault(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("grpc.method"), grpcMethod));
+            var span = Snapshot().FirstOrDefault(s =>
+                s.TraceId == traceId && s.Kind == ActivityKind.Server && Equals(s.GetTagItem("grpc.method"), grpcMethod));
             if (span is not null)
             {
                 return span;
             }
 
             Assert.True(DateTime.UtcNow < deadline,
-                $"no server span for {grpcMethod}; saw: {string.Join(", ", Snapshot().Select(s => $"{s.Kind} {s.DisplayName}"))}");
+                $"no server span for {grpcMethod} in trace {traceId}; saw: {string.Join(", ", Snapshot().Select(s => $"{s.TraceId} {s.Kind} {s.DisplayName}"))}");
             await Task.Delay(50);
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Mesh.ServiceDefaults.Telemetry;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.ServiceDefaults.Clients;
 
 /// <summary>
 /// Runs work outside the incoming call's execution context. Compensation has to run even when
