@@ -68,6 +68,11 @@ public static class MeshErrors
     /// <summary>ABORTED: the operation was undone part-way; the caller retries at a higher level (e.g. with a new request id).</summary>
     public static RpcException Aborted(ErrorReason reason, string message) => Build(Code.Aborted, message, reason);
 
+    /// <summary>OUT_OF_RANGE: a position (e.g. a feed cursor) outside what exists now.</summary>
+    public static RpcException OutOfRange(ErrorReason reason, string field, string message) =>
+        Build(Code.OutOfRange, message, reason,
+            new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } });
+
     public static RpcException Unavailable(string dependency, string message) =>
         Build(Code.Unavailable, message, ErrorReason.DependencyUnavailable,
             new ResourceInfo { ResourceType = "service", ResourceName = dependency });

@@ -11,6 +11,8 @@ public sealed class SqliteDatabase : IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly string _createConnectionString;
+    private readonly Lock _commitGate = new();
+    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SqliteDatabase(string path)
     {
@@ -64,12 +66,37 @@ public sealed class SqliteDatabase : IDisposable
             await using var transaction = connection.BeginTransaction(deferred: false);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(CancellationToken.None);
+            SignalCommit();
             return result;
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Completes after the next write transaction commits. Feed streams take this task before
+    /// they read, so a commit between their read and their wait is never missed.
+    /// </summary>
+    public Task NextCommit()
+    {
+        lock (_commitGate)
+        {
+            return _nextCommit.Task;
+        }
+    }
+
+    private void SignalCommit()
+    {
+        TaskCompletionSource committed;
+        lock (_commitGate)
+        {
+            committed = _nextCommit;
+            _nextCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        committed.TrySetResult();
     }
 
     /// <summary>Runs read-only <paramref name="work"/> on its own connection (WAL readers never block the writer).</summary>

@@ -36,7 +36,7 @@ public static class MeshTelemetry
                 .AddAspNetCoreInstrumentation(options => options.RecordException = true)
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true))
             .WithMetrics(metrics => metrics
-                .AddMeter(RpcMetrics.MeterName)
+                .AddMeter(RpcMetrics.MeterName, Feeds.FeedConsumerMetrics.MeterName)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddView("rpc.server.duration", new ExplicitBucketHistogramConfiguration
                 {

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.ServiceDefaults.Feeds;
+
+/// <summary>Deletes events older than <see cref="FeedOptions.Retention"/> from every event log of the service.</summary>
+public sealed class EventLogPruner(
+    IEnumerable<SqliteEventLog> logs,
+    IOptions<FeedOptions> options,
+    TimeProvider time,
+    ILogger<EventLogPruner> logger) : BackgroundService
+{
+    /// <summary>One pass over every log; returns how many events were deleted.</summary>
+    public async Task<int> PruneOnceAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - options.Value.Retention;
+        var deleted = 0;
+        foreach (var log in logs)
+        {
+            var count = await log.PruneAsync(cutoff, cancellationToken);
+            if (count > 0)
+            {
+                logger.LogInformation("Deleted {Count} events older than {Cutoff} from the {Log} log", count, cutoff, log.Name);
+            }
+
+            deleted += count;
+        }
+
+        return deleted;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PruneInterval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await PruneOnceAsync(stoppingToken);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException exception)
+                {
+                    // Retention is housekeeping: a busy or failing database is retried next round.
+                    logger.LogWarning(exception, "Pruning the event logs failed; retrying in {Interval}", options.Value.PruneInterval);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Normal shutdown.
+        }
+    }
+}

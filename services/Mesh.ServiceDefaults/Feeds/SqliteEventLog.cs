@@ -1,0 +1,163 @@
+using System.Globalization;
+using Google.Protobuf;
+using Mesh.Common.V1;
+using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.ServiceDefaults.Feeds;
+
+/// <summary>
+/// A service's event log (transactional outbox) in its own SQLite database: events are appended
+/// inside the same write transaction as the state change they announce, so a change is never
+/// announced without happening or made without being announced. SQLite has one writer, so
+/// sequence order is commit order and a reader that has passed sequence N never sees a
+/// smaller one appear later.
+/// </summary>
+public sealed class SqliteEventLog
+{
+    private readonly string _table;
+
+    public SqliteEventLog(SqliteDatabase database, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!name.All(c => char.IsAsciiLetterLower(c) || c == '_'))
+        {
+            throw new ArgumentException("An event log name is lower-case letters and underscores.", nameof(name));
+        }
+
+        Database = database;
+        Name = name;
+        _table = TableName(name);
+    }
+
+    public SqliteDatabase Database { get; }
+
+    /// <summary>The feed's name, e.g. "inventory"; its table is <c>{name}_events</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The migration that creates the log's tables; add it to the service's schema.</summary>
+    public static string Migration(string name) => $"""
+        CREATE TABLE {TableName(name)} (
+            sequence      INTEGER PRIMARY KEY AUTOINCREMENT,
+            filter_key    TEXT    NOT NULL,
+            payload       BLOB    NOT NULL,
+            occur_time_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX {TableName(name)}_by_filter ON {TableName(name)} (filter_key, sequence);
+        CREATE TABLE IF NOT EXISTS event_log_retention (
+            log            TEXT    PRIMARY KEY,
+            pruned_through INTEGER NOT NULL
+        ) STRICT;
+        """;
+
+    /// <summary>Appends <paramref name="payload"/> inside the caller's write transaction; returns its sequence.</summary>
+    public async Task<long> AppendAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string filterKey, IMessage payload, DateTimeOffset occurTime)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($key, $payload, $time) RETURNING sequence;";
+        command.Parameters.AddWithValue("$key", filterKey);
+        command.Parameters.AddWithValue("$payload", payload.ToByteArray());
+        command.Parameters.AddWithValue("$time", occurTime.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    public Task<EventLogPosition> PositionAsync(CancellationToken cancellationToken) =>
+        Database.ReadAsync(async connection =>
+        {
+            using var command = connection.CreateCommand();
+            // AUTOINCREMENT remembers the largest sequence even after retention deleted every row.
+            command.CommandText = $"""
+                SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{_table}'), 0),
+                       coalesce((SELECT pruned_through FROM event_log_retention WHERE log = $log), 0);
+                """;
+            command.Parameters.AddWithValue("$log", Name);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return new EventLogPosition(reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Throws OUT_OF_RANGE when <paramref name="afterSequence"/> is beyond the head or points
+    /// into events retention already deleted.
+    /// </summary>
+    public static void EnsureReadable(EventLogPosition position, long afterSequence, string field = "after_sequence")
+    {
+        if (afterSequence > position.Head)
+        {
+            throw MeshErrors.OutOfRange(ErrorReason.CursorBeyondHead, field,
+                $"{field} {afterSequence} is beyond the head of the feed ({position.Head}); resume from a sequence you received");
+        }
+
+        if (afterSequence < position.PrunedThrough)
+        {
+            throw MeshErrors.OutOfRange(ErrorReason.CursorExpired, field,
+                $"{field} {afterSequence} is older than the retention period (events through {position.PrunedThrough} were deleted); " +
+                "resynchronise from a snapshot and resume from the head");
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with after &lt; sequence ≤ through, oldest first,
+    /// only those whose filter key is in <paramref name="filterKeys"/> when it is not empty.
+    /// </summary>
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(
+        long after, long through, int limit, IReadOnlyCollection<string> filterKeys, CancellationToken cancellationToken) =>
+        Database.ReadAsync<IReadOnlyList<StoredEvent>>(async connection =>
+        {
+            using var command = connection.CreateCommand();
+            var filter = string.Empty;
+            if (filterKeys.Count > 0)
+            {
+                var names = filterKeys.Select((key, index) =>
+                {
+                    command.Parameters.AddWithValue($"$k{index}", key);
+                    return $"$k{index}";
+                });
+                filter = $" AND filter_key IN ({string.Join(", ", names)})";
+            }
+
+            command.CommandText = $"""
+                SELECT sequence, filter_key, payload, occur_time_ms FROM {_table}
+                WHERE sequence > $after AND sequence <= $through{filter}
+                ORDER BY sequence LIMIT $limit;
+                """;
+            command.Parameters.AddWithValue("$after", after);
+            command.Parameters.AddWithValue("$through", through);
+            command.Parameters.AddWithValue("$limit", limit);
+            var events = new List<StoredEvent>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events.Add(new StoredEvent(
+                    reader.GetInt64(0),
+                    reader.GetString(1),
+                    (byte[])reader[2],
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+            }
+
+            return events;
+        }, cancellationToken);
+
+    /// <summary>Deletes events committed before <paramref name="cutoff"/>; returns how many.</summary>
+    public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        Database.WriteAsync(async (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            // Delete by sequence, not by time alone, so the retained log stays one unbroken range.
+            command.CommandText = $"""
+                INSERT INTO event_log_retention (log, pruned_through)
+                SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
+                ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
+                DELETE FROM {_table} WHERE sequence <= (SELECT pruned_through FROM event_log_retention WHERE log = $log);
+                """;
+            command.Parameters.AddWithValue("$log", Name);
+            command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
+    private static string TableName(string name) => name + "_events";
+}
