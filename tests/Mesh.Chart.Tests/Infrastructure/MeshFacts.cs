@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace Mesh.Chart.Tests.Infrastructure;
+
+/// <summary>
+/// What the services fix and the chart must match. The health names and the gRPC service names are
+/// read from the sources (HealthNames.cs, the protos); the rest is stated by the design.
+/// </summary>
+public static partial class MeshFacts
+{
+    public const int ContainerPort = 8080;
+
+    public const long Uid = 1654;
+
+    public static IReadOnlyList<string> Services { get; } = ["users", "inventory", "orders"];
+
+    /// <summary>The ports of the one-machine run (services/Mesh.Launcher); port-forwards use the same.</summary>
+    public static IReadOnlyDictionary<string, int> LocalPorts { get; } =
+        new Dictionary<string, int> { ["users"] = 5001, ["inventory"] = 5002, ["orders"] = 5003 };
+
+    /// <summary>Who calls whom: orders -> users (GetUser), orders -> inventory (stock), users -> orders (event feed).</summary>
+    public static IReadOnlySet<(string Caller, string Callee)> CallGraph { get; } =
+        new HashSet<(string, string)> { ("orders", "users"), ("orders", "inventory"), ("users", "orders") };
+
+    private static readonly Lazy<(string Liveness, string Readiness)> LazyHealthNames = new(ReadHealthNames);
+
+    /// <summary>The grpc.health.v1 names of the liveness and readiness checks, from HealthNames.cs.</summary>
+    public static (string Liveness, string Readiness) HealthNames => LazyHealthNames.Value;
+
+    /// <summary>The full gRPC service name from the service's proto: "package.Service".</summary>
+    public static string GrpcServiceName(string service)
+    {
+        var proto = File.ReadAllText(RepositoryPaths.Proto(service));
+        var package = PackageRegex().Match(proto);
+        var services = ServiceRegex().Matches(proto);
+        Assert.True(package.Success, $"no package in {RepositoryPaths.Proto(service)}");
+        Assert.True(services.Count == 1, $"expected one service in {RepositoryPaths.Proto(service)}");
+        return $"{package.Groups[1].Value}.{services[0].Groups[1].Value}";
+    }
+
+    private static (string Liveness, string Readiness) ReadHealthNames()
+    {
+        var source = File.ReadAllText(RepositoryPaths.HealthNamesSource);
+        string Constant(string name)
+        {
+            var match = Regex.Match(source, $@"const\s+string\s+{name}\s*=\s*""([^""]*)""");
+            Assert.True(match.Success, $"no const {name} in {RepositoryPaths.HealthNamesSource}");
+            return match.Groups[1].Value;
+        }
+
+        return (Constant("Liveness"), Constant("Readiness"));
+    }
+
+    [GeneratedRegex(@"^\s*package\s+([A-Za-z0-9_.]+)\s*;", RegexOptions.Multiline)]
+    private static partial Regex PackageRegex();
+
+    [GeneratedRegex(@"^\s*service\s+([A-Za-z0-9_]+)\s*\{", RegexOptions.Multiline)]
+    private static partial Regex ServiceRegex();
+}

@@ -1,0 +1,53 @@
+using k8s;
+using k8s.Models;
+
+namespace Mesh.Chart.Tests.Infrastructure;
+
+/// <summary>
+/// The documents of one `helm template` run, loaded into the Kubernetes object model with strict
+/// YAML loading: an unknown kind or an unknown field anywhere fails the load.
+/// </summary>
+public sealed class RenderedChart
+{
+    private RenderedChart(IReadOnlyList<IKubernetesObject> objects) => Objects = objects;
+
+    public IReadOnlyList<IKubernetesObject> Objects { get; }
+
+    public IEnumerable<V1Deployment> Deployments => Objects.OfType<V1Deployment>();
+
+    public IEnumerable<V1Service> Services => Objects.OfType<V1Service>();
+
+    public IEnumerable<V1ServiceAccount> ServiceAccounts => Objects.OfType<V1ServiceAccount>();
+
+    public IEnumerable<V1PersistentVolumeClaim> PersistentVolumeClaims => Objects.OfType<V1PersistentVolumeClaim>();
+
+    public IEnumerable<V1PodDisruptionBudget> PodDisruptionBudgets => Objects.OfType<V1PodDisruptionBudget>();
+
+    public IEnumerable<V2HorizontalPodAutoscaler> HorizontalPodAutoscalers => Objects.OfType<V2HorizontalPodAutoscaler>();
+
+    public IEnumerable<V1NetworkPolicy> NetworkPolicies => Objects.OfType<V1NetworkPolicy>();
+
+    /// <summary>The `helm test` pods (hook "test").</summary>
+    public IEnumerable<V1Pod> TestPods => Objects.OfType<V1Pod>()
+        .Where(pod => pod.Metadata.Annotations?.TryGetValue("helm.sh/hook", out var hook) == true && hook == "test");
+
+    public static RenderedChart Load(string yaml)
+    {
+        var objects = KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true)
+            .Cast<IKubernetesObject>()
+            .ToArray();
+        return new RenderedChart(objects);
+    }
+
+    /// <summary>The Deployment of one service ("users", "inventory", "orders").</summary>
+    public V1Deployment Deployment(string service) =>
+        Deployments.Single(deployment => deployment.Metadata.Name == $"{ChartRenderer.ReleaseName}-{service}");
+
+    public V1Service Service(string name) => Services.Single(service => service.Metadata.Name == name);
+
+    public V1Container Container(string service) => Deployment(service).Spec.Template.Spec.Containers.Single();
+
+    /// <summary>A container's environment variables by name (each name once).</summary>
+    public IReadOnlyDictionary<string, V1EnvVar> Environment(string service) =>
+        Container(service).Env.ToDictionary(variable => variable.Name);
+}

@@ -1,0 +1,129 @@
+using Mesh.Chart.Tests.Infrastructure;
+
+namespace Mesh.Chart.Tests;
+
+/// <summary>
+/// The NetworkPolicies, evaluated as a cluster would: every connection between the release's pods,
+/// the cluster DNS, pods elsewhere and addresses outside the cluster, on every port they listen on.
+/// </summary>
+public sealed class NetworkPolicyTests
+{
+    private static readonly EndpointPort Grpc = new("grpc", MeshFacts.ContainerPort, "TCP");
+    private static readonly EndpointPort Metrics = new("metrics", 9090, "TCP");
+    private static readonly EndpointPort DnsUdp = new("dns", 53, "UDP");
+    private static readonly EndpointPort DnsTcp = new("dns-tcp", 53, "TCP");
+    private static readonly EndpointPort Https = new("https", 443, "TCP");
+    private static readonly EndpointPort Otlp = new("otlp-grpc", 4317, "TCP");
+    private static readonly EndpointPort DnsMetrics = new("metrics", 9153, "TCP");
+
+    private static readonly NetworkEndpoint KubeDns = new("kube-dns", "kube-system", Labels(("k8s-app", "kube-dns")), [DnsUdp, DnsTcp, DnsMetrics]);
+
+    private static readonly NetworkEndpoint[] Others =
+    [
+        KubeDns,
+        new("kube-system/metrics-server", "kube-system", Labels(("k8s-app", "metrics-server")), [DnsUdp, DnsTcp, Https]),
+        new("same-namespace/stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), [Grpc, DnsUdp, DnsTcp, Https]),
+        new("other-namespace/stranger", "other", Labels(("app", "stranger")), [Grpc, DnsUdp, DnsTcp, Https]),
+        new("other-namespace/same-labels-as-users", "other", Labels(("app.kubernetes.io/name", "users"), ("app.kubernetes.io/instance", ChartRenderer.ReleaseName)), [Grpc]),
+        new("internet", null, Labels(), [Https, DnsUdp, Grpc]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
+    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphAndDns(string valuesSet)
+    {
+        var chart = await ChartRenderer.RenderAsync(valuesSet);
+        var services = MeshFacts.Services.ToDictionary(name => name, name =>
+            new NetworkEndpoint(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Metrics]));
+        var testPods = chart.TestPods
+            .Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), []))
+            .ToArray();
+        Assert.Equal(MeshFacts.Services.Count, testPods.Length);
+        var release = services.Values.Concat(testPods).ToArray();
+
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (caller, callee) in MeshFacts.CallGraph)
+        {
+            expected.Add(Connection(caller, callee, Grpc));
+        }
+
+        foreach (var test in testPods)
+        {
+            foreach (var name in MeshFacts.Services)
+            {
+                expected.Add(Connection(test.Name, name, Grpc));
+            }
+        }
+
+        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(testPods.Select(test => test.Name));
+        foreach (var resolver in resolvers)
+        {
+            expected.Add(Connection(resolver, KubeDns.Name, DnsUdp));
+            expected.Add(Connection(resolver, KubeDns.Name, DnsTcp));
+        }
+
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var everyone = release.Concat(Others).ToArray();
+        var allowed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var source in everyone)
+        {
+            foreach (var destination in everyone.Where(destination => destination != source && (release.Contains(source) || release.Contains(destination))))
+            {
+                foreach (var port in destination.Ports.Where(port => evaluator.Allows(source, destination, port)))
+                {
+                    allowed.Add(Connection(source.Name, destination.Name, port));
+                }
+            }
+        }
+
+        Assert.Equal(expected, allowed);
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
+    public async Task DefaultDeny_ShippedValuesSet_SelectsEveryPodOfTheReleaseBothWays(string valuesSet)
+    {
+        var chart = await ChartRenderer.RenderAsync(valuesSet);
+        var deny = Assert.Single(chart.NetworkPolicies, policy => policy.Spec.Ingress is null && policy.Spec.Egress is null);
+        var podLabels = chart.Deployments.Select(deployment => deployment.Spec.Template.Metadata.Labels)
+            .Concat(chart.TestPods.Select(pod => pod.Metadata.Labels));
+
+        Assert.Equal(["Ingress", "Egress"], deny.Spec.PolicyTypes);
+        Assert.All(podLabels, labels => Assert.True(LabelSelectors.Matches(deny.Spec.PodSelector, labels)));
+        Assert.NotEmpty(deny.Spec.PodSelector.MatchLabels ?? new Dictionary<string, string>());
+        Assert.DoesNotContain(chart.NetworkPolicies, policy =>
+            (policy.Spec.Ingress ?? []).Any(rule => rule.FromProperty is null or { Count: 0 })
+            || (policy.Spec.Egress ?? []).Any(rule => rule.To is null or { Count: 0 }));
+    }
+
+    [Fact]
+    public async Task ExtraEgress_Set_OpensExactlyThatDestinationForEveryService()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set-json",
+            """serviceDefaults.networkPolicy.extraEgress=[{"to":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}},"podSelector":{"matchLabels":{"app":"collector"}}}],"ports":[{"port":4317,"protocol":"TCP"}]}]""");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var collector = new NetworkEndpoint("collector", "observability", Labels(("app", "collector")), [Otlp, Https]);
+        var stranger = new NetworkEndpoint("stranger", "observability", Labels(("app", "stranger")), [Otlp]);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            var service = new NetworkEndpoint(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc]);
+            Assert.True(evaluator.Allows(service, collector, Otlp), $"{name} cannot reach the collector");
+            Assert.False(evaluator.Allows(service, collector, Https), $"{name} reaches the collector on 443");
+            Assert.False(evaluator.Allows(service, stranger, Otlp), $"{name} reaches another pod");
+        }
+    }
+
+    [Fact]
+    public async Task NetworkPolicies_Disabled_RenderNone()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set", "networkPolicy.enabled=false");
+
+        Assert.Empty(chart.NetworkPolicies);
+    }
+
+    private static string Connection(string source, string destination, EndpointPort port) => $"{source} -> {destination} {port}";
+
+    private static Dictionary<string, string> Labels(params (string Key, string Value)[] labels) =>
+        labels.ToDictionary(label => label.Key, label => label.Value);
+}

@@ -1,0 +1,27 @@
+using Mesh.Chart.Tests.Infrastructure;
+
+namespace Mesh.Chart.Tests;
+
+/// <summary>NOTES.txt as `helm install` prints it (Helm 4 client-side dry run: no cluster).</summary>
+public sealed class NotesTests
+{
+    [Fact]
+    public async Task Notes_Install_ShowPortForwardGrpcurlAndHelmTestForEveryService()
+    {
+        var helm = await HelmInstallation.Helm4Async();
+
+        var result = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client");
+
+        Assert.True(result.Succeeded, result.ToString());
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        foreach (var name in MeshFacts.Services)
+        {
+            var localPort = MeshFacts.LocalPorts[name];
+            Assert.Contains($"kubectl --namespace {ChartRenderer.Namespace} port-forward svc/{ChartRenderer.ReleaseName}-{name} {localPort}:{MeshFacts.ContainerPort}", notes, StringComparison.Ordinal);
+            Assert.Contains($"grpcurl -plaintext 127.0.0.1:{localPort} describe {MeshFacts.GrpcServiceName(name)}", notes, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"helm test {ChartRenderer.ReleaseName} --namespace {ChartRenderer.Namespace}", notes, StringComparison.Ordinal);
+        Assert.Contains($"dns:///{ChartRenderer.ReleaseName}-users-headless:{MeshFacts.ContainerPort}", notes, StringComparison.Ordinal);
+    }
+}

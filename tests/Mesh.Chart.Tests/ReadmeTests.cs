@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Mesh.Chart.Tests.Infrastructure;
+
+namespace Mesh.Chart.Tests;
+
+/// <summary>The README's "Deploy to Kubernetes" section: the commands, and a table that documents every chart value.</summary>
+public sealed partial class ReadmeTests
+{
+    private const string Heading = "## Deploy to Kubernetes";
+
+    [Fact]
+    public void Readme_DeployToKubernetes_ShowsInstallPortForwardGrpcurlHelmTestAndSkaffold()
+    {
+        var section = Section();
+
+        foreach (var command in new[] { "helm install mesh charts/mesh", "port-forward svc/mesh-users 5001:8080", "grpcurl -plaintext", "helm test mesh", "skaffold dev" })
+        {
+            Assert.Contains(command, section, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Readme_ValuesTable_DocumentsExactlyTheChartsValues()
+    {
+        var documented = TableRowRegex().Matches(Section()).Select(match => match.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+        var values = DocumentedPaths().ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(values.Except(documented).Order());
+        Assert.Empty(documented.Except(values).Order());
+    }
+
+    /// <summary>
+    /// The values a reader sets: the schema's properties, descending into inline objects; a property
+    /// whose schema is a shared definition (resources, selectors, probe timing) is one row.
+    /// `services` is documented once as services.&lt;name&gt;.image.
+    /// </summary>
+    private static IEnumerable<string> DocumentedPaths()
+    {
+        var schema = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;
+        var definitions = schema["definitions"]!;
+
+        IEnumerable<string> Walk(JsonNode node, string prefix)
+        {
+            foreach (var (name, property) in node["properties"]!.AsObject())
+            {
+                var path = prefix + name;
+                if (path is "global")
+                {
+                    continue;
+                }
+
+                if (path is "services")
+                {
+                    yield return "services.<name>.image";
+                    continue;
+                }
+
+                if (path is "serviceDefaults")
+                {
+                    foreach (var child in Walk(definitions[((string)property!["$ref"]!).Split('/')[^1]]!, path + "."))
+                    {
+                        yield return child;
+                    }
+
+                    continue;
+                }
+
+                var isShared = property!["$ref"] is not null || property["allOf"] is not null;
+                if (isShared || property["properties"] is null)
+                {
+                    yield return path;
+                    continue;
+                }
+
+                foreach (var child in Walk(property, path + "."))
+                {
+                    yield return child;
+                }
+            }
+        }
+
+        return Walk(schema, string.Empty);
+    }
+
+    private static string Section()
+    {
+        var readme = File.ReadAllText(RepositoryPaths.Readme);
+        var start = readme.IndexOf(Heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README.md has no \"{Heading}\" section");
+        var end = readme.IndexOf("\n## ", start + Heading.Length, StringComparison.Ordinal);
+        return end < 0 ? readme[start..] : readme[start..end];
+    }
+
+    [GeneratedRegex(@"^\|\s*`([^`]+)`\s*\|", RegexOptions.Multiline)]
+    private static partial Regex TableRowRegex();
+}

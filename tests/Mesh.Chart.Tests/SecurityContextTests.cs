@@ -1,0 +1,58 @@
+using k8s.Models;
+using Mesh.Chart.Tests.Infrastructure;
+
+namespace Mesh.Chart.Tests;
+
+/// <summary>Every pod the chart runs: non-root uid 1654, read-only root with an emptyDir /tmp, no capabilities, RuntimeDefault seccomp, no token.</summary>
+public sealed class SecurityContextTests
+{
+    [Theory]
+    [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
+    public async Task ServicePods_EveryDeployment_RunNonRootReadOnlyWithoutCapabilities(string valuesSet)
+    {
+        var chart = await ChartRenderer.RenderAsync(valuesSet);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            var pod = chart.Deployment(name).Spec.Template.Spec;
+            AssertLockedDown(name, pod);
+            Assert.Equal(MeshFacts.Uid, pod.SecurityContext.FsGroup);
+            var tmp = Assert.Single(pod.Containers.Single().VolumeMounts, mount => mount.MountPath == "/tmp");
+            Assert.NotNull(Assert.Single(pod.Volumes, volume => volume.Name == tmp.Name).EmptyDir);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
+    public async Task HelmTestPods_Every_RunNonRootReadOnlyWithoutCapabilities(string valuesSet)
+    {
+        var chart = await ChartRenderer.RenderAsync(valuesSet);
+
+        Assert.NotEmpty(chart.TestPods);
+        Assert.All(chart.TestPods, pod => AssertLockedDown(pod.Metadata.Name, pod.Spec));
+    }
+
+    private static void AssertLockedDown(string name, V1PodSpec pod)
+    {
+        Assert.False(pod.AutomountServiceAccountToken, $"{name}: the service-account token is mounted");
+        Assert.NotNull(pod.SecurityContext);
+        Assert.True(pod.SecurityContext.RunAsNonRoot, $"{name}: pod runAsNonRoot");
+        Assert.Equal(MeshFacts.Uid, pod.SecurityContext.RunAsUser);
+        Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile?.Type);
+        Assert.Null(pod.HostNetwork);
+        Assert.Null(pod.HostPID);
+        Assert.All(pod.Containers.Concat(pod.InitContainers ?? []), container =>
+        {
+            var context = container.SecurityContext;
+            Assert.NotNull(context);
+            Assert.True(context.RunAsNonRoot, $"{name}/{container.Name}: runAsNonRoot");
+            Assert.Equal(MeshFacts.Uid, context.RunAsUser);
+            Assert.True(context.ReadOnlyRootFilesystem, $"{name}/{container.Name}: readOnlyRootFilesystem");
+            Assert.False(context.AllowPrivilegeEscalation, $"{name}/{container.Name}: allowPrivilegeEscalation");
+            Assert.NotEqual(true, context.Privileged);
+            Assert.Equal(["ALL"], context.Capabilities?.Drop);
+            Assert.True(context.Capabilities?.Add is null or { Count: 0 }, $"{name}/{container.Name}: adds capabilities");
+            Assert.Equal("RuntimeDefault", context.SeccompProfile?.Type);
+        });
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using Mesh.Chart.Tests.Infrastructure;
+
+namespace Mesh.Chart.Tests;
+
+/// <summary>skaffold.yaml against the official schema and against the repository: Dockerfiles, chart values, ports.</summary>
+public sealed partial class SkaffoldTests
+{
+    private static readonly Lazy<JsonObject> LazyConfig = new(() => (JsonObject)YamlJson.LoadFile(RepositoryPaths.Skaffold)!);
+
+    private static JsonObject Config => LazyConfig.Value;
+
+    private static JsonArray Artifacts => Config["build"]!["artifacts"]!.AsArray();
+
+    private static JsonObject Release => (JsonObject)Assert.Single(Config["deploy"]!["helm"]!["releases"]!.AsArray())!;
+
+    [Fact]
+    public void Skaffold_Config_IsValidAgainstTheOfficialSchema()
+    {
+        var errors = ValidateAgainstSchema(Config);
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors));
+    }
+
+    [Fact]
+    public void Skaffold_SchemaCheck_RejectsAMisspeltField()
+    {
+        var broken = (JsonObject)Config.DeepClone();
+        broken["deploy"]!["helm"]!["releases"]![0]!["valueFiles"] = new JsonArray("typo.yaml");
+
+        Assert.NotEmpty(ValidateAgainstSchema(broken));
+    }
+
+    [Fact]
+    public void Skaffold_ApiVersion_IsV4Beta13OrNewer()
+    {
+        var apiVersion = (string?)Config["apiVersion"] ?? string.Empty;
+        var match = ApiVersionRegex().Match(apiVersion);
+
+        Assert.True(match.Success, apiVersion);
+        var major = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var beta = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
+        Assert.True(major > 4 || (major == 4 && match.Groups[2].Value is "beta" or "" && beta >= 13), apiVersion);
+        Assert.Equal("Config", (string?)Config["kind"]);
+    }
+
+    [Fact]
+    public void Skaffold_Artifacts_BuildEveryServiceFromTheRepositoryRootWithAnExistingDockerfile()
+    {
+        var dockerfiles = new List<string>();
+        foreach (var artifact in Artifacts)
+        {
+            var context = (string?)artifact!["context"] ?? ".";
+            var dockerfile = (string?)artifact["docker"]?["dockerfile"];
+            Assert.NotNull(dockerfile);
+            Assert.Equal(RepositoryPaths.Root, Path.GetFullPath(Path.Combine(RepositoryPaths.Root, context)).TrimEnd(Path.DirectorySeparatorChar));
+            var path = Path.Combine(RepositoryPaths.Root, context, dockerfile);
+            Assert.True(File.Exists(path), $"{artifact["image"]}: {dockerfile} does not exist");
+            dockerfiles.Add(dockerfile);
+        }
+
+        Assert.Equal(MeshFacts.Services.Select(DockerfileOf).Order(), dockerfiles.Order());
+    }
+
+    [Fact]
+    public void Skaffold_HelmRelease_DeploysTheChartWithShippedValuesFiles()
+    {
+        Assert.Equal(ChartRenderer.ReleaseName, (string?)Release["name"]);
+        Assert.Equal(RepositoryPaths.Chart, Path.GetFullPath(Path.Combine(RepositoryPaths.Root, (string)Release["chartPath"]!)));
+        Assert.All(ValuesFiles(), file => Assert.True(File.Exists(file), $"{file} does not exist"));
+    }
+
+    [Fact]
+    public async Task Skaffold_SetValueTemplates_WireEveryBuiltImageIntoItsServicesImageValue()
+    {
+        var templates = Release["setValueTemplates"]!.AsObject();
+        var values = YamlJson.LoadFile(RepositoryPaths.ChartValues);
+        var artifactsBySanitizedName = Artifacts.ToDictionary(artifact => SanitizedName((string)artifact!["image"]!), artifact => artifact!);
+        var arguments = ValuesFiles().SelectMany(file => new[] { "--values", file }).ToList();
+        var expectedImages = new Dictionary<string, string>();
+
+        foreach (var (key, template) in templates)
+        {
+            Assert.True(YamlJson.At(values, key) is JsonValue value && value.GetValueKind() == JsonValueKind.String, $"setValueTemplates key {key} is not a string value of the chart");
+            var match = FullyQualifiedRegex().Match((string)template!);
+            Assert.True(match.Success, $"{key}: {template} is not one {{{{.IMAGE_FULLY_QUALIFIED_<artifact>}}}}");
+            var artifact = artifactsBySanitizedName[match.Groups[1].Value];
+            var built = $"registry.test/{artifact["image"]}:skaffold@sha256:{new string('0', 64)}";
+            arguments.AddRange(["--set-string", $"{key}={built}"]);
+            expectedImages.Add((string)artifact["docker"]!["dockerfile"]!, built);
+        }
+
+        Assert.Equal(Artifacts.Count, expectedImages.Count);
+        var chart = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), arguments);
+        foreach (var name in MeshFacts.Services)
+        {
+            Assert.Equal(expectedImages[DockerfileOf(name)], chart.Container(name).Image);
+        }
+    }
+
+    [Fact]
+    public async Task Skaffold_PortForwards_TargetTheChartsServicesOnTheLocalRunPorts()
+    {
+        var chart = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), ValuesFiles().SelectMany(file => new[] { "--values", file }));
+        var forwarded = new List<string>();
+
+        foreach (var forward in Config["portForward"]!.AsArray())
+        {
+            Assert.Equal("service", (string?)forward!["resourceType"]);
+            var service = chart.Service((string)forward["resourceName"]!);
+            Assert.Null(service.Spec.ClusterIP);
+            Assert.Contains(service.Spec.Ports, port => port.Port == (long)forward["port"]!);
+            var name = MeshFacts.Services.Single(name => LabelSelectors.Matches(service.Spec.Selector, chart.Deployment(name).Spec.Template.Metadata.Labels));
+            Assert.Equal(MeshFacts.LocalPorts[name], (long)forward["localPort"]!);
+            forwarded.Add(name);
+        }
+
+        Assert.Equal(MeshFacts.Services.Order(), forwarded.Order());
+    }
+
+    [Fact]
+    public void Skaffold_Profiles_OfferOneThatPushesToARegistry()
+    {
+        Assert.Equal(false, (bool?)Config["build"]!["local"]?["push"]);
+        var pushing = Config["profiles"]!.AsArray().Where(profile => Apply((JsonObject)Config.DeepClone(), profile!)["build"]!["local"]?["push"]?.GetValue<bool>() == true);
+
+        Assert.NotEmpty(pushing);
+    }
+
+    [Fact]
+    public void Skaffold_ProfilePatches_NeverAddressAnArtifactByPositionAndApplyToExistingFields()
+    {
+        foreach (var profile in Config["profiles"]!.AsArray())
+        {
+            foreach (var patch in profile!["patches"]?.AsArray() ?? [])
+            {
+                foreach (var pointer in new[] { (string?)patch!["path"], (string?)patch["from"] }.OfType<string>())
+                {
+                    Assert.False(ArtifactIndexRegex().IsMatch(pointer), $"profile {profile["name"]}: {pointer} addresses an artifact by its position");
+                }
+
+                var op = (string?)patch["op"] ?? "replace";
+                if (op is "replace" or "remove" or "test")
+                {
+                    Assert.True(Resolve(Config, (string)patch["path"]!) is not null, $"profile {profile["name"]}: {patch["path"]} does not exist");
+                }
+            }
+        }
+    }
+
+    private static List<string> ValidateAgainstSchema(JsonNode config)
+    {
+        Assert.True(File.Exists(RepositoryPaths.SkaffoldSchema), $"The official skaffold schema is missing: {RepositoryPaths.SkaffoldSchema} (shared/ must be beside the repository).");
+        var schema = JsonSchema.FromText(File.ReadAllText(RepositoryPaths.SkaffoldSchema));
+        var results = schema.Evaluate(JsonSerializer.SerializeToElement(config), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        return results.IsValid
+            ? []
+            : (results.Details ?? []).Where(detail => detail.Errors is not null)
+                .SelectMany(detail => detail.Errors!.Select(error => $"{detail.InstanceLocation}: {error.Key}: {error.Value}"))
+                .DefaultIfEmpty("invalid")
+                .ToList();
+    }
+
+    private static IEnumerable<string> ValuesFiles() =>
+        (Release["valuesFiles"]?.AsArray() ?? []).Select(file => Path.Combine(RepositoryPaths.Root, (string)file!));
+
+    private static string DockerfileOf(string service) => $"services/Mesh.{char.ToUpperInvariant(service[0])}{service[1..]}/Dockerfile";
+
+    /// <summary>Skaffold's template name of an image: '/', '-' and '.' become '_'.</summary>
+    private static string SanitizedName(string image) => image.Replace('/', '_').Replace('-', '_').Replace('.', '_');
+
+    /// <summary>Applies a profile's `replace`/`add` patches (enough to see what it changes).</summary>
+    private static JsonObject Apply(JsonObject config, JsonNode profile)
+    {
+        foreach (var patch in profile["patches"]?.AsArray() ?? [])
+        {
+            var path = (string)patch!["path"]!;
+            var parent = Resolve(config, path[..path.LastIndexOf('/')]) as JsonObject;
+            if (parent is not null && (string?)patch["op"] is "replace" or "add")
+            {
+                parent[path[(path.LastIndexOf('/') + 1)..]] = patch["value"]?.DeepClone();
+            }
+        }
+
+        return config;
+    }
+
+    private static JsonNode? Resolve(JsonNode root, string pointer)
+    {
+        var node = root;
+        foreach (var segment in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            node = node switch
+            {
+                JsonObject map => map[segment.Replace("~1", "/").Replace("~0", "~")],
+                JsonArray list when int.TryParse(segment, out var index) && index < list.Count => list[index],
+                _ => null,
+            };
+            if (node is null)
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+
+    [GeneratedRegex(@"^skaffold/v(\d+)(alpha|beta)?(\d+)?$")]
+    private static partial Regex ApiVersionRegex();
+
+    [GeneratedRegex(@"^\{\{\s*\.IMAGE_FULLY_QUALIFIED_(\w+)\s*\}\}$")]
+    private static partial Regex FullyQualifiedRegex();
+
+    [GeneratedRegex(@"/artifacts/(\d+|-)(/|$)")]
+    private static partial Regex ArtifactIndexRegex();
+}
