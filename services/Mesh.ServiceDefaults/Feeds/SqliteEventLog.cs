@@ -145,18 +145,25 @@ public sealed class SqliteEventLog
     public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, transaction) =>
         {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            using (var mark = connection.CreateCommand())
+            {
+                mark.Transaction = transaction;
+                mark.CommandText = $"""
+                    INSERT INTO event_log_retention (log, pruned_through)
+                    SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
+                    ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
+                    """;
+                mark.Parameters.AddWithValue("$log", Name);
+                mark.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+                await mark.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             // Delete by sequence, not by time alone, so the retained log stays one unbroken range.
-            command.CommandText = $"""
-                INSERT INTO event_log_retention (log, pruned_through)
-                SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
-                ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
-                DELETE FROM {_table} WHERE sequence <= (SELECT pruned_through FROM event_log_retention WHERE log = $log);
-                """;
-            command.Parameters.AddWithValue("$log", Name);
-            command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = $"DELETE FROM {_table} WHERE sequence <= (SELECT pruned_through FROM event_log_retention WHERE log = $log);";
+            delete.Parameters.AddWithValue("$log", Name);
+            return await delete.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     private static string TableName(string name) => name + "_events";
