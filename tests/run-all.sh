@@ -41,7 +41,8 @@ while IFS= read -r -d '' trx; do
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
   passed=$((passed + $(counter passed "$counters")))
   failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
-  skipped=$((skipped + $(counter notExecuted "$counters")))
+  # Skipped tests show as outcome="NotExecuted" results; the Counters element does not count them.
+  skipped=$((skipped + $(grep -o 'outcome="NotExecuted"' "$trx" | wc -l)))
 done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
 
 outcome=0

@@ -1,6 +1,8 @@
 using Mesh.Inventory.Api.Validators;
+using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +18,8 @@ public static class InventoryRegistration
 
         builder.AddMeshSqlite("inventory.db", InventorySchema.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddMeshEventLog(InventoryEventLog.Name);
+        builder.Services.AddSingleton<InventoryEventLog>();
         builder.Services.AddSingleton<InventoryRepository>();
 
         builder.Services.AddOptions<InventoryOptions>()
@@ -28,10 +32,12 @@ public static class InventoryRegistration
         builder.Services.AddRequestValidator<GetItemRequest, GetItemRequestValidator>();
         builder.Services.AddRequestValidator<BatchGetItemsRequest, BatchGetItemsRequestValidator>();
         builder.Services.AddRequestValidator<ListItemsRequest, ListItemsRequestValidator>();
+        builder.Services.AddRequestValidator<UpdateItemRequest, UpdateItemRequestValidator>();
         builder.Services.AddRequestValidator<AdjustStockRequest, AdjustStockRequestValidator>();
         builder.Services.AddRequestValidator<ReserveStockRequest, ReserveStockRequestValidator>();
         builder.Services.AddRequestValidator<CommitReservationRequest, CommitReservationRequestValidator>();
         builder.Services.AddRequestValidator<ReleaseReservationRequest, ReleaseReservationRequestValidator>();
+        builder.Services.AddRequestValidator<WatchInventoryRequest, WatchInventoryRequestValidator>();
         return builder;
     }
 }

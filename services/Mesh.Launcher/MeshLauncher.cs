@@ -223,10 +223,15 @@ public sealed class MeshLauncher : IAsyncDisposable
         {
             ["Mesh__Storage__Path"] = Path.GetFullPath(Path.Combine(Options.DataDirectory, info.DatabaseFileName)),
         };
+        // The call graph: orders calls users and inventory; users follows orders' event log.
         if (service == MeshService.Orders)
         {
             environment["Mesh__Services__Users__Address"] = Options.AddressOf(MeshService.Users).GetLeftPart(UriPartial.Authority);
             environment["Mesh__Services__Inventory__Address"] = Options.AddressOf(MeshService.Inventory).GetLeftPart(UriPartial.Authority);
+        }
+        else if (service == MeshService.Users)
+        {
+            environment["Mesh__Services__Orders__Address"] = Options.AddressOf(MeshService.Orders).GetLeftPart(UriPartial.Authority);
         }
 
         var layers = new[] { Options.Environment.GetValueOrDefault(service), extraEnvironment };

@@ -3,9 +3,11 @@ using System.Globalization;
 using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Inventory.Domain;
+using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Paging;
 using Mesh.ServiceDefaults.Validation;
 
@@ -14,9 +16,14 @@ namespace Mesh.Inventory.Api;
 /// <summary>
 /// mesh.inventory.v1.InventoryService. Requests arrive validated (see Validators/); this class
 /// turns them into Domain values, lets the repository decide inside one transaction, and maps
-/// the outcome to a response or to the status inventory.proto documents.
+/// the outcome to a response or to the status inventory.proto documents. WatchInventory is
+/// served from the event log those transactions append to.
 /// </summary>
-public sealed class InventoryGrpcService(InventoryRepository repository, ILogger<InventoryGrpcService> logger)
+public sealed class InventoryGrpcService(
+    InventoryRepository repository,
+    InventoryEventLog events,
+    FeedStreamer streamer,
+    ILogger<InventoryGrpcService> logger)
     : InventoryService.InventoryServiceBase
 {
     // Page tokens of ListItems are bound to this scope: the listing has no filters.
@@ -85,6 +92,29 @@ public sealed class InventoryGrpcService(InventoryRepository repository, ILogger
         }
 
         return response;
+    }
+
+    public override async Task<UpdateItemResponse> UpdateItem(UpdateItemRequest request, ServerCallContext context)
+    {
+        var update = new ItemUpdate(
+            request.Sku,
+            request.HasName ? FieldRules.Normalize(request.Name) : null,
+            request.UnitPrice?.CurrencyCode,
+            request.UnitPrice?.AmountMinor);
+        switch (await repository.UpdateItemAsync(update, context.CancellationToken))
+        {
+            case UpdateItemOutcome.Updated updated:
+                logger.LogInformation(
+                    "Updated item {Sku}: name {Name}, unit price {AmountMinor} {CurrencyCode}",
+                    updated.Item.Sku, updated.Item.Name, updated.Item.UnitPriceMinor, updated.Item.CurrencyCode);
+                return new UpdateItemResponse { Item = InventoryMapper.ToProto(updated.Item) };
+            case UpdateItemOutcome.Unchanged unchanged:
+                return new UpdateItemResponse { Item = InventoryMapper.ToProto(unchanged.Item) };
+            case UpdateItemOutcome.ItemNotFound:
+                throw MeshErrors.NotFound("item", request.Sku, "sku");
+            default:
+                throw new UnreachableException();
+        }
     }
 
     public override async Task<AdjustStockResponse> AdjustStock(AdjustStockRequest request, ServerCallContext context)
@@ -169,6 +199,16 @@ public sealed class InventoryGrpcService(InventoryRepository repository, ILogger
 
         return new ReleaseReservationResponse { Reservation = InventoryMapper.ToProto(change.Reservation) };
     }
+
+    public override Task WatchInventory(
+        WatchInventoryRequest request, IServerStreamWriter<WatchInventoryResponse> responseStream, ServerCallContext context) =>
+        streamer.StreamAsync(
+            events.Log,
+            new FeedSubscription(request.AfterSequence, request.Skus.ToArray(), request.StartAtHead),
+            InventoryFeedMapper.ToResponse,
+            InventoryFeedMapper.ToResponse,
+            responseStream,
+            context);
 
     private void LogChange(ReservationChange change)
     {

@@ -16,4 +16,5 @@ public static class InventoryLimits
 
     public const int MaxReservationLines = 50;
     public const long MaxLineQuantity = 10_000;
+    public const int MaxWatchSkus = 100;
 }

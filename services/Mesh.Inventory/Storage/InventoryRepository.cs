@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mesh.Inventory.Domain;
+using Mesh.Inventory.Feeds;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -9,9 +10,11 @@ namespace Mesh.Inventory.Storage;
 /// Every read and write of the inventory tables. Each write is one IMMEDIATE transaction that
 /// reads, decides with the Domain rules and writes, so no other write can slip between a check
 /// and its effect. Refusals are returned as outcomes rather than thrown, so the transaction
-/// still commits what happened on the way (overdue holds expired) and nothing else.
+/// still commits what happened on the way (overdue holds expired) and nothing else. Every item
+/// change is appended to the inventory event log in the transaction that makes it, right after
+/// it, so the feed's order is the order changes were applied in.
 /// </summary>
-public sealed class InventoryRepository(SqliteDatabase database, TimeProvider time)
+public sealed class InventoryRepository(SqliteDatabase database, InventoryEventLog events, TimeProvider time)
 {
     public Task<ItemRecord?> GetItemAsync(string sku, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => FindItemAsync(connection, null, sku, cancellationToken), cancellationToken);
@@ -52,8 +55,9 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
             var now = InventoryRows.ToMs(Now());
             // ON CONFLICT DO NOTHING: the primary key decides who created the sku, even across processes.
             using var insert = Command(connection, transaction, """
-                INSERT INTO items (sku, name, currency_code, unit_price_minor, initial_quantity, on_hand, reserved, create_time_ms, update_time_ms)
-                VALUES ($sku, $name, $currency, $price, $initial, $initial, 0, $now, $now)
+                INSERT INTO items (sku, name, currency_code, unit_price_minor, initial_quantity, on_hand, reserved, create_time_ms, update_time_ms,
+                                   created_name, created_currency_code, created_unit_price_minor)
+                VALUES ($sku, $name, $currency, $price, $initial, $initial, 0, $now, $now, $name, $currency, $price)
                 ON CONFLICT (sku) DO NOTHING
                 """,
                 ("$sku", definition.Sku),
@@ -66,10 +70,65 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
             var item = await RequireItemAsync(connection, transaction, definition.Sku);
             if (inserted)
             {
+                await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Created, item), InventoryRows.FromMs(now));
                 return new CreateItemOutcome.Created(item);
             }
 
-            return definition.Matches(item) ? new CreateItemOutcome.AlreadyCreated(item) : new CreateItemOutcome.Conflict(item);
+            var created = await CreatedDefinitionAsync(connection, transaction, definition.Sku);
+            return definition == created ? new CreateItemOutcome.AlreadyCreated(item) : new CreateItemOutcome.Conflict(item);
+        }, cancellationToken);
+    }
+
+    private static async Task<ItemDefinition> CreatedDefinitionAsync(SqliteConnection connection, SqliteTransaction transaction, string sku)
+    {
+        using var command = Command(connection, transaction, """
+            SELECT created_name, created_currency_code, created_unit_price_minor, initial_quantity FROM items WHERE sku = $sku
+            """,
+            ("$sku", sku));
+        using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            throw new InvalidOperationException($"Item {sku} vanished inside its own transaction.");
+        }
+
+        return new ItemDefinition(sku, reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    /// <summary>Changes name and/or price; a call that would change nothing writes nothing.</summary>
+    public Task<UpdateItemOutcome> UpdateItemAsync(ItemUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return database.WriteAsync<UpdateItemOutcome>(async (connection, transaction) =>
+        {
+            var now = Now();
+            var item = await FindItemAsync(connection, transaction, update.Sku, CancellationToken.None);
+            if (item is null)
+            {
+                return new UpdateItemOutcome.ItemNotFound();
+            }
+
+            if (!update.Changes(item))
+            {
+                return new UpdateItemOutcome.Unchanged(item);
+            }
+
+            var changed = update.ApplyTo(item);
+            using (var command = Command(connection, transaction, """
+                UPDATE items SET name = $name, currency_code = $currency, unit_price_minor = $price, update_time_ms = $now
+                WHERE sku = $sku
+                """,
+                ("$name", changed.Name),
+                ("$currency", changed.CurrencyCode),
+                ("$price", changed.UnitPriceMinor),
+                ("$now", InventoryRows.ToMs(now)),
+                ("$sku", update.Sku)))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var updated = await RequireItemAsync(connection, transaction, update.Sku);
+            await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Updated, updated), now);
+            return new UpdateItemOutcome.Updated(updated);
         }, cancellationToken);
     }
 
@@ -129,7 +188,9 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
                 await update.ExecuteNonQueryAsync();
             }
 
-            return new AdjustStockOutcome.Applied(await RequireItemAsync(connection, transaction, adjustment.Sku));
+            var adjusted = await RequireItemAsync(connection, transaction, adjustment.Sku);
+            await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.StockAdjusted, adjusted, Quantity: adjustment.Delta), now);
+            return new AdjustStockOutcome.Applied(adjusted);
         }, cancellationToken);
     }
 
@@ -232,7 +293,7 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
     // Time at the millisecond precision it is stored with, so in-memory and SQL comparisons agree.
     private DateTimeOffset Now() => InventoryRows.FromMs(InventoryRows.ToMs(time.GetUtcNow()));
 
-    private static async Task<IReadOnlyList<string>> ExpireDueAsync(
+    private async Task<IReadOnlyList<string>> ExpireDueAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
         DateTimeOffset now,
@@ -268,8 +329,11 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
         return ids;
     }
 
-    /// <summary>Moves a HELD reservation to <paramref name="next"/> and settles its stock accordingly.</summary>
-    private static async Task LeaveHeldAsync(
+    /// <summary>
+    /// Moves a HELD reservation to <paramref name="next"/>, settles its stock accordingly and
+    /// announces one change per item, in line order.
+    /// </summary>
+    private async Task LeaveHeldAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
         string reservationId,
@@ -301,9 +365,18 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
             // Only reachable through a bug; throwing rolls the stock change back with it.
             throw new InvalidOperationException($"Reservation '{reservationId}' was not HELD when leaving HELD.");
         }
+
+        var lines = await FindLinesAsync(connection, transaction, reservationId);
+        var items = await FindItemsAsync(connection, transaction, lines.Select(line => line.Sku).ToList(), CancellationToken.None);
+        var kind = ItemChange.LeavingHeld(next);
+        foreach (var line in lines)
+        {
+            await events.AppendAsync(
+                connection, transaction, new ItemChange(kind, items[line.Sku], reservationId, line.Quantity), InventoryRows.FromMs(nowMs));
+        }
     }
 
-    private static async Task HoldLineAsync(
+    private async Task HoldLineAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
         string reservationId,
@@ -335,6 +408,11 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
         {
             throw new InvalidOperationException($"Stock of '{line.Sku}' changed inside the reservation transaction.");
         }
+
+        // Skus of one reservation are distinct, so this is the item's state after the whole reservation too.
+        var item = await RequireItemAsync(connection, transaction, line.Sku);
+        await events.AppendAsync(
+            connection, transaction, new ItemChange(ItemChangeKind.StockReserved, item, reservationId, line.Quantity), InventoryRows.FromMs(nowMs));
     }
 
     private static async Task<ItemRecord?> FindItemAsync(
@@ -409,19 +487,23 @@ public sealed class InventoryRepository(SqliteDatabase database, TimeProvider ti
             createMs = reader.GetInt64(2);
         }
 
+        var lines = await FindLinesAsync(connection, transaction, reservationId);
+        return new ReservationRecord(reservationId, lines, InventoryRows.ParseStatus(state), InventoryRows.FromMs(expireMs), InventoryRows.FromMs(createMs));
+    }
+
+    private static async Task<IReadOnlyList<ReservationLineRecord>> FindLinesAsync(SqliteConnection connection, SqliteTransaction transaction, string reservationId)
+    {
         var lines = new List<ReservationLineRecord>();
-        using (var query = Command(connection, transaction,
+        using var query = Command(connection, transaction,
             "SELECT sku, quantity FROM reservation_lines WHERE reservation_id = $id ORDER BY line_index",
-            ("$id", reservationId)))
+            ("$id", reservationId));
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            await using var reader = await query.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                lines.Add(new ReservationLineRecord(reader.GetString(0), reader.GetInt64(1)));
-            }
+            lines.Add(new ReservationLineRecord(reader.GetString(0), reader.GetInt64(1)));
         }
 
-        return new ReservationRecord(reservationId, lines, InventoryRows.ParseStatus(state), InventoryRows.FromMs(expireMs), InventoryRows.FromMs(createMs));
+        return lines;
     }
 
     private static async Task<ReservationRecord> RequireReservationAsync(SqliteConnection connection, SqliteTransaction transaction, string reservationId) =>

@@ -1,3 +1,5 @@
+using Mesh.Inventory.Feeds;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 
 namespace Mesh.Inventory.Storage;
@@ -57,6 +59,18 @@ public static class InventorySchema
         CREATE INDEX reservation_lines_by_sku ON reservation_lines (sku);
         """;
 
+    // The outbox behind WatchInventory: one row per item change, written in the change's transaction.
+    private static readonly string V2InventoryEvents = SqliteEventLog.Migration(InventoryEventLog.Name);
+
+    // What each item was created with, so a CreateItem retry is recognised even after UpdateItem
+    // changed the name or price (the launcher re-seeds its demo catalog on every run).
+    private const string V3CreationFields = """
+        ALTER TABLE items ADD COLUMN created_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE items ADD COLUMN created_currency_code TEXT NOT NULL DEFAULT '';
+        ALTER TABLE items ADD COLUMN created_unit_price_minor INTEGER NOT NULL DEFAULT 0;
+        UPDATE items SET created_name = name, created_currency_code = currency_code, created_unit_price_minor = unit_price_minor;
+        """;
+
     /// <summary>Every migration, oldest first.</summary>
-    public static SqliteSchema Schema { get; } = new([V1Catalog]);
+    public static SqliteSchema Schema { get; } = new([V1Catalog, V2InventoryEvents, V3CreationFields]);
 }

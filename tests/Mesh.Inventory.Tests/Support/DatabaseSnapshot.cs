@@ -6,11 +6,11 @@ namespace Mesh.Inventory.Tests.Support;
 
 /// <summary>
 /// Every row of every inventory table as text, read straight from the database file, so a test
-/// can prove a refused call changed nothing at all.
+/// can prove a refused call changed nothing at all — and announced nothing on the feed.
 /// </summary>
 public static class DatabaseSnapshot
 {
-    private static readonly string[] Tables = ["items", "stock_adjustments", "reservations", "reservation_lines"];
+    private static readonly string[] Tables = ["items", "stock_adjustments", "reservations", "reservation_lines", "inventory_events"];
 
     public static async Task<string> TakeAsync(string databasePath)
     {
@@ -33,7 +33,8 @@ public static class DatabaseSnapshot
             {
                 for (var column = 0; column < reader.FieldCount; column++)
                 {
-                    text.Append(Convert.ToString(reader.GetValue(column), CultureInfo.InvariantCulture)).Append('|');
+                    var value = reader.GetValue(column);
+                    text.Append(value is byte[] bytes ? Convert.ToHexString(bytes) : Convert.ToString(value, CultureInfo.InvariantCulture)).Append('|');
                 }
 
                 text.AppendLine();

@@ -69,6 +69,26 @@ public sealed class InventoryHost : IDisposable
 
     public Task<string> SnapshotAsync() => DatabaseSnapshot.TakeAsync(DatabasePath);
 
+    /// <summary>Opens a WatchInventory stream; dispose it to cancel the call.</summary>
+    public InventoryFeedReader Watch(long afterSequence, IEnumerable<string>? skus = null, bool startAtHead = false) =>
+        new(Client, InventoryFeedReader.Request(afterSequence, skus, startAtHead));
+
+    /// <summary>The feed's head: the heartbeat a stream from the head starts with.</summary>
+    public async Task<long> HeadAsync()
+    {
+        using var reader = Watch(0, startAtHead: true);
+        await reader.ReadToNextHeartbeatAsync();
+        return reader.Heartbeats[0].HeadSequence;
+    }
+
+    /// <summary>The stored events after <paramref name="afterSequence"/> of <paramref name="skus"/> (all when none).</summary>
+    public async Task<IReadOnlyList<InventoryEvent>> EventsAfterAsync(long afterSequence, params string[] skus)
+    {
+        using var reader = Watch(afterSequence, skus);
+        await reader.ReadToNextHeartbeatAsync();
+        return reader.Events;
+    }
+
     public void Dispose()
     {
         _channel.Dispose();

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Mesh.Container.Tests.Support;
+
+namespace Mesh.Container.Tests;
+
+/// <summary>
+/// What each built image declares: the official images' non-root uid, port 8080, an exec-form
+/// entrypoint (no shell at run time), no shell health check, and /data as the writable place.
+/// </summary>
+[Collection(MeshContainersCollection.Name)]
+public sealed class ImageConfigurationTests
+{
+    /// <summary>The three services.</summary>
+    public static TheoryData<string> Services() => [.. ServiceImage.All.Select(service => service.Name)];
+
+    [ContainerTheory]
+    [MemberData(nameof(Services))]
+    public async Task ImageConfig_EachService_RunsDllAsNonRootOnPort8080WithoutShell(string name)
+    {
+        var service = ServiceImage.Named(name);
+
+        using var config = await ImageConfigAsync(service);
+        var root = config.RootElement;
+
+        Assert.Equal(MeshContainers.AppUid, root.GetProperty("User").GetString());
+        Assert.Equal(["8080/tcp"], root.GetProperty("ExposedPorts").EnumerateObject().Select(port => port.Name));
+        Assert.Equal(["dotnet", $"{service.Project}.dll"], root.GetProperty("Entrypoint").EnumerateArray().Select(part => part.GetString()));
+        Assert.True(IsAbsent(root, "Cmd"), "an image CMD would be appended to the entrypoint");
+        Assert.True(IsAbsent(root, "Healthcheck"), "a HEALTHCHECK would need a shell or a client in the image; probes use grpc.health.v1");
+        Assert.Equal("/app", root.GetProperty("WorkingDir").GetString());
+        Assert.Contains($"Mesh__Storage__Path=/data/{service.Name}.db", root.GetProperty("Env").EnumerateArray().Select(entry => entry.GetString()));
+    }
+
+    private static async Task<JsonDocument> ImageConfigAsync(ServiceImage service)
+    {
+        var inspect = (await MeshContainers.Engine.RunAsync(
+            Deadlines.EngineCommand, "image", "inspect", "--format", "{{json .Config}}", MeshContainers.ImageOf(service))).EnsureSuccess();
+        return JsonDocument.Parse(inspect.StandardOutput);
+    }
+
+    private static bool IsAbsent(JsonElement config, string property) =>
+        !config.TryGetProperty(property, out var value)
+        || value.ValueKind == JsonValueKind.Null
+        || (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0);
+}
