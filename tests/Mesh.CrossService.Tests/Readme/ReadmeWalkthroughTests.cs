@@ -54,11 +54,20 @@ public sealed class ReadmeWalkthroughTests(MeshFixture fixture)
     private string BuildScript(IReadOnlyList<string> blocks)
     {
         var options = fixture.Mesh.Options;
-        var lines = new List<string> { "set -euo pipefail" };
+        var lines = new List<string> { "set -euo pipefail", "watchers=()" };
+        var watches = 0;
         foreach (var raw in blocks)
         {
             var block = ReadmeWalkthrough.WithPorts(raw, options.UsersPort, options.InventoryPort, options.OrdersPort);
-            if (block.Contains("-format-error", StringComparison.Ordinal))
+            if (block.Contains("/Watch", StringComparison.Ordinal))
+            {
+                // A reader runs a Watch in its own terminal; here it runs in the background until the
+                // end. No subshell: the background job must be the watching process itself, so kill ends it.
+                lines.Add($"{block.TrimEnd()} > watch{watches}.txt 2>&1 &");
+                lines.Add("watchers+=($!)");
+                watches++;
+            }
+            else if (block.Contains("-format-error", StringComparison.Ordinal))
             {
                 lines.Add($"if ( {block.TrimEnd()} ) > expected-error.txt 2>&1; then echo 'the error example succeeded'; exit 97; fi");
                 lines.Add("grep -Eqi 'failed_precondition|FailedPrecondition' expected-error.txt || { cat expected-error.txt; exit 98; }");
@@ -69,6 +78,14 @@ public sealed class ReadmeWalkthroughTests(MeshFixture fixture)
             }
         }
 
+        lines.Add("sleep 2; kill \"${watchers[@]}\" 2>/dev/null || true; wait 2>/dev/null || true");
+        for (var i = 0; i < watches; i++)
+        {
+            lines.Add($"grep -q '\"sequence\"' watch{i}.txt || {{ echo 'watch {i} saw no event:'; cat watch{i}.txt; exit 96; }}");
+        }
+
+        // The inventory watch saw the price change and the order's stock movements, live.
+        lines.Add("grep -q ITEM_UPDATED watch0.txt && grep -q RESERVATION_COMMITTED watch0.txt || { cat watch0.txt; exit 95; }");
         lines.Add("test -n \"$USER_ID\" && test -n \"$ORDER_ID\"");
         lines.Add("echo \"ORDER_ID=$ORDER_ID\"");
         return string.Join('\n', lines) + "\n";
