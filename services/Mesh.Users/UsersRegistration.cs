@@ -1,15 +1,23 @@
+using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Clients;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Users.Api;
+using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
 
 namespace Mesh.Users;
 
 public static class UsersRegistration
 {
-    /// <summary>Registers the users service's storage, request validators and repository.</summary>
+    /// <summary>
+    /// Registers the users service's storage, its event log (WatchUsers), request validators,
+    /// repositories, and the consumer that keeps order statistics from the orders event log.
+    /// </summary>
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -17,6 +25,17 @@ public static class UsersRegistration
         builder.AddMeshSqlite("users.db", UsersSchema.Schema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserRepository>();
+        builder.AddMeshEventLog(UserFeed.LogName);
+        builder.Services.AddSingleton<UserFeed>();
+
+        // Order statistics: ListOrderEvents and WatchOrderEvents are reads, so retrying them is safe.
+        // Without Mesh:Services:Orders:Address the consumer stays idle (it logs why) and users serves on.
+        builder.AddMeshClient<OrderService.OrderServiceClient>("Orders", retrySafe: true);
+        builder.AddMeshFeedConsumers();
+        builder.Services.AddSingleton<OrderStatsRepository>();
+        builder.Services.AddSingleton<OrderStatsMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderStatsMetrics.MeterName));
+        builder.Services.AddHostedService<OrderStatsConsumer>();
 
         builder.Services.AddRequestValidator<CreateUserRequest, CreateUserRequestValidator>();
         builder.Services.AddRequestValidator<GetUserRequest, GetUserRequestValidator>();
@@ -24,6 +43,7 @@ public static class UsersRegistration
         builder.Services.AddRequestValidator<ListUsersRequest, ListUsersRequestValidator>();
         builder.Services.AddRequestValidator<UpdateUserRequest, UpdateUserRequestValidator>();
         builder.Services.AddRequestValidator<DeactivateUserRequest, DeactivateUserRequestValidator>();
+        builder.Services.AddRequestValidator<WatchUsersRequest, WatchUsersRequestValidator>();
         return builder;
     }
 }

@@ -68,9 +68,12 @@ public static class MeshErrors
     /// <summary>ABORTED: the operation was undone part-way; the caller retries at a higher level (e.g. with a new request id).</summary>
     public static RpcException Aborted(ErrorReason reason, string message) => Build(Code.Aborted, message, reason);
 
-    /// <summary>OUT_OF_RANGE: a position (e.g. a feed cursor) outside what exists now.</summary>
-    public static RpcException OutOfRange(ErrorReason reason, string field, string message) =>
-        Build(Code.OutOfRange, message, reason,
+    /// <summary>
+    /// OUT_OF_RANGE: a position (e.g. a feed cursor) outside what exists now. <paramref name="metadata"/>
+    /// goes into ErrorInfo.metadata, so a client can act on the numbers without parsing the message.
+    /// </summary>
+    public static RpcException OutOfRange(ErrorReason reason, string field, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Build(Code.OutOfRange, message, reason, metadata,
             new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = message } } });
 
     public static RpcException Unavailable(string dependency, string message) =>
@@ -86,10 +89,20 @@ public static class MeshErrors
             : ErrorReason.Unspecified;
     }
 
-    private static RpcException Build(Code code, string message, ErrorReason reason, params Google.Protobuf.IMessage[] details)
+    private static RpcException Build(Code code, string message, ErrorReason reason, params Google.Protobuf.IMessage[] details) =>
+        Build(code, message, reason, null, details);
+
+    private static RpcException Build(
+        Code code, string message, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata, params Google.Protobuf.IMessage[] details)
     {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
-        status.Details.Add(Any.Pack(new ErrorInfo { Domain = Domain, Reason = ReasonName(reason) }));
+        var info = new ErrorInfo { Domain = Domain, Reason = ReasonName(reason) };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            info.Metadata[key] = value;
+        }
+
+        status.Details.Add(Any.Pack(info));
         foreach (var detail in details)
         {
             status.Details.Add(Any.Pack(detail));

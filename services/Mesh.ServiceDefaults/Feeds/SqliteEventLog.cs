@@ -88,14 +88,16 @@ public sealed class SqliteEventLog
         if (afterSequence > position.Head)
         {
             throw MeshErrors.OutOfRange(ErrorReason.CursorBeyondHead, field,
-                $"{field} {afterSequence} is beyond the head of the feed ({position.Head}); resume from a sequence you received");
+                $"{field} {afterSequence} is beyond the head of the feed ({position.Head}); resume from a sequence you received",
+                position.ToMetadata());
         }
 
         if (afterSequence < position.PrunedThrough)
         {
             throw MeshErrors.OutOfRange(ErrorReason.CursorExpired, field,
                 $"{field} {afterSequence} is older than the retention period (events through {position.PrunedThrough} were deleted); " +
-                "resynchronise from a snapshot and resume from the head");
+                "resynchronise from a snapshot and resume from the head",
+                position.ToMetadata());
         }
     }
 

@@ -1,7 +1,9 @@
 using Grpc.Core;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.Domain;
+using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 using Mesh.Users.V1;
 
@@ -11,7 +13,13 @@ namespace Mesh.Users.Api;
 /// mesh.users.v1.UserService. Requests arrive already validated (the validation interceptor
 /// runs the Api/*Validator classes), so handlers only normalise, store and map.
 /// </summary>
-public sealed class UserGrpcService(UserRepository users, TimeProvider time, ILogger<UserGrpcService> logger)
+public sealed class UserGrpcService(
+    UserRepository users,
+    OrderStatsRepository orderStats,
+    UserFeed feed,
+    FeedStreamer streamer,
+    TimeProvider time,
+    ILogger<UserGrpcService> logger)
     : UserService.UserServiceBase
 {
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
@@ -49,9 +57,11 @@ public sealed class UserGrpcService(UserRepository users, TimeProvider time, ILo
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
 
-        var user = await users.GetAsync(UserIds.Canonical(request.UserId), context.CancellationToken)
+        var userId = UserIds.Canonical(request.UserId);
+        var user = await users.GetAsync(userId, context.CancellationToken)
             ?? throw UserNotFound(request.UserId);
-        return new GetUserResponse { User = UserMapping.ToProto(user) };
+        var stats = await orderStats.GetAsync(userId, context.CancellationToken);
+        return new GetUserResponse { User = UserMapping.ToProto(user), OrderStats = UserMapping.ToProto(stats) };
     }
 
     public override async Task<BatchGetUsersResponse> BatchGetUsers(BatchGetUsersRequest request, ServerCallContext context)
@@ -142,6 +152,14 @@ public sealed class UserGrpcService(UserRepository users, TimeProvider time, ILo
         }
 
         return new DeactivateUserResponse { User = UserMapping.ToProto(result.User!) };
+    }
+
+    public override Task WatchUsers(WatchUsersRequest request, IServerStreamWriter<WatchUsersResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return streamer.StreamAsync(
+            feed.Log, FeedSubscription.All(request.AfterSequence), UserFeed.ToResponse, UserFeed.ToHeartbeat, responseStream, context);
     }
 
     // Stored times have millisecond precision; truncating here makes a response equal a later read.

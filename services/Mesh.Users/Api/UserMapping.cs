@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Mesh.Common.V1;
 using Mesh.Users.Domain;
 using Mesh.Users.V1;
 
@@ -19,6 +20,20 @@ public static class UserMapping
             CreateTime = Timestamp.FromDateTimeOffset(record.CreateTime),
             UpdateTime = Timestamp.FromDateTimeOffset(record.UpdateTime),
         };
+    }
+
+    public static OrderStats ToProto(UserOrderStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var proto = new OrderStats
+        {
+            OrdersPlaced = stats.OrdersPlaced,
+            OrdersCancelled = stats.OrdersCancelled,
+            OrdersRejected = stats.OrdersRejected,
+            ThroughSequence = stats.ThroughSequence,
+        };
+        proto.LifetimeSpend.AddRange(stats.LifetimeSpend.Select(spend => new Money { CurrencyCode = spend.CurrencyCode, AmountMinor = spend.AmountMinor }));
+        return proto;
     }
 
     public static UserState ToProto(UserStatus status) => status switch

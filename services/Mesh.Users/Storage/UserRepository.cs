@@ -1,6 +1,8 @@
 using System.Globalization;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Users.Domain;
+using Mesh.Users.Feeds;
+using Mesh.Users.V1;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Users.Storage;
@@ -8,9 +10,11 @@ namespace Mesh.Users.Storage;
 /// <summary>
 /// Every read and write of the users table. Each write decides and applies its change inside
 /// one IMMEDIATE transaction, so racing requests see each other's effects and the UNIQUE
-/// indexes (user_id, email_key, create_request_id) hold whatever happens.
+/// indexes (user_id, email_key, create_request_id) hold whatever happens. A write that changes
+/// a user appends its event to the users feed in that same transaction; one that changes
+/// nothing (a replay, a no-op update, a refusal) appends none.
 /// </summary>
-public sealed class UserRepository(SqliteDatabase database)
+public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
 {
     private const string Columns = "user_id, email, display_name, state, create_time_ms, update_time_ms";
 
@@ -54,6 +58,7 @@ public sealed class UserRepository(SqliteDatabase database)
             insert.Parameters.AddWithValue("$request_id", user.RequestId);
             insert.Parameters.AddWithValue("$request_hash", user.Fingerprint);
             await insert.ExecuteNonQueryAsync();
+            await feed.AppendAsync(connection, transaction, UserEventType.UserCreated, created, now);
             return UserWriteResult.Of(UserWriteStatus.Created, created);
         }, cancellationToken);
     }
@@ -84,6 +89,7 @@ public sealed class UserRepository(SqliteDatabase database)
             }
 
             await SaveAsync(connection, transaction, updated);
+            await feed.AppendAsync(connection, transaction, UserEventType.UserUpdated, updated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, updated);
         }, cancellationToken);
     }
@@ -108,6 +114,7 @@ public sealed class UserRepository(SqliteDatabase database)
             }
 
             await SaveAsync(connection, transaction, deactivated);
+            await feed.AppendAsync(connection, transaction, UserEventType.UserDeactivated, deactivated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, deactivated);
         }, cancellationToken);
     }

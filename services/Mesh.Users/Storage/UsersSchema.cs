@@ -1,4 +1,6 @@
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Users.Feeds;
 
 namespace Mesh.Users.Storage;
 
@@ -28,5 +30,33 @@ public static class UsersSchema
         CREATE UNIQUE INDEX users_create_request_id ON users (create_request_id);
         """;
 
-    public static SqliteSchema Schema { get; } = new([CreateUsers]);
+    // 4: per-user order statistics kept from the orders event log (consumer "orders-events",
+    // whose cursor lives in consumer_cursors from migration 3 and moves in the same transaction).
+    // No foreign key to users: an order event may arrive before the user row is visible here
+    // (event order across services is not guaranteed), and its counts must not be lost.
+    // Spend is per currency because one user may order in several; amounts are minor units.
+    private const string CreateOrderStats = """
+        CREATE TABLE user_order_stats (
+            user_id          TEXT    PRIMARY KEY,
+            orders_placed    INTEGER NOT NULL DEFAULT 0,
+            orders_cancelled INTEGER NOT NULL DEFAULT 0,
+            orders_rejected  INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE user_order_spend (
+            user_id       TEXT    NOT NULL,
+            currency_code TEXT    NOT NULL,
+            amount_minor  INTEGER NOT NULL,
+            PRIMARY KEY (user_id, currency_code)
+        ) STRICT;
+        """;
+
+    public static SqliteSchema Schema { get; } = new(
+    [
+        CreateUsers,
+        // 2: the "users" event log behind WatchUsers (filter key: user_id).
+        SqliteEventLog.Migration(UserFeed.LogName),
+        // 3: cursors of the feeds this service consumes.
+        ConsumerCursors.Migration,
+        CreateOrderStats,
+    ]);
 }

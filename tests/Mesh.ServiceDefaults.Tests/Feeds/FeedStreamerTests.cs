@@ -204,6 +204,7 @@ public sealed class FeedStreamerTests : IDisposable
         Assert.Equal(StatusCode.OutOfRange, failure.StatusCode);
         Assert.Equal("CURSOR_EXPIRED", RpcAssert.Reason(failure));
         Assert.Equal("after_sequence", failure.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
+        Assert.Equal(new Mesh.ServiceDefaults.Feeds.EventLogPosition(8, 6), Mesh.ServiceDefaults.Feeds.EventLogPosition.FromError(failure));
         Assert.Equal([7L, 8L], boundary.Events.Select(e => e.Sequence));
     }
 

@@ -1,8 +1,11 @@
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.ClientFactory;
+using Mesh.Orders.V1;
 using Mesh.Testing;
 using Mesh.Users.Api;
+using Mesh.Users.Feeds;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -12,21 +15,34 @@ namespace Mesh.Users.Tests.Support;
 /// <summary>
 /// The users service in-process on its own database, with a manual clock and a client over a
 /// real GrpcChannel. The Rejects* helpers also prove a refused call left the stored data alone.
+/// Without orders (the default) the order statistics consumer stays idle, as it does when
+/// Mesh:Services:Orders:Address is unset.
 /// </summary>
 public sealed class UsersHost : IDisposable
 {
     public UsersHost()
-        : this(databasePath: null)
+        : this(databasePath: null, orders: null, realClock: false, settings: [])
     {
     }
 
-    private UsersHost(string? databasePath)
+    private UsersHost(string? databasePath, FakeOrders? orders, bool realClock, IReadOnlyList<(string Key, string Value)> settings)
     {
         Factory = new MeshServiceFactory<UserGrpcService>()
-            .WithServices(services => services.AddSingleton<TimeProvider>(Time));
+            .WithServices(services => services.AddSingleton(realClock ? TimeProvider.System : Time));
         if (databasePath is not null)
         {
             Factory.WithSetting("Mesh:Storage:Path", databasePath);
+        }
+
+        if (orders is not null)
+        {
+            Factory.WithSetting(OrderStatsConsumer.AddressKey, "http://localhost")
+                .WithServices(services => RouteOrdersTo(services, orders));
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            Factory.WithSetting(key, value);
         }
 
         DatabasePath = databasePath ?? Factory.DatabasePath;
@@ -35,7 +51,18 @@ public sealed class UsersHost : IDisposable
     }
 
     /// <summary>A host on a database file the test owns, e.g. to restart on the same data.</summary>
-    public static UsersHost OnDatabase(string databasePath) => new(databasePath);
+    public static UsersHost OnDatabase(string databasePath) => new(databasePath, orders: null, realClock: false, settings: []);
+
+    /// <summary>
+    /// A host whose order statistics consumer reads <paramref name="orders"/>; on
+    /// <paramref name="databasePath"/> when given (to restart on the same data).
+    /// </summary>
+    public static UsersHost WithOrders(FakeOrders orders, string? databasePath = null, params (string Key, string Value)[] settings) =>
+        new(databasePath, orders, realClock: false, settings);
+
+    /// <summary>A host with extra settings; <paramref name="realClock"/> runs it on the system clock instead of the manual one.</summary>
+    public static UsersHost WithSettings(bool realClock, params (string Key, string Value)[] settings) =>
+        new(databasePath: null, orders: null, realClock, settings);
 
     public MeshServiceFactory<UserGrpcService> Factory { get; }
 
@@ -78,9 +105,22 @@ public sealed class UsersHost : IDisposable
         return badRequest;
     }
 
+    public T Service<T>()
+        where T : notnull => Factory.Services.GetRequiredService<T>();
+
     public void Dispose()
     {
         Channel.Dispose();
         Factory.Dispose();
+    }
+
+    // Sends the client's calls into the fake's TestServer. grpc-dotnet refuses client-side load
+    // balancing over a non-socket handler, so (in tests only) the round-robin config is dropped.
+    private static void RouteOrdersTo(IServiceCollection services, FakeOrders orders)
+    {
+        const string name = nameof(OrderService.OrderServiceClient);
+        services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(orders.CreateHandler);
+        services.Configure<GrpcClientFactoryOptions>(name, options =>
+            options.ChannelOptionsActions.Add(channel => channel.ServiceConfig?.LoadBalancingConfigs.Clear()));
     }
 }

@@ -1,0 +1,184 @@
+using Grpc.Core;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.Testing;
+using Mesh.Users.Tests.Support;
+using Mesh.Users.V1;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace Mesh.Users.Tests.Feeds;
+
+/// <summary>WatchUsers end to end: cursors at every boundary, live events, heartbeats, bad cursors, retention, shutdown.</summary>
+public sealed class WatchUsersTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("mesh-users-watch-");
+
+    [Fact]
+    public async Task WatchUsers_EmptyLogFromZero_SendsHeartbeatAtZeroThenLiveEvent()
+    {
+        using var host = new UsersHost();
+        using var reader = new UserFeedReader(host.Client, afterSequence: 0);
+
+        Assert.Empty(await reader.ReadUntilHeartbeatAsync());
+        Assert.Equal(0, reader.Heartbeats[^1].HeadSequence);
+
+        var user = await host.CreateUserAsync();
+        await reader.ReadUntilAsync(r => r.Events.Count == 1);
+        Assert.Equal(1, reader.Events[0].Sequence);
+        Assert.Equal(user, reader.Events[0].User);
+    }
+
+    [Fact]
+    public async Task WatchUsers_FromZero_DeliversEveryEventInOrderThenHeartbeatAtHead()
+    {
+        using var host = new UsersHost();
+        var (first, second) = (await host.CreateUserAsync(), await host.CreateUserAsync());
+        await host.Client.UpdateUserAsync(new UpdateUserRequest { UserId = first.UserId, DisplayName = "Renamed" });
+        await host.Client.DeactivateUserAsync(new DeactivateUserRequest { UserId = second.UserId });
+
+        using var reader = new UserFeedReader(host.Client, afterSequence: 0);
+        var events = await reader.ReadUntilHeartbeatAsync();
+
+        Assert.Equal([1L, 2, 3, 4], events.Select(e => e.Sequence));
+        Assert.Equal(
+            [UserEventType.UserCreated, UserEventType.UserCreated, UserEventType.UserUpdated, UserEventType.UserDeactivated],
+            events.Select(e => e.Type));
+        Assert.Equal([first.UserId, second.UserId, first.UserId, second.UserId], events.Select(e => e.User.UserId));
+        Assert.Equal(4, reader.Heartbeats[^1].HeadSequence);
+    }
+
+    [Fact]
+    public async Task WatchUsers_FromTheMiddle_DeliversOnlyLaterEvents()
+    {
+        using var host = new UsersHost();
+        var users = new List<User>();
+        for (var index = 0; index < 5; index++)
+        {
+            users.Add(await host.CreateUserAsync());
+        }
+
+        using var reader = new UserFeedReader(host.Client, afterSequence: 2);
+        var events = await reader.ReadUntilHeartbeatAsync();
+
+        Assert.Equal([3L, 4, 5], events.Select(e => e.Sequence));
+        Assert.Equal(users[2..].Select(u => u.UserId), events.Select(e => e.User.UserId));
+    }
+
+    [Fact]
+    public async Task WatchUsers_ExactlyAtHead_SendsHeartbeatThenOnlyTheLiveEvent()
+    {
+        using var host = new UsersHost();
+        await host.CreateUserAsync();
+        await host.CreateUserAsync();
+        using var reader = new UserFeedReader(host.Client, afterSequence: 2);
+        Assert.Empty(await reader.ReadUntilHeartbeatAsync());
+
+        var live = await host.CreateUserAsync();
+
+        await reader.ReadUntilAsync(r => r.Events.Count == 1);
+        Assert.Equal(3, reader.Events[0].Sequence);
+        Assert.Equal(UserEventType.UserCreated, reader.Events[0].Type);
+        Assert.Equal(live, reader.Events[0].User);
+    }
+
+    [Fact]
+    public async Task WatchUsers_NegativeCursor_FailsInvalidArgumentNamingAfterSequence()
+    {
+        using var host = new UsersHost();
+        using var reader = new UserFeedReader(host.Client, afterSequence: -1);
+
+        var failure = await reader.ReadUntilFailureAsync();
+
+        Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
+        Assert.Contains("after_sequence", failure.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchUsers_CursorBeyondHead_FailsOutOfRangeCursorBeyondHead()
+    {
+        using var host = new UsersHost();
+        await host.CreateUserAsync();
+        using var reader = new UserFeedReader(host.Client, afterSequence: 2);
+
+        var failure = await reader.ReadUntilFailureAsync();
+
+        Assert.Equal(StatusCode.OutOfRange, failure.StatusCode);
+        Assert.Equal("CURSOR_BEYOND_HEAD", RpcAssert.Reason(failure));
+    }
+
+    [Fact]
+    public async Task WatchUsers_CursorOlderThanRetention_FailsOutOfRangeCursorExpiredButRetainedBoundaryReads()
+    {
+        using var host = new UsersHost();
+        await host.CreateUserAsync();
+        await host.CreateUserAsync();
+        host.Time.Advance(TimeSpan.FromDays(31)); // past the default 30-day retention
+        var pruner = host.Factory.Services.GetServices<IHostedService>().OfType<EventLogPruner>().Single();
+        Assert.Equal(2, await pruner.PruneOnceAsync(CancellationToken.None));
+
+        using var expired = new UserFeedReader(host.Client, afterSequence: 1);
+        var failure = await expired.ReadUntilFailureAsync();
+        Assert.Equal(StatusCode.OutOfRange, failure.StatusCode);
+        Assert.Equal("CURSOR_EXPIRED", RpcAssert.Reason(failure));
+
+        using var atBoundary = new UserFeedReader(host.Client, afterSequence: 2);
+        Assert.Empty(await atBoundary.ReadUntilHeartbeatAsync());
+        Assert.Equal(2, atBoundary.Heartbeats[^1].HeadSequence);
+    }
+
+    [Fact]
+    public async Task WatchUsers_Idle_SendsHeartbeatsCarryingTheHead()
+    {
+        using var host = UsersHost.WithSettings(realClock: true, ("Mesh:Feeds:HeartbeatInterval", "00:00:00.100"));
+        await host.CreateUserAsync();
+        using var reader = new UserFeedReader(host.Client, afterSequence: 1);
+
+        // The first heartbeat announces the catch-up; the next ones come only from idling.
+        await reader.ReadUntilAsync(r => r.Heartbeats.Count >= 3);
+
+        Assert.Empty(reader.Events);
+        Assert.All(reader.Heartbeats, heartbeat => Assert.Equal(1, heartbeat.HeadSequence));
+    }
+
+    [Fact]
+    public async Task WatchUsers_ServerShutsDown_EndsUnavailableAndResumesOnNewHostWithoutGap()
+    {
+        var path = Path.Combine(_directory.FullName, "users.db");
+        long last;
+        using (var first = UsersHost.OnDatabase(path))
+        {
+            for (var index = 0; index < 3; index++)
+            {
+                await first.CreateUserAsync();
+            }
+
+            using var reader = new UserFeedReader(first.Client, afterSequence: 0);
+            await reader.ReadUntilHeartbeatAsync();
+            first.Service<IHostApplicationLifetime>().StopApplication();
+
+            var failure = await reader.ReadUntilFailureAsync();
+
+            Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+            last = reader.Events[^1].Sequence;
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var second = UsersHost.OnDatabase(path);
+        var added = await second.CreateUserAsync();
+        using var resumed = new UserFeedReader(second.Client, last);
+        var events = await resumed.ReadUntilHeartbeatAsync();
+
+        Assert.Equal(3, last);
+        var only = Assert.Single(events);
+        Assert.Equal(last + 1, only.Sequence);
+        Assert.Equal(added, only.User);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+}
