@@ -1,19 +1,25 @@
 using Mesh.Inventory.V1;
 using Mesh.Orders.Api;
 using Mesh.Orders.Domain;
+using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Clients;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
 
 namespace Mesh.Orders;
 
 public static class OrdersRegistration
 {
-    /// <summary>Registers the orders service's storage, clients, saga, sweeper and request validators.</summary>
+    /// <summary>
+    /// Registers the orders service's storage, clients, saga, sweeper, order event log, catalog
+    /// cache and request validators.
+    /// </summary>
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -31,8 +37,21 @@ public static class OrdersRegistration
         builder.Services.AddSingleton<OrderRepository>();
         builder.Services.AddSingleton<RequestLocks>();
 
+        builder.AddMeshEventLog(OrderEvents.LogName);
+        builder.Services.AddSingleton<OrderEventFeed>();
+
+        // The catalog cache: a consumer of inventory's feed fills it, the pricer reads it. The
+        // consumer is also registered as itself, so the pricer can ask whether it is live.
+        builder.AddMeshFeedConsumers();
+        builder.Services.AddSingleton<CatalogCache>();
+        builder.Services.AddSingleton<InventoryCatalogConsumer>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());
+        builder.Services.AddSingleton<CatalogPricingMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CatalogPricingMetrics.MeterName));
+
         // Per call: the generated clients come from the client factory, which hands out short-lived instances.
-        builder.Services.AddScoped<ICatalogPricer, InventoryCatalogPricer>();
+        builder.Services.AddScoped<InventoryCatalogPricer>();
+        builder.Services.AddScoped<ICatalogPricer, CachedCatalogPricer>();
         builder.Services.AddScoped<StockReleaser>();
         builder.Services.AddScoped<PlaceOrderSaga>();
         builder.Services.AddScoped<OrderCanceller>();
@@ -43,6 +62,8 @@ public static class OrdersRegistration
         builder.Services.AddRequestValidator<GetOrderRequest, GetOrderRequestValidator>();
         builder.Services.AddRequestValidator<ListOrdersRequest, ListOrdersRequestValidator>();
         builder.Services.AddRequestValidator<CancelOrderRequest, CancelOrderRequestValidator>();
+        builder.Services.AddRequestValidator<ListOrderEventsRequest, ListOrderEventsRequestValidator>();
+        builder.Services.AddRequestValidator<WatchOrderEventsRequest, WatchOrderEventsRequestValidator>();
         return builder;
     }
 }

@@ -61,6 +61,19 @@ public sealed class FaultyInventoryProxy : IAsyncDisposable
         public override async Task<ReleaseReservationResponse> ReleaseReservation(ReleaseReservationRequest request, ServerCallContext context) =>
             await inventory.ReleaseReservationAsync(request, deadline: context.Deadline);
 
+        public override async Task<ListItemsResponse> ListItems(ListItemsRequest request, ServerCallContext context) =>
+            await inventory.ListItemsAsync(request, deadline: context.Deadline);
+
+        // Orders' catalog cache follows this feed through the proxy too.
+        public override async Task WatchInventory(WatchInventoryRequest request, IServerStreamWriter<WatchInventoryResponse> responseStream, ServerCallContext context)
+        {
+            using var call = inventory.WatchInventory(request, cancellationToken: context.CancellationToken);
+            while (await call.ResponseStream.MoveNext(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(call.ResponseStream.Current, context.CancellationToken);
+            }
+        }
+
         public override Task<CommitReservationResponse> CommitReservation(CommitReservationRequest request, ServerCallContext context) =>
             throw new RpcException(new Status(StatusCode.Unavailable, "inventory went away (injected by the test proxy)"));
     }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Mesh.Orders.Domain;
+using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Errors;
@@ -9,12 +10,14 @@ namespace Mesh.Orders.Api;
 
 /// <summary>
 /// mesh.orders.v1.OrderService. Requests arrive validated (see the *RequestValidator classes);
-/// PlaceOrder and CancelOrder hand over to their domain workflows, reads go to the repository.
+/// PlaceOrder and CancelOrder hand over to their domain workflows, reads go to the repository,
+/// the event log methods to <see cref="OrderEventFeed"/>.
 /// </summary>
 public sealed class OrderGrpcService(
     PlaceOrderSaga saga,
     OrderCanceller canceller,
-    OrderRepository repository) : OrderService.OrderServiceBase
+    OrderRepository repository,
+    OrderEventFeed events) : OrderService.OrderServiceBase
 {
     public override async Task<PlaceOrderResponse> PlaceOrder(PlaceOrderRequest request, ServerCallContext context)
     {
@@ -59,4 +62,15 @@ public sealed class OrderGrpcService(
         var order = await canceller.CancelAsync(CanonicalId.Of(request.OrderId), FieldRules.Normalize(request.Reason), context.CancellationToken);
         return new CancelOrderResponse { Order = OrderMapping.ToProto(order) };
     }
+
+    public override Task<ListOrderEventsResponse> ListOrderEvents(ListOrderEventsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return events.ListAsync(request.AfterSequence, request.PageSize, context.CancellationToken);
+    }
+
+    public override Task WatchOrderEvents(
+        WatchOrderEventsRequest request, IServerStreamWriter<WatchOrderEventsResponse> responseStream, ServerCallContext context) =>
+        events.WatchAsync(request, responseStream, context);
 }

@@ -1,14 +1,18 @@
 namespace Mesh.Orders.Domain;
 
 /// <summary>
-/// Prices an order's lines at current catalog prices. Behind an interface so the catalog can
-/// come from inventory directly (now) or from a local cache fed by inventory's stream (later).
+/// Prices an order's lines at current catalog prices: from orders' local catalog cache, fed by
+/// inventory's WatchInventory (<see cref="CachedCatalogPricer"/>), or from inventory directly
+/// (<see cref="InventoryCatalogPricer"/>).
 /// </summary>
 public interface ICatalogPricer
 {
     /// <summary>
     /// Throws <see cref="OrderRejectedException"/> for an unknown sku or mixed currencies, and
-    /// UNAVAILABLE when the catalog cannot be reached.
+    /// UNAVAILABLE when the catalog cannot be reached. With <paramref name="screenStock"/> a
+    /// pricer that knows availability may also reject a line that is plainly out of stock;
+    /// it is false when the order may already hold its stock (a resumed saga), because then
+    /// the units it needs no longer show as available.
     /// </summary>
-    Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken);
+    Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken);
 }

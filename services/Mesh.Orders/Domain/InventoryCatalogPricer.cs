@@ -3,10 +3,10 @@ using Mesh.Inventory.V1;
 
 namespace Mesh.Orders.Domain;
 
-/// <summary>Prices lines with one inventory BatchGetItems call.</summary>
+/// <summary>Prices lines with one inventory BatchGetItems call; stock is left to the reservation.</summary>
 public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClient inventory) : ICatalogPricer
 {
-    public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
+    public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var request = new BatchGetItemsRequest { Skus = { lines.Select(line => line.Sku) } };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
 using Mesh.Common.V1;
@@ -22,6 +23,28 @@ public static class OrderErrors
     public static RpcException Abandoned(string orderId, TimeSpan after) =>
         MeshErrors.Aborted(ErrorReason.DependencyUnavailable,
             $"order {orderId} was abandoned after {after.TotalSeconds:0} s without completing; its stock was released; retry with a new request_id");
+
+    /// <summary>
+    /// FAILED_PRECONDITION / INSUFFICIENT_STOCK with one violation per short sku, worded as
+    /// inventory's ReserveStock refusal, so a caller cannot tell which of the two refused.
+    /// </summary>
+    public static RpcException InsufficientStock(IReadOnlyList<StockShortage> shortages)
+    {
+        ArgumentNullException.ThrowIfNull(shortages);
+        ArgumentOutOfRangeException.ThrowIfZero(shortages.Count);
+        var first = shortages[0];
+        var detail = shortages.Count == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"not enough stock of '{first.Sku}': requested {first.Requested}, available {first.Available}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"not enough stock of {shortages.Count} skus; first '{first.Sku}': requested {first.Requested}, available {first.Available}");
+        return MeshErrors.FailedPrecondition(ErrorReason.InsufficientStock, $"not enough stock to place the order: {detail}",
+            shortages.Select(shortage => new PreconditionFailure.Types.Violation
+            {
+                Type = "STOCK",
+                Subject = "sku:" + shortage.Sku,
+                Description = string.Create(CultureInfo.InvariantCulture, $"requested {shortage.Requested}, available {shortage.Available}"),
+            }));
+    }
 
     /// <summary>The error a REJECTED order was refused with, for a retry with the same request_id.</summary>
     public static RpcException Replay(OrderRecord order)

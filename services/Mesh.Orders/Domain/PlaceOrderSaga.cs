@@ -87,7 +87,7 @@ public sealed class PlaceOrderSaga(
         try
         {
             await CheckUserAsync(command.UserId, cancellationToken);
-            priced = await pricer.PriceAsync(command.Lines, cancellationToken);
+            priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
             reservation = await ReserveAsync(orderId, command.Lines, cancellationToken);
         }
         catch (OrderRejectedException rejection)

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Google.Protobuf;
 using Mesh.Orders.Domain;
+using Mesh.Orders.Feeds;
+using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -10,8 +13,10 @@ namespace Mesh.Orders.Storage;
 /// Every read and write of the orders tables. Each write decides and applies its change in one
 /// IMMEDIATE transaction; state changes are guarded by the state they leave (UPDATE … WHERE
 /// state = 'pending'), so a saga, a retry and the sweeper can never both move one order.
+/// A change that really happened appends its <see cref="OrderEvent"/> to the order event log in
+/// the same transaction (transactional outbox); a write that changes nothing announces nothing.
 /// </summary>
-public sealed class OrderRepository(SqliteDatabase database)
+public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
 {
     private const string Columns = """
         sequence, order_id, request_id, request_hash, user_id, state, currency_code, total_minor,
@@ -61,13 +66,21 @@ public sealed class OrderRepository(SqliteDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>Stores names, prices and total on a PENDING order's lines (again, on a resumed saga).</summary>
+    /// <summary>
+    /// Stores names, prices and total on a PENDING order's lines (again, on a resumed saga).
+    /// The first pricing announces ORDER_PLACED: the order is priced and its stock held.
+    /// </summary>
     public Task SavePricingAsync(string orderId, PricedOrder priced, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(priced);
 
         return database.WriteAsync(async (connection, transaction) =>
         {
+            // A resumed saga prices again; only the first pricing is news.
+            await using var check = Command(connection, transaction, "SELECT total_minor IS NULL FROM orders WHERE order_id = $order_id;");
+            check.Parameters.AddWithValue("$order_id", orderId);
+            var firstPricing = Convert.ToInt64(await check.ExecuteScalarAsync(), CultureInfo.InvariantCulture) == 1;
+
             await using var order = Command(connection, transaction, """
                 UPDATE orders SET currency_code = $currency, total_minor = $total, update_time_ms = $now
                 WHERE order_id = $order_id AND state = 'pending';
@@ -99,6 +112,11 @@ public sealed class OrderRepository(SqliteDatabase database)
                 {
                     throw new InvalidOperationException($"order {orderId} line {i} does not match the priced line");
                 }
+            }
+
+            if (firstPricing)
+            {
+                await AnnounceAsync(connection, transaction, OrderEventType.OrderPlaced, orderId, now);
             }
 
             return true;
@@ -166,12 +184,25 @@ public sealed class OrderRepository(SqliteDatabase database)
             update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$order_id", orderId);
             update.Parameters.AddWithValue("$from", StateText(from));
-            await update.ExecuteNonQueryAsync();
+            if (await update.ExecuteNonQueryAsync() == 1)
+            {
+                return await AnnounceAsync(connection, transaction, OrderEvents.TypeOf(to), orderId, now);
+            }
 
-            // Not moved means someone else already moved it; the caller gets the order as it is.
+            // Not moved means someone else already moved it (and announced it); the caller gets the order as it is.
             return await FindOneAsync(connection, transaction, "order_id = $key", orderId)
                 ?? throw new InvalidOperationException($"order {orderId} does not exist");
         });
+
+    /// <summary>Appends the event announcing the change just made to the order; returns the order as announced.</summary>
+    private async Task<OrderRecord> AnnounceAsync(
+        SqliteConnection connection, SqliteTransaction transaction, OrderEventType type, string orderId, DateTimeOffset now)
+    {
+        var order = await FindOneAsync(connection, transaction, "order_id = $key", orderId)
+            ?? throw new InvalidOperationException($"order {orderId} does not exist");
+        await log.AppendAsync(connection, transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
+        return order;
+    }
 
     private static async Task<OrderRecord?> FindOneAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, string key)
     {

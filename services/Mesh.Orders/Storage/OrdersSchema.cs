@@ -1,3 +1,5 @@
+using Mesh.Orders.Feeds;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 
 namespace Mesh.Orders.Storage;
@@ -44,5 +46,28 @@ public static class OrdersSchema
         ) STRICT, WITHOUT ROWID;
         """;
 
-    public static SqliteSchema Schema { get; } = new([CreateOrders]);
+    // 3: the catalog cache fed by inventory's WatchInventory, and the cursor of that feed.
+    // One row per sku with the item as of `sequence`, the inventory event (or snapshot head)
+    // it was last written from: an event replaces a row only if its sequence is higher, a
+    // snapshot replaces the whole table. Prices are in minor units of `currency_code`.
+    private const string CreateCatalogItems = """
+        CREATE TABLE catalog_items (
+            sku              TEXT    PRIMARY KEY,
+            name             TEXT    NOT NULL,
+            currency_code    TEXT    NOT NULL,
+            unit_price_minor INTEGER NOT NULL,
+            available        INTEGER NOT NULL,
+            reserved         INTEGER NOT NULL,
+            sequence         INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """;
+
+    public static SqliteSchema Schema { get; } = new(
+    [
+        CreateOrders,
+        // 2: the order event log (transactional outbox) behind ListOrderEvents and WatchOrderEvents.
+        // It starts empty: orders placed before this migration are not announced.
+        SqliteEventLog.Migration(OrderEvents.LogName),
+        ConsumerCursors.Migration + CreateCatalogItems,
+    ]);
 }

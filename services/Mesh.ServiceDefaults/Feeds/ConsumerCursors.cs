@@ -47,6 +47,26 @@ public sealed class ConsumerCursors(SqliteDatabase database)
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Puts the cursor at <paramref name="sequence"/>, backwards too, inside the caller's
+    /// transaction: for a consumer that resynchronised from a snapshot of a feed whose log was
+    /// replaced (its new head may be below the old cursor).
+    /// </summary>
+    public static async Task ResetAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string consumer, long sequence, DateTimeOffset now)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO consumer_cursors (consumer, sequence, update_time_ms) VALUES ($consumer, $sequence, $now)
+            ON CONFLICT (consumer) DO UPDATE SET sequence = excluded.sequence, update_time_ms = excluded.update_time_ms;
+            """;
+        command.Parameters.AddWithValue("$consumer", consumer);
+        command.Parameters.AddWithValue("$sequence", sequence);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The cursor as seen inside the caller's transaction (to skip events already applied).</summary>
     public static async Task<long> GetAsync(SqliteConnection connection, SqliteTransaction transaction, string consumer)
     {

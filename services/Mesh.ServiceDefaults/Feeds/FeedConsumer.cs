@@ -34,6 +34,18 @@ public abstract class FeedConsumer(string name, FeedConsumerMetrics metrics, ILo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        finally
+        {
+            _caughtUp = false; // a stopped consumer is never caught up
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             try

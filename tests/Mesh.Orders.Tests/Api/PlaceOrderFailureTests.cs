@@ -113,6 +113,8 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
+        // Inventory down altogether: its feed too, so the catalog cache cannot answer either.
+        await _mesh.CutInventoryFeedAsync();
         _mesh.InventoryFaults.FailBefore("BatchGetItems", StatusCode.Unavailable);
         var reserves = _mesh.InventoryFaults.Calls("ReserveStock");
 

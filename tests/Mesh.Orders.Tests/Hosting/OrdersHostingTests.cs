@@ -1,8 +1,10 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Mesh.Orders.Api;
+using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
 using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Storage;
 using Mesh.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -32,6 +34,49 @@ public sealed class OrdersHostingTests
             Assert.Equal(placed, fetched);
             Assert.Equal(placed, retried);
             Assert.Equal((8, 0), await mesh.StockAsync(sku));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_DatabaseFromBeforeTheEventLog_UpgradesKeepingOrdersAndStartsTheLogEmpty()
+    {
+        var directory = Directory.CreateTempSubdirectory("mesh-orders-upgrade-");
+        var path = Path.Combine(directory.FullName, "orders.db");
+        try
+        {
+            var oldOrderId = Guid.NewGuid().ToString();
+            using (var database = new SqliteDatabase(path))
+            {
+                await database.MigrateAsync([OrdersSchema.Schema.Migrations[0]]);
+                await database.WriteAsync(async (connection, transaction) =>
+                {
+                    using var insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = $"""
+                        INSERT INTO orders (order_id, request_id, request_hash, user_id, state, currency_code, total_minor, reason, create_time_ms, update_time_ms)
+                        VALUES ('{oldOrderId}', '{Guid.NewGuid()}', 'hash', '{Guid.NewGuid()}', 'confirmed', 'USD', 500, '', 0, 0);
+                        INSERT INTO order_lines VALUES ('{oldOrderId}', 0, 'OLD-1', 2, 'Old item', 250, 500);
+                        """;
+                    return await insert.ExecuteNonQueryAsync();
+                });
+            }
+
+            using var mesh = new OrdersMesh(path);
+            var user = await mesh.CreateUserAsync();
+            var sku = await mesh.CreateItemAsync(quantity: 10);
+            var old = (await mesh.Orders.GetOrderAsync(new GetOrderRequest { OrderId = oldOrderId })).Order;
+            var emptyHead = await mesh.OrderEventHeadAsync();
+            var placed = (await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
+
+            Assert.Equal((OrderState.Confirmed, 500L), (old.State, old.Total.AmountMinor));
+            Assert.Equal(0, emptyHead);
+            Assert.Equal([placed.OrderId, placed.OrderId], (await mesh.OrderEventsAfterAsync(0)).Select(e => e.Order.OrderId));
+            await mesh.CachedItemAsync(sku);
         }
         finally
         {

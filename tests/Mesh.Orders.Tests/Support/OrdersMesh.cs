@@ -5,6 +5,9 @@ using Mesh.Common.V1;
 using Mesh.Inventory.Api;
 using Mesh.Inventory.V1;
 using Mesh.Orders.Api;
+using Mesh.Orders.Domain;
+using Mesh.Orders.Feeds;
+using Mesh.Orders.Storage;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 using Mesh.Users.Api;
@@ -17,7 +20,8 @@ namespace Mesh.Orders.Tests.Support;
 /// <summary>
 /// Users, inventory and orders hosted in-process, each on its own TestServer and temporary
 /// database; orders' clients reach the other two through their TestServer handlers. Users and
-/// inventory carry a <see cref="FaultPlan"/>; orders runs on a clock tests can shift.
+/// inventory carry a <see cref="FaultPlan"/>; orders runs on a clock tests can shift, and its
+/// catalog feed from inventory can be cut (<see cref="InventoryFeed"/>).
 /// </summary>
 public sealed class OrdersMesh : IDisposable
 {
@@ -25,8 +29,13 @@ public sealed class OrdersMesh : IDisposable
     private GrpcChannel? _inventoryChannel;
     private GrpcChannel? _ordersChannel;
 
-    public OrdersMesh(string? ordersDatabasePath = null)
+    private readonly IReadOnlyDictionary<string, string> _ordersSettings;
+
+    /// <param name="ordersDatabasePath">Orders' database file, for tests that restart orders on it; a temporary one if null.</param>
+    /// <param name="ordersSettings">Configuration for the orders host only.</param>
+    public OrdersMesh(string? ordersDatabasePath = null, IReadOnlyDictionary<string, string>? ordersSettings = null)
     {
+        _ordersSettings = ordersSettings ?? new Dictionary<string, string>();
         UsersHost = new MeshServiceFactory<UserGrpcService>().WithServices(services => AddFaults(services, UserFaults));
         InventoryHost = new MeshServiceFactory<InventoryGrpcService>().WithServices(services => AddFaults(services, InventoryFaults));
         OrdersHost = CreateOrdersHost(ordersDatabasePath);
@@ -37,6 +46,8 @@ public sealed class OrdersMesh : IDisposable
     public FaultPlan InventoryFaults { get; } = new();
 
     public ShiftedTimeProvider OrdersClock { get; } = new();
+
+    public InventoryFeedSwitch InventoryFeed { get; } = new();
 
     public MeshServiceFactory<UserGrpcService> UsersHost { get; }
 
@@ -64,6 +75,7 @@ public sealed class OrdersMesh : IDisposable
         UserFaults.Clear();
         InventoryFaults.Clear();
         OrdersClock.Offset = TimeSpan.Zero;
+        InventoryFeed.Restore();
     }
 
     public async Task<string> CreateUserAsync()
@@ -102,6 +114,50 @@ public sealed class OrdersMesh : IDisposable
 
     public async Task<IReadOnlyList<Order>> OrdersOfAsync(string userId) =>
         (await Orders.ListOrdersAsync(new ListOrdersRequest { UserId = userId, Page = new PageRequest { PageSize = 200 } })).Orders;
+
+    /// <summary>The newest sequence in the order event log.</summary>
+    public async Task<long> OrderEventHeadAsync() =>
+        (await Orders.ListOrderEventsAsync(new ListOrderEventsRequest { PageSize = 1 })).HeadSequence;
+
+    /// <summary>Every order event after <paramref name="afterSequence"/>, read page by page.</summary>
+    public async Task<IReadOnlyList<OrderEvent>> OrderEventsAfterAsync(long afterSequence)
+    {
+        var events = new List<OrderEvent>();
+        while (true)
+        {
+            var page = await Orders.ListOrderEventsAsync(new ListOrderEventsRequest { AfterSequence = afterSequence, PageSize = 1000 });
+            if (page.Events.Count == 0)
+            {
+                return events;
+            }
+
+            events.AddRange(page.Events);
+            afterSequence = page.Events[^1].Sequence;
+        }
+    }
+
+    /// <summary>Orders' consumer of inventory's feed, which fills the catalog cache.</summary>
+    public InventoryCatalogConsumer CatalogFeed => OrdersHost.Services.GetRequiredService<InventoryCatalogConsumer>();
+
+    /// <summary>Waits until the catalog feed is live and the cache holds <paramref name="sku"/> (as <paramref name="until"/> wants it).</summary>
+    public async Task<CachedItem> CachedItemAsync(string sku, Func<CachedItem, bool>? until = null)
+    {
+        CachedItem? item = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            var found = await OrdersHost.Services.GetRequiredService<CatalogCache>().FindAsync([sku], CancellationToken.None);
+            item = found.GetValueOrDefault(sku);
+            return CatalogFeed.IsLive && item is not null && (until is null || until(item));
+        }, TimeSpan.FromSeconds(15), $"the catalog cache to hold {sku}");
+        return item!;
+    }
+
+    /// <summary>Cuts the catalog feed and waits until orders has noticed.</summary>
+    public async Task CutInventoryFeedAsync()
+    {
+        InventoryFeed.Cut();
+        await Eventually.TrueAsync(() => Task.FromResult(!CatalogFeed.IsLive), TimeSpan.FromSeconds(10), "the catalog feed to go down");
+    }
 
     /// <summary>Every stored order row and line of the orders database as text, to prove a call changed nothing.</summary>
     public string OrdersSnapshot() => Snapshot(OrdersDatabasePath);
@@ -157,10 +213,17 @@ public sealed class OrdersMesh : IDisposable
                 services.AddSingleton<TimeProvider>(OrdersClock);
                 Route<UserService.UserServiceClient>(services, () => UsersHost.Server.CreateHandler());
                 Route<InventoryService.InventoryServiceClient>(services, () => InventoryHost.Server.CreateHandler());
+                services.Configure<GrpcClientFactoryOptions>(nameof(InventoryService.InventoryServiceClient), options =>
+                    options.InterceptorRegistrations.Add(new Grpc.Net.ClientFactory.InterceptorRegistration(InterceptorScope.Client, _ => InventoryFeed)));
             });
         if (databasePath is not null)
         {
             host.WithSetting("Mesh:Storage:Path", databasePath);
+        }
+
+        foreach (var (key, value) in _ordersSettings)
+        {
+            host.WithSetting(key, value);
         }
 
         return host;

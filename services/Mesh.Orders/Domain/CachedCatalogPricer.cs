@@ -1,0 +1,56 @@
+using Mesh.Orders.Feeds;
+using Mesh.Orders.Storage;
+
+namespace Mesh.Orders.Domain;
+
+/// <summary>
+/// Prices from orders' catalog cache when it can answer for inventory — the feed is live and
+/// level with inventory, and every sku is cached — with no call to inventory; a line the cache
+/// shows out of stock is rejected at once. Otherwise it asks inventory
+/// (<see cref="InventoryCatalogPricer"/>). The cache only screens: the reservation stays the
+/// authority on stock, so a line the cache thinks is in stock can still be refused by ReserveStock.
+/// </summary>
+public sealed class CachedCatalogPricer(
+    InventoryCatalogConsumer feed,
+    CatalogCache cache,
+    InventoryCatalogPricer inventory,
+    CatalogPricingMetrics metrics,
+    ILogger<CachedCatalogPricer> logger) : ICatalogPricer
+{
+    public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (!feed.IsLive)
+        {
+            metrics.Fallback("feed_not_live");
+            logger.LogDebug("Pricing through inventory: the catalog feed is not live");
+            return await inventory.PriceAsync(lines, screenStock, cancellationToken);
+        }
+
+        var cached = await cache.FindAsync(lines.Select(line => line.Sku).ToList(), cancellationToken);
+        if (cached.Count < lines.Count)
+        {
+            // A sku created a moment ago, or unknown: only inventory can tell which.
+            metrics.Fallback("sku_not_cached");
+            logger.LogDebug("Pricing through inventory: {Missing} of {Lines} skus are not in the catalog cache", lines.Count - cached.Count, lines.Count);
+            return await inventory.PriceAsync(lines, screenStock, cancellationToken);
+        }
+
+        // Priced first, so a currency mismatch is reported before stock, as on the inventory path.
+        var priced = OrderPricing.Price(lines, cached.ToDictionary(pair => pair.Key, pair => pair.Value.ToCatalogItem(), StringComparer.Ordinal));
+        metrics.CacheHit();
+        if (screenStock)
+        {
+            var shortages = lines
+                .Where(line => cached[line.Sku].Available < line.Quantity)
+                .Select(line => new StockShortage(line.Sku, line.Quantity, cached[line.Sku].Available))
+                .ToList();
+            if (shortages.Count > 0)
+            {
+                throw new OrderRejectedException(OrderErrors.InsufficientStock(shortages));
+            }
+        }
+
+        return priced;
+    }
+}

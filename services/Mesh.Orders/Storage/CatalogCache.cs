@@ -1,0 +1,136 @@
+using System.Globalization;
+using Mesh.Orders.Domain;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mesh.Orders.Storage;
+
+/// <summary>
+/// The local copy of inventory's catalog (table <c>catalog_items</c>) and the cursor of the
+/// feed that fills it. Items and cursor always change in one transaction, so after a crash the
+/// cache resumes exactly where its stored contents stop: nothing skipped, nothing applied twice.
+/// </summary>
+public sealed class CatalogCache(SqliteDatabase database, TimeProvider time)
+{
+    /// <summary>
+    /// Writes the items of events newer than <paramref name="consumer"/>'s cursor and moves the
+    /// cursor to the newest; returns the cursor afterwards. Events at or below the cursor were
+    /// applied before (a replay after a reconnect) and are skipped.
+    /// </summary>
+    public Task<long> ApplyAsync(string consumer, IReadOnlyList<CachedItem> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            var cursor = await ConsumerCursors.GetAsync(connection, transaction, consumer);
+            foreach (var change in changes.Where(change => change.Sequence > cursor))
+            {
+                await UpsertAsync(connection, transaction, change);
+            }
+
+            var applied = changes.Select(change => change.Sequence).Append(cursor).Max();
+            await ConsumerCursors.SetAsync(connection, transaction, consumer, applied, time.GetUtcNow());
+            return applied;
+        });
+    }
+
+    /// <summary>Moves the cursor to <paramref name="head"/> when the feed says nothing up to it is missing.</summary>
+    public Task AdvanceAsync(string consumer, long head) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await ConsumerCursors.SetAsync(connection, transaction, consumer, head, time.GetUtcNow());
+            return true;
+        });
+
+    /// <summary>
+    /// Replaces the whole cache with <paramref name="items"/>, a snapshot taken after the feed
+    /// stood at <paramref name="head"/>, and sets the cursor to that head.
+    /// </summary>
+    public Task ReplaceAsync(string consumer, IReadOnlyList<CachedItem> items, long head)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await using (var clear = Command(connection, transaction, "DELETE FROM catalog_items;"))
+            {
+                await clear.ExecuteNonQueryAsync();
+            }
+
+            foreach (var item in items)
+            {
+                await UpsertAsync(connection, transaction, item);
+            }
+
+            // Reset, not Set: after inventory's log was replaced its new head may be below the old cursor.
+            await ConsumerCursors.ResetAsync(connection, transaction, consumer, head, time.GetUtcNow());
+            return true;
+        });
+    }
+
+    /// <summary>The cached items among <paramref name="skus"/>, by sku; skus not cached are absent.</summary>
+    public Task<IReadOnlyDictionary<string, CachedItem>> FindAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(skus);
+        return database.ReadAsync<IReadOnlyDictionary<string, CachedItem>>(async connection =>
+        {
+            var found = new Dictionary<string, CachedItem>(StringComparer.Ordinal);
+            if (skus.Count == 0)
+            {
+                return found;
+            }
+
+            await using var command = Command(connection, null, string.Empty);
+            var names = skus.Select((sku, index) =>
+            {
+                var name = "$s" + index.ToString(CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(name, sku);
+                return name;
+            }).ToList();
+            command.CommandText = $"""
+                SELECT sku, name, currency_code, unit_price_minor, available, reserved, sequence FROM catalog_items
+                WHERE sku IN ({string.Join(", ", names)});
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var item = new CachedItem(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                    reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
+                found[item.Sku] = item;
+            }
+
+            return found;
+        }, cancellationToken);
+    }
+
+    // A row is only replaced by a change with a higher sequence, so an event delivered twice
+    // (a replay after a reconnect) never overwrites a newer state.
+    private static async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, CachedItem item)
+    {
+        await using var upsert = Command(connection, transaction, """
+            INSERT INTO catalog_items (sku, name, currency_code, unit_price_minor, available, reserved, sequence)
+            VALUES ($sku, $name, $currency, $price, $available, $reserved, $sequence)
+            ON CONFLICT (sku) DO UPDATE SET
+                name = excluded.name, currency_code = excluded.currency_code, unit_price_minor = excluded.unit_price_minor,
+                available = excluded.available, reserved = excluded.reserved, sequence = excluded.sequence
+            WHERE excluded.sequence > catalog_items.sequence;
+            """);
+        upsert.Parameters.AddWithValue("$sku", item.Sku);
+        upsert.Parameters.AddWithValue("$name", item.Name);
+        upsert.Parameters.AddWithValue("$currency", item.CurrencyCode);
+        upsert.Parameters.AddWithValue("$price", item.UnitPriceMinor);
+        upsert.Parameters.AddWithValue("$available", item.Available);
+        upsert.Parameters.AddWithValue("$reserved", item.Reserved);
+        upsert.Parameters.AddWithValue("$sequence", item.Sequence);
+        await upsert.ExecuteNonQueryAsync();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
