@@ -42,7 +42,7 @@ while IFS= read -r -d '' trx; do
   passed=$((passed + $(counter passed "$counters")))
   failed=$((failed + $(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
   # Skipped tests show as outcome="NotExecuted" results; the Counters element does not count them.
-  skipped=$((skipped + $(grep -o 'outcome="NotExecuted"' "$trx" | wc -l)))
+  skipped=$((skipped + $(grep -o 'outcome="NotExecuted"' "$trx" | wc -l || true)))
 done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
 
 outcome=0
