@@ -16,7 +16,7 @@ namespace Mesh.ServiceDefaults.Feeds;
 public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
 {
     public async Task StreamAsync<TResponse>(
-        SqliteEventLog log,
+        IEventLog log,
         FeedSubscription subscription,
         Func<StoredEvent, TResponse> toResponse,
         Func<FeedHeartbeat, TResponse> toHeartbeat,
@@ -29,7 +29,7 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         var position = await log.PositionAsync(stop.Token);
         var cursor = subscription.StartAtHead ? position.Head : subscription.AfterSequence;
-        SqliteEventLog.EnsureReadable(position, cursor);
+        EventLogCursor.EnsureReadable(position, cursor);
 
         var heartbeatDue = DateTimeOffset.MinValue; // the first catch-up is announced at once
         try
@@ -37,9 +37,9 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
             while (true)
             {
                 // Taken before reading, so a commit after the read still wakes the wait below.
-                var committed = log.Database.NextCommit();
+                var committed = log.NextChange();
                 position = await log.PositionAsync(stop.Token);
-                SqliteEventLog.EnsureReadable(position, cursor);
+                EventLogCursor.EnsureReadable(position, cursor);
                 var page = await log.ReadAsync(cursor, position.Head, settings.PageSize, subscription.FilterKeys, stop.Token);
                 foreach (var stored in page)
                 {

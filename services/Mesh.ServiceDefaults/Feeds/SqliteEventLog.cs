@@ -1,7 +1,5 @@
 using System.Globalization;
 using Google.Protobuf;
-using Mesh.Common.V1;
-using Mesh.ServiceDefaults.Errors;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -14,7 +12,7 @@ namespace Mesh.ServiceDefaults.Feeds;
 /// sequence order is commit order and a reader that has passed sequence N never sees a
 /// smaller one appear later.
 /// </summary>
-public sealed class SqliteEventLog
+public sealed class SqliteEventLog : IEventLog
 {
     private readonly string _table;
 
@@ -81,25 +79,13 @@ public sealed class SqliteEventLog
 
     /// <summary>
     /// Throws OUT_OF_RANGE when <paramref name="afterSequence"/> is beyond the head or points
-    /// into events retention already deleted.
+    /// into events retention already deleted (the same rule for every provider: <see cref="EventLogCursor"/>).
     /// </summary>
-    public static void EnsureReadable(EventLogPosition position, long afterSequence, string field = "after_sequence")
-    {
-        if (afterSequence > position.Head)
-        {
-            throw MeshErrors.OutOfRange(ErrorReason.CursorBeyondHead, field,
-                $"{field} {afterSequence} is beyond the head of the feed ({position.Head}); resume from a sequence you received",
-                position.ToMetadata());
-        }
+    public static void EnsureReadable(EventLogPosition position, long afterSequence, string field = "after_sequence") =>
+        EventLogCursor.EnsureReadable(position, afterSequence, field);
 
-        if (afterSequence < position.PrunedThrough)
-        {
-            throw MeshErrors.OutOfRange(ErrorReason.CursorExpired, field,
-                $"{field} {afterSequence} is older than the retention period (events through {position.PrunedThrough} were deleted); " +
-                "resynchronise from a snapshot and resume from the head",
-                position.ToMetadata());
-        }
-    }
+    /// <inheritdoc />
+    public Task NextChange() => Database.NextCommit();
 
     /// <summary>
     /// Up to <paramref name="limit"/> events with after &lt; sequence ≤ through, oldest first,

@@ -1,0 +1,137 @@
+using System.Data;
+using System.Globalization;
+using Npgsql;
+
+namespace Mesh.ServiceDefaults.Storage.Postgres;
+
+/// <summary>
+/// One service's PostgreSQL database, shared by all its replicas: pooled connections from one
+/// <see cref="NpgsqlDataSource"/>, writes in READ COMMITTED transactions, and migrations that
+/// are safe when several replicas start at once on an empty database.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+{
+    /// <summary>
+    /// The session advisory lock (single 64-bit key space, "MESHMIGR") held around migrations,
+    /// so replicas starting together apply each migration exactly once, one after the other.
+    /// The two-int key space the event logs use never overlaps it.
+    /// </summary>
+    public const long MigrationLockKey = 0x4D45_5348_4D49_4752;
+
+    public PostgresDatabase(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Opens a pooled connection.</summary>
+    public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        DataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one READ COMMITTED transaction; commits if it returns, rolls back if it throws.</summary>
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var result = await work(connection, transaction);
+        // Not cancelled once the work is done: a commit that may or may not have happened is worse than a late one.
+        await transaction.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>Runs read-only <paramref name="work"/> on its own pooled connection.</summary>
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    /// <summary>
+    /// Applies the migrations not yet applied, tracked in <c>schema_migrations(version)</c>.
+    /// Migration N (1-based) runs once, in its own transaction together with its version row.
+    /// The whole run holds <see cref="MigrationLockKey"/>, so concurrent starts queue up and
+    /// the later ones find nothing left to do; re-running is a no-op.
+    /// </summary>
+    public async Task MigrateAsync(IReadOnlyList<string> migrations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(migrations);
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({MigrationLockKey});", cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, null, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    integer     PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                """, cancellationToken);
+            var applied = await SchemaVersionAsync(connection, cancellationToken);
+            if (applied > migrations.Count)
+            {
+                throw new InvalidOperationException(
+                    $"Database {connection.Database} is at schema version {applied}, newer than this build knows ({migrations.Count}).");
+            }
+
+            for (var version = applied + 1; version <= migrations.Count; version++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                await ExecuteAsync(connection, transaction, migrations[version - 1], cancellationToken);
+                await ExecuteAsync(connection, transaction,
+                    $"INSERT INTO schema_migrations (version) VALUES ({version.ToString(CultureInfo.InvariantCulture)});", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            // Also released when the session ends; pooled connections are reset on return.
+            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({MigrationLockKey});", CancellationToken.None);
+        }
+    }
+
+    /// <summary>True when the database answers and is at <paramref name="expectedVersion"/>.</summary>
+    public async Task<bool> IsUsableAsync(int expectedVersion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await SchemaVersionAsync(connection, cancellationToken) == expectedVersion;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<int> SchemaVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Table names are resolved when a statement is parsed, so ask whether the table exists first.
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL;", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return 0;
+            }
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_migrations;", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    public void Dispose() => DataSource.Dispose();
+}
