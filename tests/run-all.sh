@@ -19,6 +19,10 @@ echo "== buf lint (protos/)"
 lint_status=0
 (cd "$root/protos" && "$buf" lint) || lint_status=$?
 
+# PostgreSQL for the storage contract tests, unless one is given in MESH_TEST_POSTGRES.
+source "$root/tests/start-test-postgres.sh"
+start_test_postgres
+
 # (b) one build and every test project; a stale result must never be counted.
 rm -rf "$results"
 echo "== dotnet test Mesh.sln"
