@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: buf lint on the contracts, every test project in Mesh.sln, then one line
-# "N passed, N failed" counted from the trx files. Exits non-zero if any step fails or no test ran.
+# The test command: buf lint on the contracts, every test project in Mesh.sln, the benchmark
+# harness in quick mode, then one line "N passed, N failed" counted from the trx files.
+# Exits non-zero if any step fails or no test ran.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +35,15 @@ dotnet test "$root/Mesh.sln" \
   --blame-hang-timeout 10m --blame-hang-dump-type none \
   || test_status=$?
 
-# (c) sum the <Counters> of every trx file.
+# (c) the benchmark harness in quick mode: proves it runs end to end (never asserts speed; it
+# fails only when a scenario cannot run). Numbers: docs/benchmarks.md.
+bench_status=0
+if [ "$test_status" -eq 0 ]; then
+  echo "== benchmark harness, quick mode"
+  dotnet run --configuration Release --no-build --project "$root/tests/Mesh.Bench" -- --quick || bench_status=$?
+fi
+
+# (d) sum the <Counters> of every trx file.
 counter() { # counter NAME COUNTERS_ELEMENT -> the attribute's value, 0 when absent
   local value
   value="$(printf '%s' "$2" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")"
@@ -52,6 +61,7 @@ done < <(find "$results" -name '*.trx' -print0 2>/dev/null)
 outcome=0
 [ "$lint_status" -ne 0 ] && { echo "buf lint failed (exit $lint_status)"; outcome=1; }
 [ "$test_status" -ne 0 ] && { echo "dotnet test failed (exit $test_status)"; outcome=1; }
+[ "$bench_status" -ne 0 ] && { echo "the benchmark harness failed (exit $bench_status)"; outcome=1; }
 [ $((passed + failed)) -eq 0 ] && { echo "no test ran"; outcome=1; }
 [ "$failed" -gt 0 ] && outcome=1
 
