@@ -40,7 +40,8 @@ dotnet test "$root/Mesh.sln" \
 bench_status=0
 if [ "$test_status" -eq 0 ]; then
   echo "== benchmark harness, quick mode"
-  dotnet run --configuration Release --no-build --project "$root/tests/Mesh.Bench" -- --quick || bench_status=$?
+  # Not --no-build: dotnet test builds only the test projects and what they reference.
+  dotnet run --configuration Release --project "$root/tests/Mesh.Bench" -- --quick || bench_status=$?
 fi
 
 # (d) sum the <Counters> of every trx file.
