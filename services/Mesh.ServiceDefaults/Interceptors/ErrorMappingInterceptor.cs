@@ -13,6 +13,8 @@ namespace Mesh.ServiceDefaults.Interceptors;
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
+    private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromMilliseconds(50);
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -44,7 +46,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
-            return context.Deadline <= DateTime.UtcNow
+            // The deadline timer may fire a few milliseconds before the deadline itself.
+            return context.Deadline != DateTime.MaxValue && context.Deadline <= DateTime.UtcNow + DeadlineTolerance
                 ? new RpcException(new Status(StatusCode.DeadlineExceeded, "the call's deadline passed"))
                 : new RpcException(new Status(StatusCode.Cancelled, "the call was cancelled"));
         }
