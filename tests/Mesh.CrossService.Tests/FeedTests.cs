@@ -105,23 +105,12 @@ public sealed class FeedTests(MeshFixture fixture)
 
     private static async Task<Order> PlaceAsync(OrderService.OrderServiceClient orders, string userId, string sku, long quantity) =>
         (await orders.PlaceOrderAsync(
-            new PlaceOrderRequest
-            {
-                RequestId = Guid.NewGuid().ToString(),
-                UserId = userId,
-                Lines = { new PlaceOrderLine { Sku = sku, Quantity = quantity } },
-            },
-            deadline: Deadlines.Call())).Order;
+            TestData.PlaceRequest(userId, sku, quantity), deadline: Deadlines.Call())).Order;
 
     // What a real client does while users is down: retry UNAVAILABLE with the same request_id.
     private static async Task<Order> PlaceRetryingAsync(OrderService.OrderServiceClient orders, string userId, string sku, long quantity)
     {
-        var request = new PlaceOrderRequest
-        {
-            RequestId = Guid.NewGuid().ToString(),
-            UserId = userId,
-            Lines = { new PlaceOrderLine { Sku = sku, Quantity = quantity } },
-        };
+        var request = TestData.PlaceRequest(userId, sku, quantity);
         for (var attempt = 1; ; attempt++)
         {
             try

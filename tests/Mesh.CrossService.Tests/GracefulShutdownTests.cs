@@ -43,12 +43,7 @@ public sealed class GracefulShutdownTests(MeshFixture fixture)
 
             proxy.Hold();
             var placing = new OrderService.OrderServiceClient(ordersChannel).PlaceOrderAsync(
-                new PlaceOrderRequest
-                {
-                    RequestId = Guid.NewGuid().ToString(),
-                    UserId = user.UserId,
-                    Lines = { new PlaceOrderLine { Sku = item.Sku, Quantity = 2 } },
-                },
+                TestData.PlaceRequest(user.UserId, item.Sku, 2),
                 deadline: DateTime.UtcNow.AddSeconds(60),
                 cancellationToken: timeout.Token);
             await proxy.HeldTraffic.WaitAsync(TimeSpan.FromSeconds(15), timeout.Token);

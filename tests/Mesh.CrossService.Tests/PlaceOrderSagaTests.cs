@@ -23,12 +23,7 @@ public sealed class PlaceOrderSagaTests(MeshFixture fixture)
         var item = await TestData.CreateItemAsync(inventory, priceMinor: 250, quantity: 10);
 
         var placed = (await orders.PlaceOrderAsync(
-            new PlaceOrderRequest
-            {
-                RequestId = Guid.NewGuid().ToString(),
-                UserId = user.UserId,
-                Lines = { new PlaceOrderLine { Sku = item.Sku, Quantity = 3 } },
-            },
+            TestData.PlaceRequest(user.UserId, item.Sku, 3),
             deadline: Deadlines.Call())).Order;
         var fetched = (await orders.GetOrderAsync(new GetOrderRequest { OrderId = placed.OrderId }, deadline: Deadlines.Call())).Order;
         var stock = (await inventory.GetItemAsync(new GetItemRequest { Sku = item.Sku }, deadline: Deadlines.Call())).Item;

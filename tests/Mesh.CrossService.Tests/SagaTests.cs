@@ -15,7 +15,7 @@ public sealed class SagaTests(MeshFixture fixture)
     public async Task PlaceOrder_SameRequestIdRacingAndRetried_OneOrderStockTakenOnce()
     {
         var (user, item) = await CreateUserAndItemAsync(quantity: 10);
-        var request = Place(user, item, quantity: 3);
+        var request = TestData.PlaceRequest(user.UserId, item.Sku, 3);
         using var channel = fixture.Channel(MeshService.Orders);
         var orders = new OrderService.OrderServiceClient(channel);
 
@@ -43,7 +43,7 @@ public sealed class SagaTests(MeshFixture fixture)
         {
             try
             {
-                await orders.PlaceOrderAsync(Place(user, item, quantity: 1), deadline: Deadlines.Call());
+                await orders.PlaceOrderAsync(TestData.PlaceRequest(user.UserId, item.Sku, 1), deadline: Deadlines.Call());
                 return StatusCode.OK;
             }
             catch (RpcException exception)
@@ -73,7 +73,7 @@ public sealed class SagaTests(MeshFixture fixture)
         {
             using var channel = fixture.Channel(MeshService.Orders);
             var orders = new OrderService.OrderServiceClient(channel);
-            var request = Place(user, item, quantity: 4);
+            var request = TestData.PlaceRequest(user.UserId, item.Sku, 4);
 
             var exception = await Assert.ThrowsAsync<RpcException>(() => orders.PlaceOrderAsync(request, deadline: Deadlines.Call()).ResponseAsync);
             var replay = await Assert.ThrowsAsync<RpcException>(() => orders.PlaceOrderAsync(request, deadline: Deadlines.Call()).ResponseAsync);
@@ -91,13 +91,6 @@ public sealed class SagaTests(MeshFixture fixture)
             await mesh.StartServiceAsync(MeshService.Orders, extraEnvironment: null, timeout.Token);
         }
     }
-
-    private static PlaceOrderRequest Place(User user, Item item, long quantity) => new()
-    {
-        RequestId = Guid.NewGuid().ToString(),
-        UserId = user.UserId,
-        Lines = { new PlaceOrderLine { Sku = item.Sku, Quantity = quantity } },
-    };
 
     private async Task<(User User, Item Item)> CreateUserAndItemAsync(long quantity)
     {

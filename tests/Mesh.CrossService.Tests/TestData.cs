@@ -1,5 +1,6 @@
 using Mesh.Common.V1;
 using Mesh.Inventory.V1;
+using Mesh.Orders.V1;
 using Mesh.Users.V1;
 
 namespace Mesh.CrossService.Tests;
@@ -37,4 +38,12 @@ internal static class TestData
             deadline: Deadlines.Call());
         return reply.Item;
     }
+
+    /// <summary>A PlaceOrder request for one line, with a fresh request_id.</summary>
+    public static PlaceOrderRequest PlaceRequest(string userId, string sku, long quantity) => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        UserId = userId,
+        Lines = { new PlaceOrderLine { Sku = sku, Quantity = quantity } },
+    };
 }

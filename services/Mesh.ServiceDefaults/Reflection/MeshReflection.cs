@@ -1,4 +1,3 @@
-using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Reflection;
 using Mesh.Contracts;
@@ -33,7 +32,4 @@ public static class MeshReflection
 
     public static ReflectionV1ServiceImpl CreateV1(EndpointDataSource endpoints) =>
         new(MappedServiceNames(endpoints), BuildRegistry());
-
-    /// <summary>Files a client needs for a service, exposed for tests and diagnostics.</summary>
-    public static FileDescriptor? FileOf(string serviceFullName) => MeshDescriptors.FindService(serviceFullName)?.File;
 }
