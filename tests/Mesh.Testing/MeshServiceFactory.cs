@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Testing;
 
 /// <summary>
-/// Hosts one Mesh service in-process on TestServer with its own temporary SQLite database,
-/// and hands out real GrpcChannels over the TestServer handler.
+/// Hosts one Mesh service in-process on TestServer with its own temporary SQLite database (or
+/// a PostgreSQL one, <see cref="WithPostgres"/>), and hands out real GrpcChannels over the
+/// TestServer handler.
 /// </summary>
 /// <typeparam name="TEntryPoint">Any type from the service's assembly.</typeparam>
 public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
@@ -46,6 +47,18 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
     public MeshServiceFactory<TEntryPoint> WithSetting(string key, string? value)
     {
         _settings[key] = value;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs the service on PostgreSQL instead of its SQLite file: <paramref name="connectionString"/>
+    /// names the service's own database (e.g. one from <see cref="Postgres.PostgresServer.CreateDatabaseAsync"/>).
+    /// </summary>
+    public MeshServiceFactory<TEntryPoint> WithPostgres(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _settings["Mesh:Storage:Provider"] = "postgres";
+        _settings["Mesh:Storage:ConnectionString"] = connectionString;
         return this;
     }
 

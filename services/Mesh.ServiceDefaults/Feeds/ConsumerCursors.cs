@@ -9,7 +9,7 @@ namespace Mesh.ServiceDefaults.Feeds;
 /// that the cursor is written in the same transaction as the effect of the events it covers:
 /// a crash or restart then neither loses nor repeats an event.
 /// </summary>
-public sealed class ConsumerCursors(SqliteDatabase database)
+public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
 {
     /// <summary>The migration that creates the cursor table; add it to the service's schema.</summary>
     public const string Migration = """

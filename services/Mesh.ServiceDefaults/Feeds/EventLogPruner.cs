@@ -6,7 +6,7 @@ namespace Mesh.ServiceDefaults.Feeds;
 
 /// <summary>Deletes events older than <see cref="FeedOptions.Retention"/> from every event log of the service.</summary>
 public sealed class EventLogPruner(
-    IEnumerable<SqliteEventLog> logs,
+    IEnumerable<IEventLog> logs,
     IOptions<FeedOptions> options,
     TimeProvider time,
     ILogger<EventLogPruner> logger) : BackgroundService
@@ -41,7 +41,7 @@ public sealed class EventLogPruner(
                 {
                     await PruneOnceAsync(stoppingToken);
                 }
-                catch (Microsoft.Data.Sqlite.SqliteException exception)
+                catch (System.Data.Common.DbException exception)
                 {
                     // Retention is housekeeping: a busy or failing database is retried next round.
                     logger.LogWarning(exception, "Pruning the event logs failed; retrying in {Interval}", options.Value.PruneInterval);

@@ -58,6 +58,14 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             return new RpcException(new Status(StatusCode.Unavailable, "storage is busy; retry with backoff"));
         }
 
+        // Lost connections, fail-overs, deadlock victims and serialisation failures: the
+        // transaction rolled back, so trying again is safe.
+        if (exception is Npgsql.NpgsqlException { IsTransient: true } or Npgsql.PostgresException { SqlState: "40001" or "40P01" or "55P03" or "57P01" })
+        {
+            logger.LogWarning(exception, "Storage unavailable in {Method}", context.Method);
+            return new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable; retry with backoff"));
+        }
+
         var traceId = Activity.Current?.TraceId.ToString() ?? "none";
         logger.LogError(exception, "Unhandled error in {Method} (trace {TraceId})", context.Method, traceId);
         return new RpcException(new Status(StatusCode.Internal, $"internal error (trace {traceId})"));

@@ -22,7 +22,11 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         DataSource = NpgsqlDataSource.Create(connectionString);
+        DatabaseName = new NpgsqlConnectionStringBuilder(connectionString).Database ?? "(default)";
     }
+
+    /// <summary>The database's name (for logs; never the whole connection string, which may hold a password).</summary>
+    public string DatabaseName { get; }
 
     public NpgsqlDataSource DataSource { get; }
 

@@ -1,4 +1,5 @@
-namespace Mesh.Storage.Tests;
+using Xunit;
+namespace Mesh.Testing.Postgres;
 
 /// <summary>A PostgreSQL-only test: skipped with the reason when no server is configured (never under CI=true).</summary>
 [AttributeUsage(AttributeTargets.Method)]

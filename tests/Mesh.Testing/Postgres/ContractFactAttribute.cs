@@ -1,7 +1,8 @@
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Mesh.Storage.Tests;
+namespace Mesh.Testing.Postgres;
 
 /// <summary>Marks a test class whose tests need the PostgreSQL server.</summary>
 public interface IRequiresPostgres;
@@ -12,7 +13,7 @@ public interface IRequiresPostgres;
 /// reason, when no PostgreSQL server is configured (never under CI=true: then it fails).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-[XunitTestCaseDiscoverer("Mesh.Storage.Tests.ContractFactDiscoverer", "Mesh.Storage.Tests")]
+[XunitTestCaseDiscoverer("Mesh.Testing.Postgres.ContractFactDiscoverer", "Mesh.Testing")]
 public sealed class ContractFactAttribute : FactAttribute;
 
 public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)

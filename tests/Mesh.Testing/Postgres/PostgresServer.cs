@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Mesh.Storage.Tests;
+namespace Mesh.Testing.Postgres;
 
 /// <summary>
 /// The PostgreSQL server the tests use, from <c>MESH_TEST_POSTGRES</c> (a connection string to
