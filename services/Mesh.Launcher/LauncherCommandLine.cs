@@ -17,6 +17,11 @@ public static class LauncherCommandLine
           --orders-port PORT      orders port, default 5003 [MESH_ORDERS_PORT]
           --data-dir PATH         folder for users.db, inventory.db, orders.db; default .mesh/
                                   at the repository root, reused by the next run [MESH_DATA_DIR]
+          --postgres CONNSTRING   opt-in: run every service on PostgreSQL instead of SQLite, each
+                                  on its own database (mesh_users, mesh_inventory, mesh_orders,
+                                  created if missing; Database=NAME makes them NAME_users, ...)
+                                  on this server, e.g.
+                                  "Host=127.0.0.1;Port=5432;Username=postgres;Password=..." [MESH_POSTGRES]
           --no-seed               do not create the demo user and catalog [MESH_NO_SEED=true]
           --users-dll PATH        run this Mesh.Users.dll instead of the built one [MESH_USERS_DLL]
           --inventory-dll PATH    same for Mesh.Inventory.dll [MESH_INVENTORY_DLL]
@@ -45,6 +50,7 @@ public static class LauncherCommandLine
 
         CopyEnvironment(environment, "MESH_DATA_DIR", "--data-dir", values);
         CopyEnvironment(environment, "MESH_NO_SEED", "--no-seed", values);
+        CopyEnvironment(environment, "MESH_POSTGRES", "--postgres", values);
 
         for (var index = 0; index < args.Count; index++)
         {
@@ -56,7 +62,7 @@ public static class LauncherCommandLine
                 case "--no-seed":
                     values[flag] = "true";
                     break;
-                case "--data-dir" or "--users-port" or "--inventory-port" or "--orders-port"
+                case "--data-dir" or "--postgres" or "--users-port" or "--inventory-port" or "--orders-port"
                     or "--users-dll" or "--inventory-dll" or "--orders-dll":
                     values[flag] = index + 1 < args.Count ? args[++index] : throw new ArgumentException($"{flag} needs a value.");
                     break;
@@ -75,6 +81,11 @@ public static class LauncherCommandLine
                 .Where(info => values.ContainsKey($"--{info.Name}-dll"))
                 .ToDictionary(info => info.Service, info => Path.GetFullPath(values[$"--{info.Name}-dll"])),
         };
+        if (values.TryGetValue("--postgres", out var postgres))
+        {
+            options = options with { PostgresServer = ValidPostgres(postgres) };
+        }
+
         if (values.TryGetValue("--data-dir", out var dataDirectory))
         {
             options = options with { DataDirectory = Path.GetFullPath(dataDirectory) };
@@ -87,6 +98,25 @@ public static class LauncherCommandLine
         }
 
         return options;
+    }
+
+    private static string ValidPostgres(string connectionString)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(builder.Host))
+            {
+                throw new ArgumentException("--postgres needs a Host, e.g. \"Host=127.0.0.1;Username=postgres\".");
+            }
+
+            _ = PostgresDatabases.DatabaseName(connectionString, MeshService.Users);
+            return connectionString;
+        }
+        catch (ArgumentException exception) when (!exception.Message.StartsWith("--postgres", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--postgres is not a valid connection string: {exception.Message}", exception);
+        }
     }
 
     private static void CopyEnvironment(Func<string, string?> environment, string variable, string flag, Dictionary<string, string> values)

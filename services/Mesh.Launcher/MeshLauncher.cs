@@ -59,6 +59,12 @@ public sealed class MeshLauncher : IAsyncDisposable
         var launcher = new MeshLauncher(options);
         try
         {
+            if (options.PostgresServer is { } server)
+            {
+                await PostgresDatabases.EnsureCreatedAsync(server, launcher.Say, cancellationToken).ConfigureAwait(false);
+                launcher.Say($"storage: PostgreSQL at {PostgresDatabases.Describe(server)}");
+            }
+
             // All three start at once: none needs another to become ready.
             foreach (var service in StartOrder)
             {
@@ -219,10 +225,17 @@ public sealed class MeshLauncher : IAsyncDisposable
     private Dictionary<string, string?> EnvironmentFor(MeshService service, IReadOnlyDictionary<string, string?>? extraEnvironment)
     {
         var info = MeshServiceInfo.Of(service);
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (Options.PostgresServer is { } server)
         {
-            ["Mesh__Storage__Path"] = Path.GetFullPath(Path.Combine(Options.DataDirectory, info.DatabaseFileName)),
-        };
+            environment["Mesh__Storage__Provider"] = "postgres";
+            environment["Mesh__Storage__ConnectionString"] = PostgresDatabases.ConnectionStringFor(server, service);
+        }
+        else
+        {
+            environment["Mesh__Storage__Path"] = Path.GetFullPath(Path.Combine(Options.DataDirectory, info.DatabaseFileName));
+        }
+
         // The call graph: orders calls users and inventory; users follows orders' event log.
         if (service == MeshService.Orders)
         {

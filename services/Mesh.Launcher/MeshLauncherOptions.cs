@@ -21,6 +21,13 @@ public sealed record MeshLauncherOptions
     /// <summary>Folder holding users.db, inventory.db and orders.db; reused by the next run.</summary>
     public string DataDirectory { get; init; } = MeshPaths.DefaultDataDirectory;
 
+    /// <summary>
+    /// Opt-in: a connection string to a PostgreSQL server (whose user may create databases).
+    /// Each service then runs on its own database there (<see cref="PostgresDatabases"/>) instead
+    /// of its SQLite file in <see cref="DataDirectory"/>. Null: the embedded default.
+    /// </summary>
+    public string? PostgresServer { get; init; }
+
     /// <summary>Whether to create the demo user and catalog once the mesh is ready.</summary>
     public bool Seed { get; init; } = true;
 

@@ -50,4 +50,36 @@ public sealed class LauncherCommandLineTests
     [InlineData("--colour", "blue")]
     public void Parse_InvalidArgument_Throws(string flag, string value) =>
         Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([flag, value], NoEnvironment));
+
+    [Fact]
+    public void Parse_WithoutPostgres_RunsOnTheEmbeddedDefault() =>
+        Assert.Null(LauncherCommandLine.Parse([], NoEnvironment)!.PostgresServer);
+
+    [Fact]
+    public void Parse_Postgres_FromFlagOrEnvironment_GivesEachServiceItsOwnDatabase()
+    {
+        var fromEnvironment = LauncherCommandLine.Parse([], name => name == "MESH_POSTGRES" ? "Host=127.0.0.1;Username=dev" : null)!;
+        var fromFlag = LauncherCommandLine.Parse(["--postgres", "Host=db.local;Port=6543;Username=dev;Database=demo"], NoEnvironment)!;
+
+        Assert.Equal("Host=127.0.0.1;Username=dev", fromEnvironment.PostgresServer);
+        Assert.Equal("mesh_users", PostgresDatabases.DatabaseName(fromEnvironment.PostgresServer!, MeshService.Users));
+        Assert.Equal("demo_inventory", PostgresDatabases.DatabaseName(fromFlag.PostgresServer!, MeshService.Inventory));
+        var orders = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabases.ConnectionStringFor(fromFlag.PostgresServer!, MeshService.Orders));
+        Assert.Equal(("db.local", 6543, "demo_orders"), (orders.Host, orders.Port, orders.Database));
+    }
+
+    [Theory]
+    [InlineData("Username=dev")]
+    [InlineData("Host=127.0.0.1;Database=Demo-DB")]
+    [InlineData("Host=127.0.0.1;Database=x; DROP DATABASE y")]
+    [InlineData("not a connection string")]
+    public void Parse_InvalidPostgres_ThrowsNamingTheFlag(string value)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse(["--postgres", value], NoEnvironment));
+        Assert.StartsWith("--postgres", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_NeverShowsThePassword() =>
+        Assert.DoesNotContain("s3cret", PostgresDatabases.Describe("Host=127.0.0.1;Username=dev;Password=s3cret"), StringComparison.Ordinal);
 }
