@@ -30,7 +30,12 @@ public static class MeshDefaults
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
 
         // Plaintext HTTP/2 only: h2c cannot be negotiated on an Http1AndHttp2 endpoint.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        var connectionAge = builder.Configuration.GetSection(ConnectionAgeOptions.Section).Get<ConnectionAgeOptions>() ?? new ConnectionAgeOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(MaxConnectionAge.Middleware(connectionAge));
+        }));
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])
             && string.IsNullOrWhiteSpace(builder.Configuration["HTTP_PORTS"]))
         {

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Mesh.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.ServiceDefaults.Tests;
+
+/// <summary>Connections are retired at their maximum age with GOAWAY, so clients reconnect without a failed call.</summary>
+public sealed class ConnectionAgeTests
+{
+    [Theory]
+    [InlineData(0.0, 900)]
+    [InlineData(0.5, 1000)]
+    [InlineData(0.999999, 1100)]
+    public void AgeFor_MovesTheAgeByUpToTheJitter(double unit, int expectedMilliseconds)
+    {
+        var options = new ConnectionAgeOptions { MaxAge = TimeSpan.FromSeconds(1), MaxAgeJitter = 0.1 };
+
+        Assert.Equal(expectedMilliseconds, options.AgeFor(unit).TotalMilliseconds, precision: 0);
+    }
+
+    [Fact]
+    public async Task Calls_OverManyMaxAges_ReconnectEachTimeAndNeverFail()
+    {
+        await using var server = await StartAsync(maxAge: "00:00:00.400");
+        var connects = 0;
+        using var channel = Channel(server, () => Interlocked.Increment(ref connects));
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+
+        var calls = 0;
+        var until = DateTime.UtcNow.AddSeconds(2.5);
+        while (DateTime.UtcNow < until)
+        {
+            var reply = await health.CheckAsync(new HealthCheckRequest { Service = "liveness" }, deadline: DateTime.UtcNow.AddSeconds(5));
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+            calls++;
+            await Task.Delay(20);
+        }
+
+        // 2.5 s of calls over connections that live 0.36–0.44 s each.
+        Assert.InRange(connects, 4, 9);
+        Assert.True(calls > 40, $"only {calls} calls were made");
+    }
+
+    [Fact]
+    public async Task Calls_WithAgeingOff_StayOnOneConnection()
+    {
+        await using var server = await StartAsync(maxAge: "00:00:00");
+        var connects = 0;
+        using var channel = Channel(server, () => Interlocked.Increment(ref connects));
+        var health = new Grpc.Health.V1.Health.HealthClient(channel);
+
+        var until = DateTime.UtcNow.AddSeconds(1.5);
+        while (DateTime.UtcNow < until)
+        {
+            await health.CheckAsync(new HealthCheckRequest { Service = "liveness" }, deadline: DateTime.UtcNow.AddSeconds(5));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, connects);
+    }
+
+    private static GrpcChannel Channel(WebApplication server, Action onConnect)
+    {
+        var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                onConnect();
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    private static async Task<WebApplication> StartAsync(string maxAge)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration["urls"] = "http://127.0.0.1:0";
+        builder.Configuration["Mesh:Connections:MaxAge"] = maxAge;
+        builder.Configuration["Mesh:Connections:MaxAgeGrace"] = "00:00:05";
+        builder.AddMeshDefaults("probe");
+        var app = builder.Build();
+        app.MapMeshDefaults();
+        await app.StartAsync();
+        return app;
+    }
+}
