@@ -13,7 +13,7 @@ namespace Mesh.ServiceDefaults.Clients;
 /// <summary>
 /// One registration for every in-mesh client: address from <c>Mesh:Services:{name}:Address</c>
 /// (<c>dns:///mesh-inventory-headless:8080</c> in a cluster, <c>http://127.0.0.1:5002</c> locally),
-/// per-call round-robin, DNS refresh, a deadline on every call, incoming deadline and
+/// per-call round-robin over the endpoints whose readiness is SERVING, DNS refresh, a deadline on every call, incoming deadline and
 /// cancellation propagated, and retries on UNAVAILABLE for calls that are safe to repeat.
 /// </summary>
 public static class MeshClientRegistration
@@ -30,6 +30,7 @@ public static class MeshClientRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ResolverFactory>(provider =>
             new DnsResolverFactory(provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DnsRefreshInterval));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<LoadBalancerFactory, HealthAwareRoundRobinBalancerFactory>());
 
         var key = $"Mesh:Services:{name}:Address";
         return builder.Services
@@ -65,7 +66,7 @@ public static class MeshClientRegistration
 
     private static ServiceConfig BuildServiceConfig(MeshClientOptions settings, bool retrySafe)
     {
-        var config = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
+        var config = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) } };
         if (retrySafe)
         {
             config.MethodConfigs.Add(new MethodConfig
