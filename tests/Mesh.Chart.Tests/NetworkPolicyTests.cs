@@ -157,6 +157,13 @@ public sealed class NetworkPolicyTests
         Assert.False(evaluator.Allows(stranger, database, Postgres), "a pod outside the release reaches the database");
         Assert.All(tests, test => Assert.False(evaluator.Allows(test, database, Postgres)));
         Assert.All(new[] { Service(chart, "orders"), stranger, KubeDns }, destination => Assert.False(evaluator.Allows(database, destination, destination.Ports[0])));
+
+        // The database's own policy admits exactly those services, whatever their egress says.
+        var ingress = Assert.Single(Assert.Single(chart.NetworkPolicies, policy => policy.Metadata.Name == $"{ChartRenderer.ReleaseName}-postgresql").Spec.Ingress);
+        var admitted = MeshFacts.Services.Where(name => ingress.FromProperty.Any(peer =>
+            peer.NamespaceSelector is null && LabelSelectors.Matches(peer.PodSelector, chart.Deployment(name).Spec.Template.Metadata.Labels)));
+        Assert.Equal(["inventory", "orders"], admitted.Order());
+        Assert.Equal("5432", Assert.Single(ingress.Ports).Port.Value);
     }
 
     [Fact]
