@@ -6,10 +6,10 @@ namespace Mesh.Chart.Tests;
 public sealed class AutoscalingTests
 {
     [Fact]
-    public async Task Autoscaling_EnabledWithExternalStorage_RendersAnHpaPerServiceAndNoReplicas()
+    public async Task Autoscaling_EnabledWithPostgresStorage_RendersAnHpaPerServiceAndNoReplicas()
     {
         var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults,
-            "--set", "serviceDefaults.storage.mode=external", "--set", "serviceDefaults.autoscaling.enabled=true",
+            "--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "serviceDefaults.autoscaling.enabled=true",
             "--set", "serviceDefaults.autoscaling.minReplicas=2", "--set", "serviceDefaults.autoscaling.maxReplicas=5");
 
         foreach (var name in MeshFacts.Services)
@@ -29,7 +29,7 @@ public sealed class AutoscalingTests
     public async Task Autoscaling_EnabledForOneService_LeavesTheOthersWithReplicas()
     {
         var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults,
-            "--set", "services.orders.storage.mode=external", "--set", "services.orders.autoscaling.enabled=true");
+            "--set", "services.orders.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "services.orders.autoscaling.enabled=true");
 
         Assert.Null(chart.Deployment("orders").Spec.Replicas);
         Assert.Equal(1, chart.Deployment("users").Spec.Replicas);

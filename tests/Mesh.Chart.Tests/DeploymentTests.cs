@@ -103,11 +103,11 @@ public sealed class DeploymentTests
 
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
-    public async Task SqliteStorage_EveryDeployment_RunsOneReplicaRecreatedWithTheDatabaseOnItsClaim(string valuesSet)
+    public async Task SqliteStorage_EverySqliteDeployment_RunsOneReplicaRecreatedWithTheDatabaseOnItsClaim(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
 
-        foreach (var name in MeshFacts.Services)
+        foreach (var name in MeshFacts.Services.Where(name => chart.StorageProvider(name) == "sqlite"))
         {
             var deployment = chart.Deployment(name);
             Assert.Equal(1, deployment.Spec.Replicas);
@@ -120,13 +120,25 @@ public sealed class DeploymentTests
             var claim = chart.PersistentVolumeClaims.Single(claim => claim.Metadata.Name == volume.PersistentVolumeClaim.ClaimName);
             Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
             Assert.Equal($"/data/{name}.db", databasePath);
+            Assert.DoesNotContain("Mesh__Storage__ConnectionString", chart.Environment(name).Keys);
         }
     }
 
-    [Fact]
-    public async Task ExternalStorage_Enabled_RollsUpdatesWithoutVolumeOrDatabasePath()
+    [Theory]
+    [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
+    public async Task StorageProvider_EveryDeployment_IsSqliteOrPostgres(string valuesSet)
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set", "serviceDefaults.storage.mode=external", "--set", "serviceDefaults.replicas=3");
+        var chart = await ChartRenderer.RenderAsync(valuesSet);
+
+        Assert.All(MeshFacts.Services, name => Assert.Contains(chart.StorageProvider(name), new[] { "sqlite", "postgres" }));
+    }
+
+    [Fact]
+    public async Task PostgresStorage_ExternalWithReplicas_RollsUpdatesWithoutVolumeOrDatabasePath()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set", "serviceDefaults.storage.mode=postgres",
+            "--set", "serviceDefaults.storage.postgres.existingSecret=mesh-db", "--set", "serviceDefaults.storage.postgres.networkPolicy.cidrs={10.40.0.0/24}",
+            "--set", "serviceDefaults.replicas=3");
 
         Assert.Empty(chart.PersistentVolumeClaims);
         foreach (var name in MeshFacts.Services)
@@ -155,7 +167,9 @@ public sealed class DeploymentTests
     public async Task Resources_EveryContainer_RequestsAndLimitsCpuAndMemory(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
-        var containers = MeshFacts.Services.Select(chart.Container).Concat(chart.TestPods.SelectMany(pod => pod.Spec.Containers));
+        var containers = MeshFacts.Services.Select(chart.Container)
+            .Concat(chart.TestPods.SelectMany(pod => pod.Spec.Containers))
+            .Concat(chart.StatefulSets.SelectMany(set => set.Spec.Template.Spec.Containers));
 
         Assert.All(containers, container =>
         {

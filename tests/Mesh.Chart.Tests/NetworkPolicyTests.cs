@@ -15,6 +15,10 @@ public sealed class NetworkPolicyTests
     private static readonly EndpointPort Https = new("https", 443, "TCP");
     private static readonly EndpointPort Otlp = new("otlp-grpc", 4317, "TCP");
     private static readonly EndpointPort DnsMetrics = new("metrics", 9153, "TCP");
+    private static readonly EndpointPort Postgres = new("postgresql", 5432, "TCP");
+
+    /// <summary>A database outside the cluster (what storage.postgres.networkPolicy.cidrs names).</summary>
+    private static readonly NetworkEndpoint ExternalDatabase = new("external-database", null, Labels(), [Postgres, Https]);
 
     private static readonly NetworkEndpoint KubeDns = new("kube-dns", "kube-system", Labels(("k8s-app", "kube-dns")), [DnsUdp, DnsTcp, DnsMetrics]);
 
@@ -26,11 +30,12 @@ public sealed class NetworkPolicyTests
         new("other-namespace/stranger", "other", Labels(("app", "stranger")), [Grpc, DnsUdp, DnsTcp, Https]),
         new("other-namespace/same-labels-as-users", "other", Labels(("app.kubernetes.io/name", "users"), ("app.kubernetes.io/instance", ChartRenderer.ReleaseName)), [Grpc]),
         new("internet", null, Labels(), [Https, DnsUdp, Grpc]),
+        ExternalDatabase,
     ];
 
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
-    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphAndDns(string valuesSet)
+    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesAndDns(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var services = MeshFacts.Services.ToDictionary(name => name, name =>
@@ -39,7 +44,11 @@ public sealed class NetworkPolicyTests
             .Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), []))
             .ToArray();
         Assert.Equal(MeshFacts.Services.Count, testPods.Length);
-        var release = services.Values.Concat(testPods).ToArray();
+        var bundledDatabase = chart.StatefulSets
+            .Select(set => new NetworkEndpoint("postgresql", ChartRenderer.Namespace, set.Spec.Template.Metadata.Labels.ToDictionary(), [Postgres, Grpc]))
+            .SingleOrDefault();
+        var release = services.Values.Concat(testPods).Concat(bundledDatabase is null ? [] : [bundledDatabase]).ToArray();
+        var databaseUsers = MeshFacts.Services.Where(name => chart.StorageProvider(name) == "postgres").ToArray();
 
         var expected = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (caller, callee) in MeshFacts.CallGraph)
@@ -55,7 +64,14 @@ public sealed class NetworkPolicyTests
             }
         }
 
-        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(testPods.Select(test => test.Name));
+        // A service on PostgreSQL reaches its database on 5432 and nothing else there: the bundled
+        // pods, or the external database's addresses.
+        foreach (var user in databaseUsers)
+        {
+            expected.Add(Connection(user, (bundledDatabase ?? ExternalDatabase).Name, Postgres));
+        }
+
+        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(databaseUsers).Concat(testPods.Select(test => test.Name));
         foreach (var resolver in resolvers)
         {
             expected.Add(Connection(resolver, KubeDns.Name, DnsUdp));
@@ -86,6 +102,7 @@ public sealed class NetworkPolicyTests
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var deny = Assert.Single(chart.NetworkPolicies, policy => policy.Spec.Ingress is null && policy.Spec.Egress is null);
         var podLabels = chart.Deployments.Select(deployment => deployment.Spec.Template.Metadata.Labels)
+            .Concat(chart.StatefulSets.Select(set => set.Spec.Template.Metadata.Labels))
             .Concat(chart.TestPods.Select(pod => pod.Metadata.Labels));
 
         Assert.Equal(["Ingress", "Egress"], deny.Spec.PolicyTypes);
@@ -121,6 +138,56 @@ public sealed class NetworkPolicyTests
 
         Assert.Empty(chart.NetworkPolicies);
     }
+
+    [Fact]
+    public async Task BundledPostgresql_MixedModes_OnlyThePostgresServicesReachItAndItReachesNothing()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults,
+            "--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "services.users.storage.mode=sqlite");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var database = new NetworkEndpoint("postgresql", ChartRenderer.Namespace, chart.StatefulSets.Single().Spec.Template.Metadata.Labels.ToDictionary(), [Postgres, Grpc]);
+        var stranger = new NetworkEndpoint("stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), [Postgres, Https]);
+        var tests = chart.TestPods.Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), [])).ToArray();
+
+        Assert.True(evaluator.Allows(Service(chart, "orders"), database, Postgres));
+        Assert.True(evaluator.Allows(Service(chart, "inventory"), database, Postgres));
+        Assert.False(evaluator.Allows(Service(chart, "users"), database, Postgres), "users is on SQLite and reaches the database");
+        Assert.False(evaluator.Allows(Service(chart, "orders"), database, Grpc));
+        Assert.False(evaluator.Allows(Service(chart, "orders"), stranger, Postgres), "orders reaches another pod's 5432");
+        Assert.False(evaluator.Allows(stranger, database, Postgres), "a pod outside the release reaches the database");
+        Assert.All(tests, test => Assert.False(evaluator.Allows(test, database, Postgres)));
+        Assert.All(new[] { Service(chart, "orders"), stranger, KubeDns }, destination => Assert.False(evaluator.Allows(database, destination, destination.Ports[0])));
+
+        // The database's own policy admits exactly those services, whatever their egress says.
+        var ingress = Assert.Single(Assert.Single(chart.NetworkPolicies, policy => policy.Metadata.Name == $"{ChartRenderer.ReleaseName}-postgresql").Spec.Ingress);
+        var admitted = MeshFacts.Services.Where(name => ingress.FromProperty.Any(peer =>
+            peer.NamespaceSelector is null && LabelSelectors.Matches(peer.PodSelector, chart.Deployment(name).Spec.Template.Metadata.Labels)));
+        Assert.Equal(["inventory", "orders"], admitted.Order());
+        Assert.Equal("5432", Assert.Single(ingress.Ports).Port.Value);
+    }
+
+    [Fact]
+    public async Task ExternalPostgresql_PeersSet_OpenExactlyThosePodsOnTheConfiguredPort()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults,
+            "--set", "services.orders.storage.mode=postgres", "--set", "services.orders.storage.postgres.existingSecret=orders-db",
+            "--set", "services.orders.storage.postgres.networkPolicy.port=6432", "--set-json",
+            """services.orders.storage.postgres.networkPolicy.peers=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"databases"}},"podSelector":{"matchLabels":{"app":"pgbouncer"}}}]""");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var bouncerPort = new EndpointPort("pgbouncer", 6432, "TCP");
+        var bouncer = new NetworkEndpoint("pgbouncer", "databases", Labels(("app", "pgbouncer")), [bouncerPort, Postgres]);
+        var otherDatabase = new NetworkEndpoint("other", "databases", Labels(("app", "other")), [bouncerPort]);
+
+        Assert.True(evaluator.Allows(Service(chart, "orders"), bouncer, bouncerPort));
+        Assert.False(evaluator.Allows(Service(chart, "orders"), bouncer, Postgres));
+        Assert.False(evaluator.Allows(Service(chart, "orders"), otherDatabase, bouncerPort));
+        Assert.False(evaluator.Allows(Service(chart, "users"), bouncer, bouncerPort), "users is on SQLite and reaches orders' database");
+        Assert.False(evaluator.Allows(Service(chart, "inventory"), bouncer, bouncerPort), "inventory reaches orders' database");
+        Assert.Empty(chart.StatefulSets);
+    }
+
+    private static NetworkEndpoint Service(RenderedChart chart, string name) =>
+        new(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc]);
 
     private static string Connection(string source, string destination, EndpointPort port) => $"{source} -> {destination} {port}";
 

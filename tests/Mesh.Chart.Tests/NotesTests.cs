@@ -24,4 +24,25 @@ public sealed class NotesTests
         Assert.Contains($"helm test {ChartRenderer.ReleaseName} --namespace {ChartRenderer.Namespace}", notes, StringComparison.Ordinal);
         Assert.Contains($"dns:///{ChartRenderer.ReleaseName}-users-headless:{MeshFacts.ContainerPort}", notes, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Notes_BundledPostgresql_NameEachServicesModeAndSecretAndWarnItIsADemo()
+    {
+        var helm = await HelmInstallation.Helm4Async();
+
+        var sqlite = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client");
+        var postgres = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client",
+            "--values", Path.Combine(RepositoryPaths.Chart, "values-postgres.yaml"));
+
+        Assert.True(postgres.Succeeded, postgres.ToString());
+        var notes = postgres.StandardOutput[postgres.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        foreach (var name in MeshFacts.Services)
+        {
+            Assert.Contains($"{name}: postgres, replicas 2, connection string from Secret {ChartRenderer.ReleaseName}-postgresql (key {name}-connection-string)", notes, StringComparison.Ordinal);
+            Assert.Contains($"{name}: sqlite, replicas 1, database file on PersistentVolumeClaim {ChartRenderer.ReleaseName}-{name}-data", sqlite.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("single instance for demos", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("single instance for demos", sqlite.StandardOutput, StringComparison.Ordinal);
+    }
 }

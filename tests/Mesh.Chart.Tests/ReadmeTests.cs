@@ -4,10 +4,16 @@ using Mesh.Chart.Tests.Infrastructure;
 
 namespace Mesh.Chart.Tests;
 
-/// <summary>The README's "Deploy to Kubernetes" section: the commands, and a table that documents every chart value.</summary>
+/// <summary>
+/// The README's "Deploy to Kubernetes" section: the commands, and a table that documents every chart
+/// value, with the PostgreSQL values in docs/kubernetes-postgres.md (the section's PostgreSQL part,
+/// linked from it) counted as part of that table.
+/// </summary>
 public sealed partial class ReadmeTests
 {
     private const string Heading = "## Deploy to Kubernetes";
+
+    private static string PostgresDocument => Path.Combine(RepositoryPaths.Root, "docs", "kubernetes-postgres.md");
 
     [Fact]
     public void Readme_DeployToKubernetes_ShowsInstallPortForwardGrpcurlHelmTestAndSkaffold()
@@ -23,7 +29,8 @@ public sealed partial class ReadmeTests
     [Fact]
     public void Readme_ValuesTable_DocumentsExactlyTheChartsValues()
     {
-        var documented = TableRowRegex().Matches(Section()).Select(match => match.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var documented = TableRowRegex().Matches(Section() + "\n" + File.ReadAllText(PostgresDocument))
+            .Select(match => match.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
         var values = DocumentedPaths().ToHashSet(StringComparer.Ordinal);
 
@@ -36,6 +43,17 @@ public sealed partial class ReadmeTests
     /// whose schema is a shared definition (resources, selectors, probe timing) is one row.
     /// `services` is documented once as services.&lt;name&gt;.image.
     /// </summary>
+    [Fact]
+    public void PostgresDocument_Commands_ShowTheBundledDemoTheExternalSecretsAndTheSkaffoldProfile()
+    {
+        var document = File.ReadAllText(PostgresDocument);
+
+        foreach (var text in new[] { "charts/mesh/values-postgres.yaml", "kubectl --namespace mesh create secret generic mesh-users-db", "skaffold dev -p postgres", "Mesh__Storage__ConnectionString", "storage.mode" })
+        {
+            Assert.Contains(text, document, StringComparison.Ordinal);
+        }
+    }
+
     private static IEnumerable<string> DocumentedPaths()
     {
         var schema = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;

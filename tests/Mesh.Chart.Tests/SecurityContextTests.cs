@@ -32,12 +32,25 @@ public sealed class SecurityContextTests
         Assert.All(chart.TestPods, pod => AssertLockedDown(pod.Metadata.Name, pod.Spec));
     }
 
-    private static void AssertLockedDown(string name, V1PodSpec pod)
+    [Fact]
+    public async Task BundledPostgresql_Pod_RunsAsThePostgresUserReadOnlyWithoutCapabilities()
+    {
+        var chart = await ChartRenderer.RenderAsync("values-postgres.yaml");
+        var pod = chart.StatefulSets.Single().Spec.Template.Spec;
+
+        // The official image's postgres user; the data volume is group-owned through fsGroup.
+        AssertLockedDown("postgresql", pod, uid: 999);
+        Assert.Equal(999, pod.SecurityContext.FsGroup);
+        var writable = pod.Containers.Single().VolumeMounts.Where(mount => mount.ReadOnlyProperty != true).Select(mount => mount.MountPath).Order();
+        Assert.Equal(["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"], writable);
+    }
+
+    private static void AssertLockedDown(string name, V1PodSpec pod, long uid = MeshFacts.Uid)
     {
         Assert.False(pod.AutomountServiceAccountToken, $"{name}: the service-account token is mounted");
         Assert.NotNull(pod.SecurityContext);
         Assert.True(pod.SecurityContext.RunAsNonRoot, $"{name}: pod runAsNonRoot");
-        Assert.Equal(MeshFacts.Uid, pod.SecurityContext.RunAsUser);
+        Assert.Equal(uid, pod.SecurityContext.RunAsUser);
         Assert.Equal("RuntimeDefault", pod.SecurityContext.SeccompProfile?.Type);
         Assert.Null(pod.HostNetwork);
         Assert.Null(pod.HostPID);
@@ -46,7 +59,7 @@ public sealed class SecurityContextTests
             var context = container.SecurityContext;
             Assert.NotNull(context);
             Assert.True(context.RunAsNonRoot, $"{name}/{container.Name}: runAsNonRoot");
-            Assert.Equal(MeshFacts.Uid, context.RunAsUser);
+            Assert.Equal(uid, context.RunAsUser);
             Assert.True(context.ReadOnlyRootFilesystem, $"{name}/{container.Name}: readOnlyRootFilesystem");
             Assert.False(context.AllowPrivilegeEscalation, $"{name}/{container.Name}: allowPrivilegeEscalation");
             Assert.NotEqual(true, context.Privileged);

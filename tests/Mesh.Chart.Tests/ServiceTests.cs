@@ -13,6 +13,7 @@ public sealed class ServiceTests
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var podTemplates = chart.Deployments
             .Select(deployment => (Owner: deployment.Metadata.Name, deployment.Spec.Template.Metadata.Labels))
+            .Concat(chart.StatefulSets.Select(set => (Owner: set.Metadata.Name, set.Spec.Template.Metadata.Labels)))
             .Concat(chart.TestPods.Select(pod => (Owner: pod.Metadata.Name, pod.Metadata.Labels)))
             .ToArray();
 

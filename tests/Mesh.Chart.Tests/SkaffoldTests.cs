@@ -131,6 +131,23 @@ public sealed partial class SkaffoldTests
     }
 
     [Fact]
+    public async Task Skaffold_PostgresProfile_DeploysEveryServiceOnTheBundledPostgresql()
+    {
+        var profile = Config["profiles"]!.AsArray().Single(profile => (string?)profile!["name"] == "postgres")!;
+        var release = (JsonObject)Apply((JsonObject)Config.DeepClone(), profile)["deploy"]!["helm"]!["releases"]![0]!;
+        var files = release["valuesFiles"]!.AsArray().Select(file => Path.Combine(RepositoryPaths.Root, (string)file!)).ToArray();
+
+        Assert.Equal(ValuesFiles(), files.Take(ValuesFiles().Count()));
+        var chart = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), files.SelectMany(file => new[] { "--values", file }));
+        Assert.Single(chart.StatefulSets);
+        Assert.All(MeshFacts.Services, name => Assert.Equal("postgres", chart.StorageProvider(name)));
+        Assert.All(MeshFacts.Services, name => Assert.True(chart.Deployment(name).Spec.Replicas >= 2));
+        // Without the profile the dev deployment stays on SQLite.
+        var plain = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), ValuesFiles().SelectMany(file => new[] { "--values", file }));
+        Assert.Empty(plain.StatefulSets);
+    }
+
+    [Fact]
     public void Skaffold_ProfilePatches_NeverAddressAnArtifactByPositionAndApplyToExistingFields()
     {
         foreach (var profile in Config["profiles"]!.AsArray())
@@ -172,16 +189,26 @@ public sealed partial class SkaffoldTests
     /// <summary>Skaffold's template name of an image: '/', '-' and '.' become '_'.</summary>
     private static string SanitizedName(string image) => image.Replace('/', '_').Replace('-', '_').Replace('.', '_');
 
-    /// <summary>Applies a profile's `replace`/`add` patches (enough to see what it changes).</summary>
+    /// <summary>Applies a profile's `replace`/`add` patches (enough to see what it changes), `-` appending to a list.</summary>
     private static JsonObject Apply(JsonObject config, JsonNode profile)
     {
         foreach (var patch in profile["patches"]?.AsArray() ?? [])
         {
             var path = (string)patch!["path"]!;
-            var parent = Resolve(config, path[..path.LastIndexOf('/')]) as JsonObject;
-            if (parent is not null && (string?)patch["op"] is "replace" or "add")
+            var parent = Resolve(config, path[..path.LastIndexOf('/')]);
+            var last = path[(path.LastIndexOf('/') + 1)..];
+            if ((string?)patch["op"] is not ("replace" or "add"))
             {
-                parent[path[(path.LastIndexOf('/') + 1)..]] = patch["value"]?.DeepClone();
+                continue;
+            }
+
+            if (parent is JsonObject map)
+            {
+                map[last] = patch["value"]?.DeepClone();
+            }
+            else if (parent is JsonArray list && last == "-")
+            {
+                list.Add(patch["value"]?.DeepClone());
             }
         }
 

@@ -77,10 +77,13 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 Fills the dict .out with one service's settings: serviceDefaults deep-merged with services.<name>
 (maps key by key; anything else, `false` and empty values included, replaces the default), then
 checks what the values schema cannot see across the two.
+An unset `replicas` becomes 1 with SQLite (one pod owns the file) and 2 with PostgreSQL (a drain or
+a rollout then never takes the service down); an explicit value is honoured.
 Call with (dict "root" $ "name" "users" "out" (dict)); it renders nothing.
 */}}
 {{- define "mesh.loadService" -}}
 {{- $name := .name -}}
+{{- $root := .root -}}
 {{- $merged := mergeOverwrite (deepCopy .root.Values.serviceDefaults) (deepCopy (index .root.Values.services $name)) -}}
 {{- range $key, $value := $merged -}}
 {{- $_ := set $.out $key $value -}}
@@ -89,16 +92,43 @@ Call with (dict "root" $ "name" "users" "out" (dict)); it renders nothing.
 {{- if not $svc.image -}}
 {{- fail (printf "services.%s.image is required: the image reference of the %s service" $name $name) -}}
 {{- end -}}
+{{- $postgres := eq $svc.storage.mode "postgres" -}}
+{{- if kindIs "invalid" $svc.replicas -}}
+{{- $_ := set $svc "replicas" (ternary 2 1 $postgres) -}}
+{{- end -}}
 {{- if eq $svc.storage.mode "sqlite" -}}
 {{- if gt (int $svc.replicas) 1 -}}
-{{- fail (printf "services.%s: replicas is %v, but SQLite storage runs exactly one replica (the database file lives on one ReadWriteOnce volume that only one pod may open); use storage.mode=external for several replicas" $name $svc.replicas) -}}
+{{- fail (printf "services.%s: replicas is %v, but SQLite storage runs exactly one replica (the database file lives on one ReadWriteOnce volume that only one pod may open); use storage.mode=postgres for several replicas" $name $svc.replicas) -}}
 {{- end -}}
 {{- if $svc.autoscaling.enabled -}}
-{{- fail (printf "services.%s: autoscaling cannot be enabled with SQLite storage (one replica owns the database file); use storage.mode=external to scale" $name) -}}
+{{- fail (printf "services.%s: autoscaling cannot be enabled with SQLite storage (one replica owns the database file); use storage.mode=postgres to scale" $name) -}}
+{{- end -}}
+{{- else if $postgres -}}
+{{- $pg := $svc.storage.postgres -}}
+{{- if and $root.Values.postgresql.enabled $pg.existingSecret -}}
+{{- fail (printf "services.%s: storage.postgres.existingSecret (%s) names an external database, but postgresql.enabled bundles one; use one or the other" $name $pg.existingSecret) -}}
+{{- end -}}
+{{- if and (not $root.Values.postgresql.enabled) (not $pg.existingSecret) -}}
+{{- fail (printf "services.%s: storage.mode is postgres but there is no database: set storage.postgres.existingSecret (a Secret whose key %q holds the Npgsql connection string of the %s database) or postgresql.enabled=true for the bundled demo instance" $name (default "connectionString" $pg.existingSecretKey) $name) -}}
+{{- end -}}
+{{- if and $root.Values.networkPolicy.enabled (not $root.Values.postgresql.enabled) (not $pg.networkPolicy.cidrs) (not $pg.networkPolicy.peers) -}}
+{{- fail (printf "services.%s: with networkPolicy.enabled the external database must be reachable: set storage.postgres.networkPolicy.cidrs (its addresses) or .peers (its pods), or disable networkPolicy" $name) -}}
+{{- end -}}
+{{- /* The migration runs before the gRPC server listens: the startup probe must outlast the wait for the database, or the kubelet kills the pod before it can say why. */ -}}
+{{- $startup := $svc.probes.startup -}}
+{{- $budget := add (int (default 0 $startup.initialDelaySeconds)) (mul (int $startup.periodSeconds) (int $startup.failureThreshold)) -}}
+{{- if ge (int $pg.startTimeoutSeconds) (int $budget) -}}
+{{- fail (printf "services.%s: storage.postgres.startTimeoutSeconds (%v) must be below the startup probe's budget (%v s = initialDelaySeconds + periodSeconds x failureThreshold)" $name $pg.startTimeoutSeconds $budget) -}}
 {{- end -}}
 {{- end -}}
 {{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
 {{- fail (printf "services.%s: autoscaling.minReplicas (%v) is above autoscaling.maxReplicas (%v)" $name $svc.autoscaling.minReplicas $svc.autoscaling.maxReplicas) -}}
+{{- end -}}
+{{- /* With several pods the budget must leave one running: a count that covers them all protects nothing. */ -}}
+{{- $pods := ternary $svc.autoscaling.minReplicas $svc.replicas (eq $svc.autoscaling.enabled true) | int -}}
+{{- $maxUnavailable := $svc.podDisruptionBudget.maxUnavailable -}}
+{{- if and $svc.podDisruptionBudget.enabled (ge $pods 2) (not (kindIs "string" $maxUnavailable)) (ge (int $maxUnavailable) $pods) -}}
+{{- fail (printf "services.%s: podDisruptionBudget.maxUnavailable (%v) would let all %v pods be evicted at once; keep it below the replica count" $name $maxUnavailable $pods) -}}
 {{- end -}}
 {{- end -}}
 
@@ -129,4 +159,30 @@ then (after SIGTERM) the drain delay and the shutdown timeout for in-flight call
 {{/* The PersistentVolumeClaim holding a service's SQLite database. Call with (dict "root" $ "name" "users" "svc" $svc). */}}
 {{- define "mesh.dataClaimName" -}}
 {{- default (printf "%s-data" (include "mesh.fullname" .)) .svc.storage.sqlite.existingClaim -}}
+{{- end -}}
+
+{{/* The bundled PostgreSQL's StatefulSet, Service, Secret and ConfigMap: "<prefix>-postgresql". */}}
+{{- define "mesh.postgresqlName" -}}
+{{- printf "%s-postgresql" (include "mesh.prefix" .) -}}
+{{- end -}}
+
+{{/* The uid and gid the official postgres image runs as (its `postgres` user). */}}
+{{- define "mesh.postgresqlUid" -}}999{{- end -}}
+
+{{/* The port PostgreSQL listens on. */}}
+{{- define "mesh.postgresqlPort" -}}5432{{- end -}}
+
+{{/*
+Where a service in postgres mode reads its connection string: the bundled instance's Secret
+(key "<service>-connection-string"), or storage.postgres.existingSecret / existingSecretKey.
+Renders "name: ...\nkey: ..." for a secretKeyRef. Call with (dict "root" $ "name" "users" "svc" $svc).
+*/}}
+{{- define "mesh.connectionSecretRef" -}}
+{{- if .root.Values.postgresql.enabled -}}
+name: {{ include "mesh.postgresqlName" .root }}
+key: {{ .name }}-connection-string
+{{- else -}}
+name: {{ .svc.storage.postgres.existingSecret }}
+key: {{ .svc.storage.postgres.existingSecretKey }}
+{{- end -}}
 {{- end -}}

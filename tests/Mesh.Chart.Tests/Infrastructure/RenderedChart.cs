@@ -27,6 +27,16 @@ public sealed class RenderedChart
 
     public IEnumerable<V1NetworkPolicy> NetworkPolicies => Objects.OfType<V1NetworkPolicy>();
 
+    public IEnumerable<V1StatefulSet> StatefulSets => Objects.OfType<V1StatefulSet>();
+
+    public IEnumerable<V1Secret> Secrets => Objects.OfType<V1Secret>();
+
+    public IEnumerable<V1ConfigMap> ConfigMaps => Objects.OfType<V1ConfigMap>();
+
+    /// <summary>The Services of the three gRPC services (ClusterIP and headless), without the bundled database's.</summary>
+    public IEnumerable<V1Service> GrpcServices => Services.Where(service =>
+        service.Metadata.Labels?.TryGetValue("app.kubernetes.io/component", out var component) == true && component == "grpc-service");
+
     /// <summary>The `helm test` pods (hook "test").</summary>
     public IEnumerable<V1Pod> TestPods => Objects.OfType<V1Pod>()
         .Where(pod => pod.Metadata.Annotations?.TryGetValue("helm.sh/hook", out var hook) == true && hook == "test");
@@ -46,6 +56,9 @@ public sealed class RenderedChart
     public V1Service Service(string name) => Services.Single(service => service.Metadata.Name == name);
 
     public V1Container Container(string service) => Deployment(service).Spec.Template.Spec.Containers.Single();
+
+    /// <summary>The storage provider a service's container is configured with (Mesh__Storage__Provider).</summary>
+    public string StorageProvider(string service) => Environment(service)["Mesh__Storage__Provider"].Value;
 
     /// <summary>A container's environment variables by name (each name once).</summary>
     public IReadOnlyDictionary<string, V1EnvVar> Environment(string service) =>
