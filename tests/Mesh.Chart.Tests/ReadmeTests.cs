@@ -6,14 +6,11 @@ namespace Mesh.Chart.Tests;
 
 /// <summary>
 /// The README's "Deploy to Kubernetes" section: the commands, and a table that documents every chart
-/// value, with the PostgreSQL values in docs/kubernetes-postgres.md (the section's PostgreSQL part,
-/// linked from it) counted as part of that table.
+/// value, and the PostgreSQL mode's walk-through.
 /// </summary>
 public sealed partial class ReadmeTests
 {
     private const string Heading = "## Deploy to Kubernetes";
-
-    private static string PostgresDocument => Path.Combine(RepositoryPaths.Root, "docs", "kubernetes-postgres.md");
 
     [Fact]
     public void Readme_DeployToKubernetes_ShowsInstallPortForwardGrpcurlHelmTestAndSkaffold()
@@ -29,7 +26,7 @@ public sealed partial class ReadmeTests
     [Fact]
     public void Readme_ValuesTable_DocumentsExactlyTheChartsValues()
     {
-        var documented = TableRowRegex().Matches(Section() + "\n" + File.ReadAllText(PostgresDocument))
+        var documented = TableRowRegex().Matches(Section())
             .Select(match => match.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
         var values = DocumentedPaths().ToHashSet(StringComparer.Ordinal);
@@ -38,15 +35,10 @@ public sealed partial class ReadmeTests
         Assert.Empty(documented.Except(values).Order());
     }
 
-    /// <summary>
-    /// The values a reader sets: the schema's properties, descending into inline objects; a property
-    /// whose schema is a shared definition (resources, selectors, probe timing) is one row.
-    /// `services` is documented once as services.&lt;name&gt;.image.
-    /// </summary>
     [Fact]
-    public void PostgresDocument_Commands_ShowTheBundledDemoTheExternalSecretsAndTheSkaffoldProfile()
+    public void Readme_PostgresMode_ShowsTheBundledDemoTheExternalSecretsAndTheSkaffoldProfile()
     {
-        var document = File.ReadAllText(PostgresDocument);
+        var document = Section();
 
         foreach (var text in new[] { "charts/mesh/values-postgres.yaml", "kubectl --namespace mesh create secret generic mesh-users-db", "skaffold dev -p postgres", "Mesh__Storage__ConnectionString", "storage.mode" })
         {
@@ -54,6 +46,11 @@ public sealed partial class ReadmeTests
         }
     }
 
+    /// <summary>
+    /// The values a reader sets: the schema's properties, descending into inline objects; a property
+    /// whose schema is a shared definition (resources, selectors, probe timing) is one row.
+    /// `services` is documented once as services.&lt;name&gt;.image.
+    /// </summary>
     private static IEnumerable<string> DocumentedPaths()
     {
         var schema = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;

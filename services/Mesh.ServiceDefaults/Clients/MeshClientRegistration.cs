@@ -30,6 +30,7 @@ public static class MeshClientRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ResolverFactory>(provider =>
             new DnsResolverFactory(provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DnsRefreshInterval));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, EndpointListResolverFactory>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<LoadBalancerFactory, HealthAwareRoundRobinBalancerFactory>());
 
         var key = $"Mesh:Services:{name}:Address";
@@ -48,7 +49,8 @@ public static class MeshClientRegistration
             {
                 var settings = provider.GetRequiredService<IOptions<MeshClientOptions>>().Value;
                 channel.Credentials = ChannelCredentials.Insecure;
-                channel.ServiceConfig = BuildServiceConfig(settings, retrySafe);
+                var address = provider.GetRequiredService<IConfiguration>()[key];
+                channel.ServiceConfig = BuildServiceConfig(settings, retrySafe, ResolvesToManyEndpoints(address));
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -64,9 +66,20 @@ public static class MeshClientRegistration
                 provider.GetRequiredService<TimeProvider>()));
     }
 
-    private static ServiceConfig BuildServiceConfig(MeshClientOptions settings, bool retrySafe)
+    /// <summary>
+    /// A <c>dns:///</c> address names a set of pods (a headless Service), a <c>static:///</c> one a
+    /// fixed list of replicas: calls are spread over those whose readiness is SERVING. A plain <c>http://host:port</c> is one endpoint (a
+    /// ClusterIP, or a local process) with nothing to choose between, so it is called directly.
+    /// </summary>
+    public static bool ResolvesToManyEndpoints(string? address) =>
+        address is not null
+        && (address.StartsWith("dns:", StringComparison.OrdinalIgnoreCase)
+            || address.StartsWith(EndpointListResolverFactory.Scheme + ":", StringComparison.OrdinalIgnoreCase));
+
+    private static ServiceConfig BuildServiceConfig(MeshClientOptions settings, bool retrySafe, bool healthAware)
     {
-        var config = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) } };
+        LoadBalancingConfig policy = healthAware ? new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) : new RoundRobinConfig();
+        var config = new ServiceConfig { LoadBalancingConfigs = { policy } };
         if (retrySafe)
         {
             config.MethodConfigs.Add(new MethodConfig
