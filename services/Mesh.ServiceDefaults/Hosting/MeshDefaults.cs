@@ -72,8 +72,20 @@ public static class MeshDefaults
     }
 
     /// <summary>Maps grpc.health.v1 and server reflection (v1 and v1alpha).</summary>
+    /// <summary>Response header naming the replica that served the call (<c>grpcurl -v</c> shows it).</summary>
+    public const string ReplicaHeader = "mesh-replica";
+
     public static WebApplication MapMeshDefaults(this WebApplication app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        // Which pod answered is the first question when watching calls spread; in Kubernetes the
+        // host name is the pod name. Mesh:ReplicaName overrides it (the tests name loopback replicas).
+        var replica = app.Configuration["Mesh:ReplicaName"] is { Length: > 0 } configured ? configured : Environment.MachineName;
+        app.Use((context, next) =>
+        {
+            context.Response.Headers[ReplicaHeader] = replica;
+            return next(context);
+        });
         app.MapGrpcService<MeshHealthService>();
         app.MapGrpcService<ReflectionV1ServiceImpl>();
         app.MapGrpcService<ReflectionServiceImpl>();

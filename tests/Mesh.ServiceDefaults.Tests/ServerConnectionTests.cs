@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.ServiceDefaults.Tests;
 
-/// <summary>Connections are retired at their maximum age with GOAWAY, so clients reconnect without a failed call.</summary>
-public sealed class ConnectionAgeTests
+/// <summary>What every connection gets from the server: retirement at its maximum age (GOAWAY, so clients reconnect without a failed call) and the name of the replica on every response.</summary>
+public sealed class ServerConnectionTests
 {
     [Theory]
     [InlineData(0.0, 900)]
@@ -65,6 +65,18 @@ public sealed class ConnectionAgeTests
         Assert.Equal(1, connects);
     }
 
+    [Fact]
+    public async Task Responses_NameTheReplicaThatServedThem()
+    {
+        await using var server = await StartAsync(maxAge: "00:00:00", replicaName: "inventory-7");
+        using var channel = Channel(server, () => { });
+        using var call = new Grpc.Health.V1.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "liveness" });
+
+        var headers = await call.ResponseHeadersAsync;
+
+        Assert.Equal("inventory-7", headers.GetValue(MeshDefaults.ReplicaHeader));
+    }
+
     private static GrpcChannel Channel(WebApplication server, Action onConnect)
     {
         var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -81,9 +93,10 @@ public sealed class ConnectionAgeTests
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
     }
 
-    private static async Task<WebApplication> StartAsync(string maxAge)
+    private static async Task<WebApplication> StartAsync(string maxAge, string? replicaName = null)
     {
         var builder = WebApplication.CreateBuilder();
+        builder.Configuration["Mesh:ReplicaName"] = replicaName;
         builder.Configuration["urls"] = "http://127.0.0.1:0";
         builder.Configuration["Mesh:Connections:MaxAge"] = maxAge;
         builder.Configuration["Mesh:Connections:MaxAgeGrace"] = "00:00:05";
