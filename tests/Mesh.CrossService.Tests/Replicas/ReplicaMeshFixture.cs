@@ -7,11 +7,12 @@ using Npgsql;
 namespace Mesh.CrossService.Tests.Replicas;
 
 /// <summary>
-/// Three replicas of every service as real processes on loopback, all nine started at the same
-/// moment on three empty PostgreSQL databases (one per service) — the cold start the tests then
-/// check. Orders replica i calls users replica i and inventory replica i; users replica i follows
-/// orders replica i, so every cross-replica path is exercised. Disposing stops every process and
-/// drops the databases.
+/// Three replicas of every service as real processes, all nine started at the same moment on three
+/// empty PostgreSQL databases (one per service) — the cold start the tests then check. Like pods,
+/// replica i of every service has its own loopback address (127.0.0.{2+i}) and all replicas of a
+/// service share one port; callers get the list of a service's replicas (<c>static:///</c>) and
+/// balance over the ready ones, as they do over a headless Service's pods. Disposing stops every
+/// process and drops the databases.
 /// </summary>
 public sealed class ReplicaMeshFixture : IAsyncLifetime
 {
@@ -56,13 +57,12 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
             databases[info.Service] = await PostgresServer.CreateDatabaseAsync();
         }
 
-        var ports = FreePorts.Take(MeshServiceInfo.All.Count * ReplicaCount);
-        var next = 0;
+        var ports = FreePorts.Take(MeshServiceInfo.All.Count);
         foreach (var info in MeshServiceInfo.All)
         {
             for (var index = 0; index < ReplicaCount; index++)
             {
-                addresses[(info.Service, index)] = new Uri($"http://127.0.0.1:{ports[next++]}");
+                addresses[(info.Service, index)] = new Uri($"http://127.0.0.{2 + index}:{ports[(int)info.Service]}");
             }
         }
 
@@ -86,6 +86,13 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
         process.Signal(StopSignal.Kill);
         using var timeout = Deadlines.After(30);
         await process.WaitForExitAsync(timeout.Token);
+    }
+
+    /// <summary>Stops replica <paramref name="index"/> of <paramref name="service"/> as Kubernetes does (SIGTERM, then drain) and waits until it exited.</summary>
+    public async Task<int> StopAsync(MeshService service, int index)
+    {
+        using var timeout = Deadlines.After(60);
+        return await processes[(service, index)].StopAsync(TimeSpan.FromSeconds(40), timeout.Token);
     }
 
     /// <summary>Starts replica <paramref name="index"/> again (after a kill) and waits until it is ready.</summary>
@@ -138,16 +145,21 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
             ["Mesh__Storage__ConnectionString"] = databases[service].ConnectionString,
             ["Mesh__Storage__Path"] = null,
         };
+        environment["Mesh__ReplicaName"] = ReplicaName(service, index);
+        // Readiness turns NOT_SERVING a second before a stopping replica refuses calls, so
+        // balancing callers have left it by then (what the pod's drain delay does in the chart).
+        environment["Mesh__Shutdown__DrainDelay"] = "00:00:01";
+        environment["Mesh__Health__CheckInterval"] = "00:00:00.250";
         if (service == MeshService.Orders)
         {
-            environment["Mesh__Services__Users__Address"] = Authority(MeshService.Users, index);
-            environment["Mesh__Services__Inventory__Address"] = Authority(MeshService.Inventory, index);
+            environment["Mesh__Services__Users__Address"] = EndpointList(MeshService.Users);
+            environment["Mesh__Services__Inventory__Address"] = EndpointList(MeshService.Inventory);
             environment["Mesh__Orders__AbandonAfter"] = AbandonAfter.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             environment["Mesh__Orders__SweepInterval"] = "00:00:01";
         }
         else if (service == MeshService.Users)
         {
-            environment["Mesh__Services__Orders__Address"] = Authority(MeshService.Orders, index);
+            environment["Mesh__Services__Orders__Address"] = EndpointList(MeshService.Orders);
         }
 
         var spec = new ServiceLaunchSpec(info, MeshPaths.ServiceAssembly(service), AddressOf(service, index), environment);
@@ -156,7 +168,12 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
         return process;
     }
 
-    private string Authority(MeshService service, int index) => AddressOf(service, index).GetLeftPart(UriPartial.Authority);
+    /// <summary>The name a replica reports in the <c>mesh-replica</c> response header, e.g. <c>inventory-2</c>.</summary>
+    public static string ReplicaName(MeshService service, int index) => $"{MeshServiceInfo.Of(service).Name}-{index}";
+
+    /// <summary>Every replica of <paramref name="service"/> as one balanced address.</summary>
+    public string EndpointList(MeshService service) =>
+        "static:///" + string.Join(',', Enumerable.Range(0, ReplicaCount).Select(index => AddressOf(service, index).Authority));
 
     private async Task WaitUntilServingAsync(ServiceProcess process)
     {
