@@ -46,7 +46,7 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
 
         return WriteAsync(async (connection, transaction) =>
         {
-            var previous = await FindByRequestIdAsync(connection, transaction, user.RequestId, cancellationToken);
+            var (previous, emailTaken) = await FindCreateConflictsAsync(connection, transaction, user, cancellationToken);
             if (previous is not null)
             {
                 return string.Equals(previous.Value.Fingerprint, user.Fingerprint, StringComparison.Ordinal)
@@ -54,7 +54,7 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
                     : UserWriteResult.Without(UserWriteStatus.RequestIdReused);
             }
 
-            if (await FindEmailOwnerAsync(connection, transaction, user.EmailKey, cancellationToken) is not null)
+            if (emailTaken)
             {
                 return UserWriteResult.Without(UserWriteStatus.EmailTaken);
             }
@@ -254,14 +254,36 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
         return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
     }
 
-    private static async Task<(UserRecord User, string Fingerprint)?> FindByRequestIdAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user created by this request id (with its fingerprint), and whether another user has
+    /// the email. One statement, so one snapshot: separate reads could miss the winner of a race
+    /// in the first and see it in the second, answering EmailTaken to what is really a retry.
+    /// </summary>
+    private static async Task<((UserRecord User, string Fingerprint)? Previous, bool EmailTaken)> FindCreateConflictsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NewUser user, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand(
-            $"SELECT {Columns}, create_request_hash FROM users WHERE create_request_id = $1;", connection, transaction);
-        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestId });
+        await using var select = new NpgsqlCommand($"""
+            SELECT {Columns}, create_request_hash, create_request_id = $1 FROM users
+            WHERE create_request_id = $1 OR email_key = $2;
+            """, connection, transaction);
+        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.RequestId });
+        select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.EmailKey });
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (ReadUser(reader), reader.GetString(6)) : null;
+        (UserRecord User, string Fingerprint)? previous = null;
+        var emailTaken = false;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (reader.GetBoolean(7))
+            {
+                previous = (ReadUser(reader), reader.GetString(6));
+            }
+            else
+            {
+                emailTaken = true;
+            }
+        }
+
+        return (previous, emailTaken);
     }
 
     /// <summary>The id of the user whose email has <paramref name="emailKey"/>, or null.</summary>
