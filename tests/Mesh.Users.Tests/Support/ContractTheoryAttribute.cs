@@ -22,7 +22,9 @@ public sealed class ContractTheoryDiscoverer(IMessageSink diagnosticMessageSink)
         ArgumentNullException.ThrowIfNull(testMethod);
         var testClass = testMethod.TestClass.Class.ToRuntimeType();
         return typeof(IRequiresPostgres).IsAssignableFrom(testClass) && PostgresServer.SkipReason is { } reason
-            ? CreateTestCasesForSkip(discoveryOptions, testMethod, theoryAttribute, reason)
+            // One skipped case for the whole theory (the base skip case ignores the reason it is given).
+            ? [new XunitSkippedDataRowTestCase(
+                DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)]
             : base.Discover(discoveryOptions, testMethod, theoryAttribute);
     }
 }
