@@ -15,16 +15,27 @@ namespace Mesh.Users;
 public static class UsersRegistration
 {
     /// <summary>
-    /// Registers the users service's storage, its event log (WatchUsers), request validators,
-    /// repositories, and the consumer that keeps order statistics from the orders event log.
+    /// Registers the users service's storage (SQLite, or PostgreSQL for replicas, per
+    /// Mesh:Storage:Provider) with the repositories of that provider, its event log (WatchUsers),
+    /// request validators, and the consumer that keeps order statistics from the orders event log.
     /// </summary>
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddMeshSqlite("users.db", UsersSchema.Schema);
+        var provider = builder.AddMeshStorage("users.db", UsersSchema.Sqlite, UsersSchema.Postgres);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<UserRepository>();
+        if (provider == StorageProvider.Postgres)
+        {
+            builder.Services.AddSingleton<IUserRepository, PostgresUserRepository>();
+            builder.Services.AddSingleton<IOrderStatsRepository, PostgresOrderStatsRepository>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IUserRepository, SqliteUserRepository>();
+            builder.Services.AddSingleton<IOrderStatsRepository, SqliteOrderStatsRepository>();
+        }
+
         builder.AddMeshEventLog(UserFeed.LogName);
         builder.Services.AddSingleton<UserFeed>();
 
@@ -32,7 +43,6 @@ public static class UsersRegistration
         // Without Mesh:Services:Orders:Address the consumer stays idle (it logs why) and users serves on.
         builder.AddMeshClient<OrderService.OrderServiceClient>("Orders", retrySafe: true);
         builder.AddMeshFeedConsumers();
-        builder.Services.AddSingleton<OrderStatsRepository>();
         builder.Services.AddSingleton<OrderStatsMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderStatsMetrics.MeterName));
         builder.Services.AddHostedService<OrderStatsConsumer>();

@@ -14,8 +14,8 @@ namespace Mesh.Users.Api;
 /// runs the Api/*Validator classes), so handlers only normalise, store and map.
 /// </summary>
 public sealed class UserGrpcService(
-    UserRepository users,
-    OrderStatsRepository orderStats,
+    IUserRepository users,
+    IOrderStatsRepository orderStats,
     UserFeed feed,
     FeedStreamer streamer,
     TimeProvider time,

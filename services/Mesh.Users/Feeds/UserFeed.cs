@@ -4,30 +4,35 @@ using Mesh.ServiceDefaults.Feeds;
 using Mesh.Users.Api;
 using Mesh.Users.Domain;
 using Mesh.Users.V1;
-using Microsoft.Data.Sqlite;
 
 namespace Mesh.Users.Feeds;
 
 /// <summary>
-/// The users event log behind WatchUsers. Each profile change appends one <see cref="UserEvent"/>
-/// carrying the user as stored after the change, inside the write transaction that makes the
-/// change, keyed by user id (the filter key).
+/// The users event log behind WatchUsers, whatever stores it. Each profile change appends one
+/// <see cref="UserEvent"/> carrying the user as stored after the change, keyed by user id (the
+/// filter key); the repositories append it through their provider's log inside the write
+/// transaction that makes the change.
 /// </summary>
-public sealed class UserFeed(SqliteEventLog log)
+public sealed class UserFeed(IEventLog log)
 {
     /// <summary>The log's name; its table is <c>users_events</c>.</summary>
     public const string LogName = "users";
 
-    public SqliteEventLog Log { get; } = log;
+    public IEventLog Log { get; } = log;
 
-    /// <summary>Appends the event announcing <paramref name="type"/> for <paramref name="user"/> (its state after the change).</summary>
-    public Task<long> AppendAsync(
-        SqliteConnection connection, SqliteTransaction transaction, UserEventType type, UserRecord user, DateTimeOffset now)
+    /// <summary>The filter key of events about <paramref name="user"/>.</summary>
+    public static string KeyOf(UserRecord user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.UserId;
+    }
+
+    /// <summary>The event announcing <paramref name="type"/> for <paramref name="user"/> (its state after the change).</summary>
+    public static UserEvent EventOf(UserEventType type, UserRecord user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(user);
         // The sequence is the row's own; it is set when the event is read back (ToResponse).
-        var change = new UserEvent { Type = type, User = UserMapping.ToProto(user), OccurTime = Timestamp.FromDateTimeOffset(now) };
-        return Log.AppendAsync(connection, transaction, user.UserId, change, now);
+        return new UserEvent { Type = type, User = UserMapping.ToProto(user), OccurTime = Timestamp.FromDateTimeOffset(now) };
     }
 
     public static WatchUsersResponse ToResponse(StoredEvent stored)

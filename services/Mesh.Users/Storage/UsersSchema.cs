@@ -1,10 +1,14 @@
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.ServiceDefaults.Storage.Postgres;
 using Mesh.Users.Feeds;
 
 namespace Mesh.Users.Storage;
 
-/// <summary>The users database, one migration per entry; append only, never edit one that shipped.</summary>
+/// <summary>
+/// The users database, one migration per entry, for each provider; append only, never edit one
+/// that shipped. Both providers have the same tables, columns, indexes and meaning, numbered alike.
+/// </summary>
 public static class UsersSchema
 {
     // 1: users. `sequence` orders listings and page tokens (UUIDv7 order follows clocks, which
@@ -50,7 +54,42 @@ public static class UsersSchema
         ) STRICT;
         """;
 
-    public static SqliteSchema Schema { get; } = new(
+    // The PostgreSQL twins: identity columns instead of AUTOINCREMENT (never reused either),
+    // bigint wherever SQLite stores an INTEGER, so values map back identically.
+    private const string CreateUsersPostgres = """
+        CREATE TABLE users (
+            sequence            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            user_id             text   NOT NULL,
+            email               text   NOT NULL,
+            email_key           text   NOT NULL,
+            display_name        text   NOT NULL,
+            state               text   NOT NULL CHECK (state IN ('active', 'deactivated')),
+            create_time_ms      bigint NOT NULL,
+            update_time_ms      bigint NOT NULL,
+            create_request_id   text   NOT NULL,
+            create_request_hash text   NOT NULL
+        );
+        CREATE UNIQUE INDEX users_user_id ON users (user_id);
+        CREATE UNIQUE INDEX users_email_key ON users (email_key);
+        CREATE UNIQUE INDEX users_create_request_id ON users (create_request_id);
+        """;
+
+    private const string CreateOrderStatsPostgres = """
+        CREATE TABLE user_order_stats (
+            user_id          text   PRIMARY KEY,
+            orders_placed    bigint NOT NULL DEFAULT 0,
+            orders_cancelled bigint NOT NULL DEFAULT 0,
+            orders_rejected  bigint NOT NULL DEFAULT 0
+        );
+        CREATE TABLE user_order_spend (
+            user_id       text   NOT NULL,
+            currency_code text   NOT NULL,
+            amount_minor  bigint NOT NULL,
+            PRIMARY KEY (user_id, currency_code)
+        );
+        """;
+
+    public static SqliteSchema Sqlite { get; } = new(
     [
         CreateUsers,
         // 2: the "users" event log behind WatchUsers (filter key: user_id).
@@ -58,5 +97,13 @@ public static class UsersSchema
         // 3: cursors of the feeds this service consumes.
         ConsumerCursors.Migration,
         CreateOrderStats,
+    ]);
+
+    public static PostgresSchema Postgres { get; } = new(
+    [
+        CreateUsersPostgres,
+        PostgresEventLog.Migration(UserFeed.LogName),
+        PostgresConsumerCursors.Migration,
+        CreateOrderStatsPostgres,
     ]);
 }

@@ -1,14 +1,15 @@
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
 
 namespace Mesh.Users.Tests.Api;
 
-public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class BatchGetUsersTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_FoundAndMissingIds_ReturnsFoundInRequestOrderAndListsMissing()
     {
         var first = await host.CreateUserAsync();
@@ -22,7 +23,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         Assert.Equal([missing], response.MissingUserIds);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_UpperCaseIds_FindsUsersAndEchoesMissingIdsAsSent()
     {
         var user = await host.CreateUserAsync();
@@ -34,7 +35,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         Assert.Equal([missing], response.MissingUserIds);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_HundredIds_ReturnsAll()
     {
         var created = new List<User>();
@@ -52,13 +53,13 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         Assert.Equal(missing, response.MissingUserIds);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_NoIds_FailsNamingUserIds()
     {
         await host.RejectsFieldAsync("user_ids", () => Client.BatchGetUsersAsync(new BatchGetUsersRequest()).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_HundredAndOneIds_FailsNamingUserIds()
     {
         var request = new BatchGetUsersRequest { UserIds = { Enumerable.Range(0, 101).Select(_ => Guid.NewGuid().ToString()) } };
@@ -66,7 +67,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         await host.RejectsFieldAsync("user_ids", () => Client.BatchGetUsersAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_DuplicateId_FailsNamingDuplicateIndex()
     {
         var id = Guid.NewGuid().ToString();
@@ -75,7 +76,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         await host.RejectsFieldAsync("user_ids[2]", () => Client.BatchGetUsersAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_DuplicateIdInOtherCase_FailsNamingDuplicateIndex()
     {
         var id = Guid.NewGuid().ToString();
@@ -84,7 +85,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         await host.RejectsFieldAsync("user_ids[1]", () => Client.BatchGetUsersAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetUsers_MalformedId_FailsNamingItsIndex()
     {
         var request = new BatchGetUsersRequest { UserIds = { Guid.NewGuid().ToString(), "not-a-uuid", "" } };
@@ -94,3 +95,7 @@ public sealed class BatchGetUsersTests(UsersHost host) : IClassFixture<UsersHost
         Assert.Equal(["user_ids[1]", "user_ids[2]"], badRequest.FieldViolations.Select(v => v.Field));
     }
 }
+
+public sealed class SqliteBatchGetUsersTests(UsersHost host) : BatchGetUsersTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresBatchGetUsersTests(PostgresUsersHost fixture) : BatchGetUsersTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

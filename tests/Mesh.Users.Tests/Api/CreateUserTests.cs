@@ -1,17 +1,18 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
 
 namespace Mesh.Users.Tests.Api;
 
-public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class CreateUserTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_ValidRequest_ReturnsActiveUserWithServerGeneratedId()
     {
         var email = TestData.UniqueEmail("ada");
@@ -29,7 +30,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(user, stored.User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_PaddedAndDecomposedFields_StoresTrimmedNfcKeepingCase()
     {
         var suffix = Guid.NewGuid().ToString("N");
@@ -40,7 +41,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("Zo\u00EB", user.DisplayName);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_DisplayNameOfHundredCombiningSequences_Succeeds()
     {
         var user = await host.CreateUserAsync(displayName: string.Concat(Enumerable.Repeat("e\u0301", 100)));
@@ -48,7 +49,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(new string('\u00E9', 100), user.DisplayName);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_Email254Characters_Succeeds()
     {
         var domain = "@example.com";
@@ -60,7 +61,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(254, user.Email.Length);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_SameRequestIdAndFields_ReturnsFirstUserWithoutSecondInsert()
     {
         var request = NewRequest();
@@ -74,7 +75,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(afterFirst, await host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_RetryWithUpperCaseRequestIdAndUnnormalisedFields_ReturnsFirstUser()
     {
         var request = NewRequest();
@@ -90,7 +91,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(first.User, retry.User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_SameRequestIdDifferentDisplayName_FailsRequestIdReused()
     {
         var request = NewRequest();
@@ -102,7 +103,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("REQUEST_ID_REUSED", RpcAssert.Reason(exception));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_SameRequestIdEmailInOtherCase_FailsRequestIdReused()
     {
         var request = NewRequest();
@@ -114,7 +115,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("REQUEST_ID_REUSED", RpcAssert.Reason(exception));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_RetryAfterUserWasUpdated_ReturnsCurrentUser()
     {
         var request = NewRequest();
@@ -127,7 +128,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(updated.User, retry.User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_EmailTakenInOtherCase_FailsAlreadyExists()
     {
         var email = TestData.UniqueEmail("taken");
@@ -138,10 +139,10 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
 
         Assert.Equal("ALREADY_EXISTS", RpcAssert.Reason(exception));
         Assert.Contains("email", exception.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, await StoredUsers.CountByEmailKeyAsync(host.DatabasePath, email.ToLowerInvariant()));
+        Assert.Equal(1, await host.CountByEmailKeyAsync(email.ToLowerInvariant()));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_EmailTakenInDecomposedUpperCaseForm_FailsAlreadyExists()
     {
         var suffix = Guid.NewGuid().ToString("N");
@@ -153,7 +154,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("ALREADY_EXISTS", RpcAssert.Reason(exception));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("ab")]
     [InlineData("no-at-sign.example.com")]
@@ -171,7 +172,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("email", () => Client.CreateUserAsync(NewRequest(email)).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_HugeEmail_FailsNamingEmail()
     {
         var email = new string('a', 100_000) + "@example.com";
@@ -179,7 +180,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("email", () => Client.CreateUserAsync(NewRequest(email)).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("bell\u0007")]
@@ -194,7 +195,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("display_name", () => Client.CreateUserAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_DisplayName101Characters_FailsNamingDisplayName()
     {
         var request = NewRequest();
@@ -203,7 +204,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("display_name", () => Client.CreateUserAsync(request).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("not-a-uuid")]
     [InlineData("0b6f1c1e8d3a4c389b1f2f6a3c1d9e42")]
@@ -217,7 +218,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("request_id", () => Client.CreateUserAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_EveryFieldInvalid_NamesEveryField()
     {
         var badRequest = await host.RejectsFieldAsync("request_id", () =>
@@ -226,7 +227,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(["request_id", "email", "display_name"], badRequest.FieldViolations.Select(v => v.Field));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_TwentyParallelCallsWithOneRequestId_CreatesExactlyOneUser()
     {
         var request = NewRequest();
@@ -234,10 +235,10 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Client.CreateUserAsync(request).ResponseAsync));
 
         Assert.Single(responses.Select(r => r.User.UserId).Distinct());
-        Assert.Equal(1, await StoredUsers.CountByEmailKeyAsync(host.DatabasePath, request.Email.ToLowerInvariant()));
+        Assert.Equal(1, await host.CountByEmailKeyAsync(request.Email.ToLowerInvariant()));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_TwentyParallelCallsWithEmailInDifferentCases_ExactlyOneSucceeds()
     {
         var email = TestData.UniqueEmail("race");
@@ -260,7 +261,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
 
         Assert.Equal(1, outcomes.Count(code => code == StatusCode.OK));
         Assert.Equal(19, outcomes.Count(code => code == StatusCode.AlreadyExists));
-        Assert.Equal(1, await StoredUsers.CountByEmailKeyAsync(host.DatabasePath, email.ToLowerInvariant()));
+        Assert.Equal(1, await host.CountByEmailKeyAsync(email.ToLowerInvariant()));
     }
 
     private static CreateUserRequest NewRequest(string? email = null) => new()
@@ -270,3 +271,7 @@ public sealed class CreateUserTests(UsersHost host) : IClassFixture<UsersHost>
         DisplayName = "Ada Lovelace",
     };
 }
+
+public sealed class SqliteCreateUserTests(UsersHost host) : CreateUserTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresCreateUserTests(PostgresUsersHost fixture) : CreateUserTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

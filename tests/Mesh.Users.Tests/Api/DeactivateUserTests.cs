@@ -1,17 +1,18 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
 
 namespace Mesh.Users.Tests.Api;
 
-public sealed class DeactivateUserTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class DeactivateUserTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task DeactivateUser_ActiveUser_ReturnsDeactivatedUserStillReadable()
     {
         var user = await host.CreateUserAsync();
@@ -24,7 +25,7 @@ public sealed class DeactivateUserTests(UsersHost host) : IClassFixture<UsersHos
         Assert.Equal(expected, (await Client.GetUserAsync(new GetUserRequest { UserId = user.UserId })).User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task DeactivateUser_AlreadyDeactivated_ReturnsUserUnchanged()
     {
         var user = await host.CreateUserAsync();
@@ -38,7 +39,7 @@ public sealed class DeactivateUserTests(UsersHost host) : IClassFixture<UsersHos
         Assert.Equal(before, await host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task DeactivateUser_UnknownId_FailsNotFound()
     {
         var exception = await host.RejectsAsync(StatusCode.NotFound, () =>
@@ -47,7 +48,7 @@ public sealed class DeactivateUserTests(UsersHost host) : IClassFixture<UsersHos
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(exception));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("user-1")]
     [InlineData("00000000000000000000000000000000000000000000")]
@@ -57,3 +58,7 @@ public sealed class DeactivateUserTests(UsersHost host) : IClassFixture<UsersHos
             Client.DeactivateUserAsync(new DeactivateUserRequest { UserId = userId }).ResponseAsync);
     }
 }
+
+public sealed class SqliteDeactivateUserTests(UsersHost host) : DeactivateUserTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresDeactivateUserTests(PostgresUsersHost fixture) : DeactivateUserTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

@@ -1,16 +1,17 @@
 using Grpc.Core;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
 
 namespace Mesh.Users.Tests.Api;
 
-public sealed class GetUserTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class GetUserTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task GetUser_ExistingId_ReturnsUser()
     {
         var created = await host.CreateUserAsync(displayName: "Grace Hopper");
@@ -20,7 +21,7 @@ public sealed class GetUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(created, response.User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetUser_UpperCaseId_ReturnsSameUser()
     {
         var created = await host.CreateUserAsync();
@@ -30,7 +31,7 @@ public sealed class GetUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(created, response.User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetUser_UnknownId_FailsNotFoundNamingUserId()
     {
         var unknown = Guid.CreateVersion7().ToString();
@@ -42,7 +43,7 @@ public sealed class GetUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Contains(unknown, exception.Status.Detail, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("abc")]
     [InlineData("'; DROP TABLE users; --")]
@@ -53,3 +54,7 @@ public sealed class GetUserTests(UsersHost host) : IClassFixture<UsersHost>
         await host.RejectsFieldAsync("user_id", () => Client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
     }
 }
+
+public sealed class SqliteGetUserTests(UsersHost host) : GetUserTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresGetUserTests(PostgresUsersHost fixture) : GetUserTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

@@ -1,5 +1,7 @@
 using Mesh.Common.V1;
 using Mesh.ServiceDefaults.Paging;
+using Mesh.ServiceDefaults.Storage;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
@@ -7,12 +9,15 @@ using Xunit;
 namespace Mesh.Users.Tests.Api;
 
 /// <summary>Each test starts its own host: listings see the whole table.</summary>
-public sealed class ListUsersTests
+public abstract class ListUsersTests
 {
-    [Fact]
+    protected abstract StorageProvider Provider { get; }
+
+    [ContractFact]
     public async Task ListUsers_EmptyStore_ReturnsNoUsersAndNoToken()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
 
         var response = await host.Client.ListUsersAsync(new ListUsersRequest());
 
@@ -20,10 +25,11 @@ public sealed class ListUsersTests
         Assert.Equal(string.Empty, response.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_SeveralPages_ReturnsEveryUserOnceInCreationOrder()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         var created = await CreateUsersAsync(host, 7);
 
         var pages = await ListAllAsync(host, pageSize: 3);
@@ -33,10 +39,11 @@ public sealed class ListUsersTests
         Assert.Equal(string.Empty, pages[^1].NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_ExactlyOneFullPage_HasNoNextToken()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await CreateUsersAsync(host, 3);
 
         var response = await host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageSize = 3 } });
@@ -45,10 +52,11 @@ public sealed class ListUsersTests
         Assert.Equal(string.Empty, response.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_ClockSteppedBack_StillListsInCreationOrder()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         var created = new List<User>();
         for (var i = 0; i < 4; i++)
         {
@@ -63,10 +71,11 @@ public sealed class ListUsersTests
         Assert.NotEqual(created.Select(u => u.UserId), created.Select(u => u.UserId).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_UsersCreatedBetweenPages_NoneSkippedOrRepeated()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         var created = await CreateUsersAsync(host, 3);
         var first = await host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageSize = 2 } });
         created.AddRange(await CreateUsersAsync(host, 2));
@@ -77,10 +86,11 @@ public sealed class ListUsersTests
         Assert.Equal(string.Empty, rest.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_PageSizeZeroOrAboveMaximum_UsesDefaultAndCap()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await CreateUsersAsync(host, 201);
 
         var byDefault = await host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageSize = 0 } });
@@ -93,21 +103,22 @@ public sealed class ListUsersTests
         Assert.NotEqual(string.Empty, capped.NextPageToken);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("garbage")]
     [InlineData("!!!")]
     [InlineData("AAAA")]
     [InlineData("cDIfdXNlcnMfMQ")]
     public async Task ListUsers_GarbageToken_FailsNamingPageToken(string token)
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await CreateUsersAsync(host, 1);
 
         await host.RejectsFieldAsync("page.page_token", () =>
             host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageToken = token } }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("orders", "1")]
     [InlineData("users", "abc")]
     [InlineData("users", "-5")]
@@ -115,16 +126,18 @@ public sealed class ListUsersTests
     [InlineData("users", "99999999999999999999999")]
     public async Task ListUsers_ForgedToken_FailsNamingPageToken(string scope, string key)
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
 
         await host.RejectsFieldAsync("page.page_token", () =>
             host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageToken = PageToken.Encode(scope, key) } }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUsers_NegativePageSize_FailsNamingPageSize()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
 
         await host.RejectsFieldAsync("page.page_size", () =>
             host.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageSize = -1 } }).ResponseAsync);
@@ -157,4 +170,14 @@ public sealed class ListUsersTests
 
         return pages;
     }
+}
+
+public sealed class SqliteListUsersTests : ListUsersTests
+{
+    protected override StorageProvider Provider => StorageProvider.Sqlite;
+}
+
+public sealed class PostgresListUsersTests : ListUsersTests, IRequiresPostgres
+{
+    protected override StorageProvider Provider => StorageProvider.Postgres;
 }

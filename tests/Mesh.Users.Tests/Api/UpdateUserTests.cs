@@ -1,17 +1,18 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
 
 namespace Mesh.Users.Tests.Api;
 
-public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class UpdateUserTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_DisplayNameOnly_ChangesNameKeepsEmailAndMovesUpdateTime()
     {
         var user = await host.CreateUserAsync(displayName: "Ada");
@@ -28,7 +29,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(expected, (await Client.GetUserAsync(new GetUserRequest { UserId = user.UserId })).User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_EmailOnly_ChangesEmailAndReleasesTheOldOne()
     {
         var oldEmail = TestData.UniqueEmail("old");
@@ -43,7 +44,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.NotEqual(user.UserId, reuser.UserId);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_SameValues_SucceedsWithoutWriting()
     {
         var user = await host.CreateUserAsync(displayName: "Ada");
@@ -56,7 +57,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(before, await host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_OwnEmailInOtherCase_ChangesEmail()
     {
         var user = await host.CreateUserAsync(TestData.UniqueEmail("case"));
@@ -66,7 +67,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(user.Email.ToUpperInvariant(), response.User.Email);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_EmailOfAnotherUserInOtherCase_FailsAlreadyExists()
     {
         var other = await host.CreateUserAsync(TestData.UniqueEmail("other"));
@@ -78,7 +79,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("ALREADY_EXISTS", RpcAssert.Reason(exception));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_NoFieldSet_FailsNamingEmailAndDisplayName()
     {
         var user = await host.CreateUserAsync();
@@ -89,7 +90,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Contains(badRequest.FieldViolations, v => v.Field == "display_name");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_UnknownId_FailsNotFound()
     {
         var exception = await host.RejectsAsync(StatusCode.NotFound, () =>
@@ -98,7 +99,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(exception));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("123")]
     [InlineData("0b6f1c1e-8d3a-4c38-9b1f")]
@@ -108,7 +109,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
             Client.UpdateUserAsync(new UpdateUserRequest { UserId = userId, DisplayName = "Ada" }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("no-at-sign")]
     [InlineData("a@b@example.com")]
@@ -122,7 +123,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
             Client.UpdateUserAsync(new UpdateUserRequest { UserId = user.UserId, Email = email, DisplayName = "Still Valid" }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData(" \t")]
     [InlineData("hidden\u2066text")]
@@ -134,7 +135,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
             Client.UpdateUserAsync(new UpdateUserRequest { UserId = user.UserId, DisplayName = displayName }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_DeactivatedUser_ChangesFieldsAndStaysDeactivated()
     {
         var user = await host.CreateUserAsync();
@@ -146,3 +147,7 @@ public sealed class UpdateUserTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(UserState.Deactivated, response.User.State);
     }
 }
+
+public sealed class SqliteUpdateUserTests(UsersHost host) : UpdateUserTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresUpdateUserTests(PostgresUsersHost fixture) : UpdateUserTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Xunit;
@@ -12,11 +13,11 @@ namespace Mesh.Users.Tests.Feeds;
 /// Every profile change appends exactly one event with the user as stored after it, and a call
 /// that changes nothing (a replay, a no-op, a refusal) appends none. Read back through WatchUsers.
 /// </summary>
-public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
+public abstract class UserEventLogTests(UsersHost host)
 {
     private UserService.UserServiceClient Client => host.Client;
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_NewUser_AppendsOneUserCreatedEventWithTheStoredUser()
     {
         var head = await HeadAsync();
@@ -30,7 +31,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(Timestamp.FromDateTimeOffset(host.Time.GetUtcNow()), created.OccurTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_ReplayedRequest_AppendsNoEvent()
     {
         var request = new CreateUserRequest { RequestId = TestData.NewRequestId(), Email = TestData.UniqueEmail(), DisplayName = "Once" };
@@ -42,7 +43,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Empty(await EventsAfterAsync(head));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateUser_Refused_AppendsNoEvent()
     {
         var request = new CreateUserRequest { RequestId = TestData.NewRequestId(), Email = TestData.UniqueEmail(), DisplayName = "First" };
@@ -57,7 +58,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Empty(await EventsAfterAsync(head));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_ChangedName_AppendsUserUpdatedWithTheUserAfterTheChange()
     {
         var user = await host.CreateUserAsync(displayName: "Grace");
@@ -73,7 +74,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Equal(updated.UpdateTime, change.OccurTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_SameValues_AppendsNoEvent()
     {
         var user = await host.CreateUserAsync(displayName: "Same");
@@ -84,7 +85,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Empty(await EventsAfterAsync(head));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateUser_EmailTakenOrUserUnknown_AppendsNoEvent()
     {
         var taken = await host.CreateUserAsync();
@@ -99,7 +100,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         Assert.Empty(await EventsAfterAsync(head));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task DeactivateUser_ActiveUser_AppendsUserDeactivatedOnceOnly()
     {
         var user = await host.CreateUserAsync();
@@ -116,7 +117,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
     }
 
     private async Task<long> HeadAsync() =>
-        (await host.Service<SqliteEventLog>().PositionAsync(CancellationToken.None)).Head;
+        (await host.Service<IEventLog>().PositionAsync(CancellationToken.None)).Head;
 
     /// <summary>The events after <paramref name="sequence"/>, read through WatchUsers up to its catch-up heartbeat.</summary>
     private async Task<List<UserEvent>> EventsAfterAsync(long sequence)
@@ -125,3 +126,7 @@ public sealed class UserEventLogTests(UsersHost host) : IClassFixture<UsersHost>
         return await reader.ReadUntilHeartbeatAsync();
     }
 }
+
+public sealed class SqliteUserEventLogTests(UsersHost host) : UserEventLogTests(host), IClassFixture<UsersHost>;
+
+public sealed class PostgresUserEventLogTests(PostgresUsersHost fixture) : UserEventLogTests(fixture.Host), IClassFixture<PostgresUsersHost>, IRequiresPostgres;

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.Testing;
+using Mesh.ServiceDefaults.Storage;
+using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Microsoft.Data.Sqlite;
@@ -11,14 +13,15 @@ using Xunit;
 namespace Mesh.Users.Tests.Feeds;
 
 /// <summary>WatchUsers end to end: cursors at every boundary, live events, heartbeats, bad cursors, retention, shutdown.</summary>
-public sealed class WatchUsersTests : IDisposable
+public abstract class WatchUsersTests
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("mesh-users-watch-");
+    protected abstract StorageProvider Provider { get; }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_EmptyLogFromZero_SendsHeartbeatAtZeroThenLiveEvent()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         using var reader = new UserFeedReader(host.Client, afterSequence: 0);
 
         Assert.Empty(await reader.ReadUntilHeartbeatAsync());
@@ -30,10 +33,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(user, reader.Events[0].User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_FromZero_DeliversEveryEventInOrderThenHeartbeatAtHead()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         var (first, second) = (await host.CreateUserAsync(), await host.CreateUserAsync());
         await host.Client.UpdateUserAsync(new UpdateUserRequest { UserId = first.UserId, DisplayName = "Renamed" });
         await host.Client.DeactivateUserAsync(new DeactivateUserRequest { UserId = second.UserId });
@@ -49,10 +53,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(4, reader.Heartbeats[^1].HeadSequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_FromTheMiddle_DeliversOnlyLaterEvents()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         var users = new List<User>();
         for (var index = 0; index < 5; index++)
         {
@@ -66,10 +71,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(users[2..].Select(u => u.UserId), events.Select(e => e.User.UserId));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_ExactlyAtHead_SendsHeartbeatThenOnlyTheLiveEvent()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await host.CreateUserAsync();
         await host.CreateUserAsync();
         using var reader = new UserFeedReader(host.Client, afterSequence: 2);
@@ -83,10 +89,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(live, reader.Events[0].User);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_NegativeCursor_FailsInvalidArgumentNamingAfterSequence()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         using var reader = new UserFeedReader(host.Client, afterSequence: -1);
 
         var failure = await reader.ReadUntilFailureAsync();
@@ -95,10 +102,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Contains("after_sequence", failure.Status.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_CursorBeyondHead_FailsOutOfRangeCursorBeyondHead()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await host.CreateUserAsync();
         using var reader = new UserFeedReader(host.Client, afterSequence: 2);
 
@@ -108,10 +116,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal("CURSOR_BEYOND_HEAD", RpcAssert.Reason(failure));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_CursorOlderThanRetention_FailsOutOfRangeCursorExpiredButRetainedBoundaryReads()
     {
-        using var host = new UsersHost();
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
         await host.CreateUserAsync();
         await host.CreateUserAsync();
         host.Time.Advance(TimeSpan.FromDays(31)); // past the default 30-day retention
@@ -128,10 +137,11 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(2, atBoundary.Heartbeats[^1].HeadSequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_Idle_SendsHeartbeatsCarryingTheHead()
     {
-        using var host = UsersHost.WithSettings(realClock: true, ("Mesh:Feeds:HeartbeatInterval", "00:00:00.100"));
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost(realClock: true, settings: ("Mesh:Feeds:HeartbeatInterval", "00:00:00.100"));
         await host.CreateUserAsync();
         using var reader = new UserFeedReader(host.Client, afterSequence: 1);
 
@@ -142,12 +152,20 @@ public sealed class WatchUsersTests : IDisposable
         Assert.All(reader.Heartbeats, heartbeat => Assert.Equal(1, heartbeat.HeadSequence));
     }
 
+}
+
+public sealed class SqliteWatchUsersTests : WatchUsersTests
+{
+    protected override StorageProvider Provider => StorageProvider.Sqlite;
+
+    // SQLite only for now: on PostgreSQL under load the stream sometimes ended INTERNAL instead
+    // of UNAVAILABLE at shutdown (reported, not yet diagnosed; it is not in the users code).
     [Fact]
     public async Task WatchUsers_ServerShutsDown_EndsUnavailableAndResumesOnNewHostWithoutGap()
     {
-        var path = Path.Combine(_directory.FullName, "users.db");
+        await using var storage = await UsersTestStorage.CreateAsync(StorageProvider.Sqlite);
         long last;
-        using (var first = UsersHost.OnDatabase(path))
+        using (var first = storage.StartHost())
         {
             for (var index = 0; index < 3; index++)
             {
@@ -165,7 +183,7 @@ public sealed class WatchUsersTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        using var second = UsersHost.OnDatabase(path);
+        using var second = storage.StartHost();
         var added = await second.CreateUserAsync();
         using var resumed = new UserFeedReader(second.Client, last);
         var events = await resumed.ReadUntilHeartbeatAsync();
@@ -175,10 +193,9 @@ public sealed class WatchUsersTests : IDisposable
         Assert.Equal(last + 1, only.Sequence);
         Assert.Equal(added, only.User);
     }
+}
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
-    }
+public sealed class PostgresWatchUsersTests : WatchUsersTests, IRequiresPostgres
+{
+    protected override StorageProvider Provider => StorageProvider.Postgres;
 }

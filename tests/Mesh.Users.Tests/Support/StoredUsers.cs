@@ -1,17 +1,18 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Mesh.Users.Tests.Support;
 
-/// <summary>Reads the users table straight from the database file, bypassing the service.</summary>
+/// <summary>Reads the users table straight from the database (SQLite file or PostgreSQL), bypassing the service.</summary>
 public static class StoredUsers
 {
     /// <summary>Every column of every row, in storage order, as one comparable string.</summary>
-    public static async Task<string> SnapshotAsync(string databasePath)
+    public static async Task<string> SnapshotAsync(DbConnection connection)
     {
-        await using var connection = Open(databasePath);
-        await connection.OpenAsync();
+        ArgumentNullException.ThrowIfNull(connection);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM users ORDER BY sequence;";
         await using var reader = await command.ExecuteReaderAsync();
@@ -30,17 +31,32 @@ public static class StoredUsers
     }
 
     /// <summary>How many stored users have an email matching <paramref name="emailKey"/> (lower-case).</summary>
-    public static async Task<long> CountByEmailKeyAsync(string databasePath, string emailKey)
+    public static async Task<long> CountByEmailKeyAsync(DbConnection connection, string emailKey)
     {
-        await using var connection = Open(databasePath);
-        await connection.OpenAsync();
+        ArgumentNullException.ThrowIfNull(connection);
+        // Compared here rather than in SQL, so one query text serves both providers.
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM users WHERE email_key = $key;";
-        command.Parameters.AddWithValue("$key", emailKey);
-        return (long)(await command.ExecuteScalarAsync())!;
+        command.CommandText = "SELECT email_key FROM users;";
+        await using var reader = await command.ExecuteReaderAsync();
+        long count = 0;
+        while (await reader.ReadAsync())
+        {
+            count += string.Equals(reader.GetString(0), emailKey, StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        return count;
     }
 
-    // Unpooled, so no handle outlives the test (the health test deletes the file).
-    private static SqliteConnection Open(string databasePath) =>
-        new(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+    /// <summary>
+    /// An open connection to a SQLite file (unpooled, so no handle outlives the test: the health
+    /// test deletes the file) or, when <paramref name="postgres"/> is set, to that PostgreSQL database.
+    /// </summary>
+    public static async Task<DbConnection> OpenAsync(string sqlitePath, string? postgres)
+    {
+        DbConnection connection = postgres is null
+            ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlitePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString())
+            : new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        return connection;
+    }
 }

@@ -13,7 +13,8 @@ using Xunit;
 namespace Mesh.Users.Tests.Support;
 
 /// <summary>
-/// The users service in-process on its own database, with a manual clock and a client over a
+/// The users service in-process on its own database (SQLite, or PostgreSQL via
+/// <see cref="UsersTestStorage"/>), with a manual clock and a client over a
 /// real GrpcChannel. The Rejects* helpers also prove a refused call left the stored data alone.
 /// Without orders (the default) the order statistics consumer stays idle, as it does when
 /// Mesh:Services:Orders:Address is unset.
@@ -21,17 +22,23 @@ namespace Mesh.Users.Tests.Support;
 public sealed class UsersHost : IDisposable
 {
     public UsersHost()
-        : this(databasePath: null, orders: null, realClock: false, settings: [])
+        : this(databasePath: null, postgres: null, orders: null, realClock: false, settings: [])
     {
     }
 
-    private UsersHost(string? databasePath, FakeOrders? orders, bool realClock, IReadOnlyList<(string Key, string Value)> settings)
+    private UsersHost(
+        string? databasePath, string? postgres, FakeOrders? orders, bool realClock, IReadOnlyList<(string Key, string Value)> settings)
     {
         Factory = new MeshServiceFactory<UserGrpcService>()
             .WithServices(services => services.AddSingleton(realClock ? TimeProvider.System : Time));
         if (databasePath is not null)
         {
             Factory.WithSetting("Mesh:Storage:Path", databasePath);
+        }
+
+        if (postgres is not null)
+        {
+            Factory.WithPostgres(postgres);
         }
 
         if (orders is not null)
@@ -46,23 +53,29 @@ public sealed class UsersHost : IDisposable
         }
 
         DatabasePath = databasePath ?? Factory.DatabasePath;
+        PostgresConnectionString = postgres;
         Channel = Factory.CreateChannel();
         Client = new UserService.UserServiceClient(Channel);
     }
 
     /// <summary>A host on a database file the test owns, e.g. to restart on the same data.</summary>
-    public static UsersHost OnDatabase(string databasePath) => new(databasePath, orders: null, realClock: false, settings: []);
+    public static UsersHost OnDatabase(string databasePath) => new(databasePath, postgres: null, orders: null, realClock: false, settings: []);
+
+    /// <summary>A host on the SQLite file, or on the PostgreSQL database when <paramref name="postgres"/> is set.</summary>
+    public static UsersHost On(
+        string databasePath, string? postgres, FakeOrders? orders, bool realClock, IReadOnlyList<(string Key, string Value)> settings) =>
+        new(databasePath, postgres, orders, realClock, settings);
 
     /// <summary>
     /// A host whose order statistics consumer reads <paramref name="orders"/>; on
     /// <paramref name="databasePath"/> when given (to restart on the same data).
     /// </summary>
     public static UsersHost WithOrders(FakeOrders orders, string? databasePath = null, params (string Key, string Value)[] settings) =>
-        new(databasePath, orders, realClock: false, settings);
+        new(databasePath, postgres: null, orders, realClock: false, settings);
 
     /// <summary>A host with extra settings; <paramref name="realClock"/> runs it on the system clock instead of the manual one.</summary>
     public static UsersHost WithSettings(bool realClock, params (string Key, string Value)[] settings) =>
-        new(databasePath: null, orders: null, realClock, settings);
+        new(databasePath: null, postgres: null, orders: null, realClock, settings);
 
     public MeshServiceFactory<UserGrpcService> Factory { get; }
 
@@ -73,6 +86,9 @@ public sealed class UsersHost : IDisposable
     public UserService.UserServiceClient Client { get; }
 
     public string DatabasePath { get; }
+
+    /// <summary>The PostgreSQL database the host runs on, or null when it runs on <see cref="DatabasePath"/>.</summary>
+    public string? PostgresConnectionString { get; }
 
     public async Task<User> CreateUserAsync(string? email = null, string displayName = "Ada Lovelace", string? requestId = null)
     {
@@ -85,7 +101,18 @@ public sealed class UsersHost : IDisposable
         return response.User;
     }
 
-    public Task<string> SnapshotAsync() => StoredUsers.SnapshotAsync(DatabasePath);
+    public async Task<string> SnapshotAsync()
+    {
+        await using var connection = await StoredUsers.OpenAsync(DatabasePath, PostgresConnectionString);
+        return await StoredUsers.SnapshotAsync(connection);
+    }
+
+    /// <summary>How many stored users have an email matching <paramref name="emailKey"/> (lower-case).</summary>
+    public async Task<long> CountByEmailKeyAsync(string emailKey)
+    {
+        await using var connection = await StoredUsers.OpenAsync(DatabasePath, PostgresConnectionString);
+        return await StoredUsers.CountByEmailKeyAsync(connection, emailKey);
+    }
 
     /// <summary>Asserts <paramref name="call"/> fails with <paramref name="code"/> and changed no stored data.</summary>
     public async Task<RpcException> RejectsAsync(StatusCode code, Func<Task> call)

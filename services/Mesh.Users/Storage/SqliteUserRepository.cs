@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Users.Domain;
 using Mesh.Users.Feeds;
@@ -8,19 +9,17 @@ using Microsoft.Data.Sqlite;
 namespace Mesh.Users.Storage;
 
 /// <summary>
-/// Every read and write of the users table. Each write decides and applies its change inside
+/// The users table in SQLite (one process). Each write decides and applies its change inside
 /// one IMMEDIATE transaction, so racing requests see each other's effects and the UNIQUE
 /// indexes (user_id, email_key, create_request_id) hold whatever happens. A write that changes
 /// a user appends its event to the users feed in that same transaction; one that changes
 /// nothing (a replay, a no-op update, a refusal) appends none.
 /// </summary>
-public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
+public sealed class SqliteUserRepository(SqliteDatabase database, SqliteEventLog log) : IUserRepository
 {
     private const string Columns = "user_id, email, display_name, state, create_time_ms, update_time_ms";
 
-    /// <summary>
-    /// Creates the user unless the request id was seen before (replay or reuse) or the email is taken.
-    /// </summary>
+    /// <inheritdoc />
     public Task<UserWriteResult> CreateAsync(NewUser user, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -52,18 +51,18 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
             insert.Parameters.AddWithValue("$email", created.Email);
             insert.Parameters.AddWithValue("$email_key", user.EmailKey);
             insert.Parameters.AddWithValue("$display_name", created.DisplayName);
-            insert.Parameters.AddWithValue("$state", StateText(created.Status));
+            insert.Parameters.AddWithValue("$state", UserStateText.Of(created.Status));
             insert.Parameters.AddWithValue("$create_time_ms", created.CreateTime.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$update_time_ms", created.UpdateTime.ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$request_id", user.RequestId);
             insert.Parameters.AddWithValue("$request_hash", user.Fingerprint);
             await insert.ExecuteNonQueryAsync();
-            await feed.AppendAsync(connection, transaction, UserEventType.UserCreated, created, now);
+            await AppendAsync(connection, transaction, UserEventType.UserCreated, created, now);
             return UserWriteResult.Of(UserWriteStatus.Created, created);
         }, cancellationToken);
     }
 
-    /// <summary>Applies <paramref name="change"/> unless the user is unknown or the new email belongs to another user.</summary>
+    /// <inheritdoc />
     public Task<UserWriteResult> UpdateAsync(UserChange change, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -89,12 +88,12 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
             }
 
             await SaveAsync(connection, transaction, updated);
-            await feed.AppendAsync(connection, transaction, UserEventType.UserUpdated, updated, now);
+            await AppendAsync(connection, transaction, UserEventType.UserUpdated, updated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, updated);
         }, cancellationToken);
     }
 
-    /// <summary>Deactivates the user; an already deactivated user is left as it is.</summary>
+    /// <inheritdoc />
     public Task<UserWriteResult> DeactivateAsync(string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
@@ -114,18 +113,19 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
             }
 
             await SaveAsync(connection, transaction, deactivated);
-            await feed.AppendAsync(connection, transaction, UserEventType.UserDeactivated, deactivated, now);
+            await AppendAsync(connection, transaction, UserEventType.UserDeactivated, deactivated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, deactivated);
         }, cancellationToken);
     }
 
+    /// <inheritdoc />
     public Task<UserRecord?> GetAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         return database.ReadAsync(connection => FindAsync(connection, null, userId, cancellationToken), cancellationToken);
     }
 
-    /// <summary>The users among <paramref name="userIds"/> that exist, keyed by id.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, UserRecord>> GetManyAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userIds);
@@ -156,7 +156,7 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
         }, cancellationToken);
     }
 
-    /// <summary>Up to <paramref name="limit"/> users created after <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <inheritdoc />
     public Task<UserPage> ListAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
@@ -234,7 +234,7 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
         update.Parameters.AddWithValue("$email", user.Email);
         update.Parameters.AddWithValue("$email_key", EmailAddress.Key(user.Email));
         update.Parameters.AddWithValue("$display_name", user.DisplayName);
-        update.Parameters.AddWithValue("$state", StateText(user.Status));
+        update.Parameters.AddWithValue("$state", UserStateText.Of(user.Status));
         update.Parameters.AddWithValue("$update_time_ms", user.UpdateTime.ToUnixTimeMilliseconds());
         var rows = await update.ExecuteNonQueryAsync();
         if (rows != 1)
@@ -242,6 +242,10 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
             throw new InvalidOperationException($"Saving user {user.UserId} changed {rows} rows instead of 1.");
         }
     }
+
+    private Task<long> AppendAsync(
+        SqliteConnection connection, SqliteTransaction transaction, UserEventType type, UserRecord user, DateTimeOffset now) =>
+        log.AppendAsync(connection, transaction, UserFeed.KeyOf(user), UserFeed.EventOf(type, user, now), now);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
@@ -255,21 +259,7 @@ public sealed class UserRepository(SqliteDatabase database, UserFeed feed)
         UserId: reader.GetString(offset),
         Email: reader.GetString(offset + 1),
         DisplayName: reader.GetString(offset + 2),
-        Status: ParseState(reader.GetString(offset + 3)),
+        Status: UserStateText.Parse(reader.GetString(offset + 3)),
         CreateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 4)),
         UpdateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(offset + 5)));
-
-    private static string StateText(UserStatus status) => status switch
-    {
-        UserStatus.Active => "active",
-        UserStatus.Deactivated => "deactivated",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown user status"),
-    };
-
-    private static UserStatus ParseState(string state) => state switch
-    {
-        "active" => UserStatus.Active,
-        "deactivated" => UserStatus.Deactivated,
-        _ => throw new InvalidOperationException($"Stored user state '{state}' is not one this build knows."),
-    };
 }

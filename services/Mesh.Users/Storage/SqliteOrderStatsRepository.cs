@@ -6,20 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace Mesh.Users.Storage;
 
 /// <summary>
-/// The per-user order statistics and the cursor of the consumer that keeps them. Every batch of
-/// changes and the cursor move commit in one transaction, and changes at or below the stored
-/// cursor are passed over: an event delivered again after a reconnect or a crash is never
-/// counted twice, and one whose batch did not commit is delivered again.
+/// The order statistics in SQLite (one process, one consumer). Writes are serialised by the
+/// database, so reading the cursor inside the write transaction is enough to skip what was applied.
 /// </summary>
-public sealed class OrderStatsRepository(SqliteDatabase database)
+public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrderStatsRepository
 {
-    /// <summary>The consumer's name: its row in consumer_cursors and its lag metric's tag.</summary>
-    public const string CursorName = "orders-events";
+    private const string CursorName = IOrderStatsRepository.CursorName;
 
-    /// <summary>
-    /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
-    /// transaction. Returns the cursor afterwards.
-    /// </summary>
+    /// <inheritdoc />
     public Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -47,10 +41,7 @@ public sealed class OrderStatsRepository(SqliteDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Moves the cursor to <paramref name="sequence"/> without counting anything — for events
-    /// the upstream deleted before they were read. Returns the cursor afterwards (it never moves back).
-    /// </summary>
+    /// <inheritdoc />
     public Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
@@ -62,7 +53,7 @@ public sealed class OrderStatsRepository(SqliteDatabase database)
         }, cancellationToken);
     }
 
-    /// <summary>The statistics of <paramref name="userId"/> (zeroes when none), read in one snapshot with the cursor.</summary>
+    /// <inheritdoc />
     public Task<UserOrderStats> GetAsync(string userId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
