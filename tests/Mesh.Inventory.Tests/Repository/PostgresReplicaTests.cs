@@ -71,6 +71,28 @@ public sealed class PostgresReplicaTests
     }
 
     [PostgresFact]
+    public async Task ReserveStock_SameIdForDifferentSkusOnBothReplicas_OneHeldOtherRefusedAsReused()
+    {
+        var (harness, a, b) = await TwoReplicasAsync();
+        await using var owned = harness;
+        await a.CreateItemAsync(Definition("P", 100), CancellationToken.None);
+        await a.CreateItemAsync(Definition("Q", 100), CancellationToken.None);
+
+        // No item row is shared, so only the reservation id's own lock keeps this from a duplicate key.
+        for (var round = 0; round < 20; round++)
+        {
+            var outcomes = await Task.WhenAll(
+                a.ReserveStockAsync($"r-{round}", [new("P", 1)], Ttl, CancellationToken.None),
+                b.ReserveStockAsync($"r-{round}", [new("Q", 1)], Ttl, CancellationToken.None));
+
+            Assert.Single(outcomes.OfType<ReserveStockOutcome.Held>());
+            Assert.Single(outcomes.OfType<ReserveStockOutcome.RequestIdReused>());
+        }
+
+        Assert.Equal(20, (await ItemAsync(a, "P")).Reserved + (await ItemAsync(a, "Q")).Reserved);
+    }
+
+    [PostgresFact]
     public async Task AdjustStockAndCreateItem_SameRequestOnBothReplicasAtOnce_OneEffectEachTime()
     {
         var (harness, a, b) = await TwoReplicasAsync();
