@@ -1,6 +1,7 @@
 using Mesh.Inventory.Api.Validators;
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
+using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
@@ -16,11 +17,18 @@ public static class InventoryRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddMeshSqlite("inventory.db", InventorySchema.Schema);
+        var provider = builder.AddMeshStorage("inventory.db", InventorySchema.Schema, InventorySchema.PostgresSchema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddMeshEventLog(InventoryEventLog.Name);
         builder.Services.AddSingleton<InventoryEventLog>();
-        builder.Services.AddSingleton<InventoryRepository>();
+        if (provider == StorageProvider.Postgres)
+        {
+            builder.Services.AddSingleton<IInventoryRepository, PostgresInventoryRepository>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IInventoryRepository, SqliteInventoryRepository>();
+        }
 
         builder.Services.AddOptions<InventoryOptions>()
             .BindConfiguration("Mesh:Inventory")

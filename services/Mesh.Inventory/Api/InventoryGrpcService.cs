@@ -20,7 +20,7 @@ namespace Mesh.Inventory.Api;
 /// served from the event log those transactions append to.
 /// </summary>
 public sealed class InventoryGrpcService(
-    InventoryRepository repository,
+    IInventoryRepository repository,
     InventoryEventLog events,
     FeedStreamer streamer,
     ILogger<InventoryGrpcService> logger)

@@ -1,16 +1,16 @@
 using Mesh.Inventory.Domain;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Mesh.Inventory.Storage;
 
-/// <summary>Conversions between table rows and Domain records.</summary>
+/// <summary>Conversions between table rows and Domain records, the same for every storage provider.</summary>
 internal static class InventoryRows
 {
     /// <summary>The items columns in the order <see cref="ReadItem"/> reads them.</summary>
     public const string ItemColumns =
         "sku, name, currency_code, unit_price_minor, initial_quantity, on_hand, reserved, create_time_ms, update_time_ms";
 
-    public static ItemRecord ReadItem(SqliteDataReader reader) => new(
+    public static ItemRecord ReadItem(DbDataReader reader) => new(
         Sku: reader.GetString(0),
         Name: reader.GetString(1),
         CurrencyCode: reader.GetString(2),

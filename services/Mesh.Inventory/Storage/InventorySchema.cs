@@ -1,11 +1,13 @@
 using Mesh.Inventory.Feeds;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Inventory.Storage.Postgres;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.ServiceDefaults.Storage.Postgres;
 
 namespace Mesh.Inventory.Storage;
 
 /// <summary>
-/// The inventory database, as ordered migrations (append only). Times are INTEGER unix
+/// The inventory database, as ordered migrations (append only) per provider. Times are INTEGER unix
 /// milliseconds (UTC). Stock invariants are CHECK constraints, so no code path, however
 /// wrong, can store negative availability.
 /// </summary>
@@ -71,6 +73,9 @@ public static class InventorySchema
         UPDATE items SET created_name = name, created_currency_code = currency_code, created_unit_price_minor = unit_price_minor;
         """;
 
-    /// <summary>Every migration, oldest first.</summary>
+    /// <summary>Every SQLite migration, oldest first.</summary>
     public static SqliteSchema Schema { get; } = new([V1Catalog, V2InventoryEvents, V3CreationFields]);
+
+    /// <summary>The same migrations for PostgreSQL (see <see cref="PostgresInventoryMigrations"/>).</summary>
+    public static PostgresSchema PostgresSchema { get; } = new(PostgresInventoryMigrations.All);
 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Inventory.Storage;
@@ -6,15 +6,16 @@ namespace Mesh.Inventory.Storage;
 /// <summary>
 /// Expires HELD reservations whose TTL has run out and returns their stock, every
 /// <see cref="InventoryOptions.ExpirySweepInterval"/>, so a caller that crashed between
-/// ReserveStock and Commit/Release never locks stock for longer than the TTL.
+/// ReserveStock and Commit/Release never locks stock for longer than the TTL. Every replica
+/// runs it; the repository makes each hold expire exactly once however many sweep at once.
 /// </summary>
 public sealed class ReservationExpiryService(
-    InventoryRepository repository,
+    IInventoryRepository repository,
     TimeProvider time,
     IOptions<InventoryOptions> options,
     ILogger<ReservationExpiryService> logger) : BackgroundService
 {
-    // Bounds how long one sweep transaction holds the write lock; a backlog drains batch by batch.
+    // Bounds how long one sweep transaction holds its locks; a backlog drains batch by batch.
     private const int BatchSize = 200;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +50,7 @@ public sealed class ReservationExpiryService(
             }
             while (expired.Count == BatchSize && !stoppingToken.IsCancellationRequested);
         }
-        catch (SqliteException exception)
+        catch (DbException exception)
         {
             // Storage trouble is reported by readiness; keep the service alive and try again next tick.
             logger.LogWarning(exception, "Reservation expiry sweep failed; retrying in {Interval}", interval);

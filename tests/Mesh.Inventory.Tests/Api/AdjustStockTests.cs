@@ -6,9 +6,9 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class AdjustStockTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private static AdjustStockRequest Request(string sku, long delta, string? requestId = null, string reason = "cycle count") => new()
     {
@@ -18,7 +18,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Reason = reason,
     };
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_PositiveDelta_AddsUnitsAndTouchesUpdateTime()
     {
         var sku = InventoryHost.NewSku();
@@ -33,7 +33,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(item, await _host.GetItemAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RemovingExactlyWhatIsAvailable_LeavesZeroAvailable()
     {
         var sku = InventoryHost.NewSku();
@@ -46,7 +46,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(4, item.ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RemovingMoreThanAvailable_FailsInsufficientStockNamingSkuAndChangesNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -65,7 +65,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_SameRequestRetried_AppliesOnceAndReturnsItemNow()
     {
         var sku = InventoryHost.NewSku();
@@ -81,7 +81,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RetryAfterStockMoved_ReturnsCurrentItemWithoutSecondEffect()
     {
         var sku = InventoryHost.NewSku();
@@ -96,7 +96,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(3, retried.ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_SameRequestIdInUpperCase_IsTheSameKey()
     {
         var sku = InventoryHost.NewSku();
@@ -109,7 +109,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(11, retried.AvailableQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RetryWithReasonThatNormalisesEqual_IsTheSameRequest()
     {
         var sku = InventoryHost.NewSku();
@@ -122,7 +122,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(11, retried.AvailableQuantity);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(2, "cycle count", false)]
     [InlineData(1, "damaged", false)]
     [InlineData(1, "cycle count", true)]
@@ -144,7 +144,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RefusedRemoval_DoesNotUseUpTheRequestId()
     {
         var sku = InventoryHost.NewSku();
@@ -158,7 +158,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(3, item.AvailableQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_UnknownSku_FailsNotFoundAndChangesNothing()
     {
         var before = await _host.SnapshotAsync();
@@ -170,7 +170,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("request_id", "", "SKU", 1, "why")]
     [InlineData("request_id", "not-a-uuid", "SKU", 1, "why")]
     [InlineData("request_id", "0b6f1c1e8d3a4c389b1f2f6a3c1d9e42", "SKU", 1, "why")]
@@ -196,7 +196,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_ReasonOf201Characters_FailsNamingReason()
     {
         var sku = InventoryHost.NewSku();
@@ -206,3 +206,7 @@ public sealed class AdjustStockTests(HostFixture fixture) : IClassFixture<HostFi
             () => _host.Client.AdjustStockAsync(Request(sku, 1, reason: new string('r', 201))).ResponseAsync);
     }
 }
+
+public sealed class SqliteAdjustStockTests(HostFixture fixture) : AdjustStockTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresAdjustStockTests(PostgresHostFixture fixture) : AdjustStockTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

@@ -4,11 +4,11 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class BatchGetItemsTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class BatchGetItemsTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_MixOfKnownAndUnknown_ReturnsItemsInRequestOrderAndListsMissing()
     {
         var first = InventoryHost.NewSku("b");
@@ -25,7 +25,7 @@ public sealed class BatchGetItemsTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal([1L, 2L], response.Items.Select(item => item.AvailableQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_HundredSkus_ReturnsEveryOne()
     {
         var skus = Enumerable.Range(0, 100).Select(_ => InventoryHost.NewSku()).ToList();
@@ -40,13 +40,13 @@ public sealed class BatchGetItemsTests(HostFixture fixture) : IClassFixture<Host
         Assert.Equal(skus.Skip(3), response.MissingSkus);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_NoSkus_FailsNamingSkus()
     {
         await RpcAssert.InvalidFieldAsync("skus", () => _host.Client.BatchGetItemsAsync(new BatchGetItemsRequest()).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_101Skus_FailsNamingSkus()
     {
         var request = new BatchGetItemsRequest { Skus = { Enumerable.Range(0, 101).Select(_ => InventoryHost.NewSku()) } };
@@ -56,7 +56,7 @@ public sealed class BatchGetItemsTests(HostFixture fixture) : IClassFixture<Host
         Assert.Single(badRequest.FieldViolations);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_DuplicateSku_FailsNamingTheDuplicate()
     {
         var sku = InventoryHost.NewSku();
@@ -65,10 +65,14 @@ public sealed class BatchGetItemsTests(HostFixture fixture) : IClassFixture<Host
             () => _host.Client.BatchGetItemsAsync(new BatchGetItemsRequest { Skus = { sku, InventoryHost.NewSku(), sku } }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task BatchGetItems_MalformedSku_FailsNamingItsIndex()
     {
         await RpcAssert.InvalidFieldAsync("skus[1]",
             () => _host.Client.BatchGetItemsAsync(new BatchGetItemsRequest { Skus = { InventoryHost.NewSku(), "bad sku" } }).ResponseAsync);
     }
 }
+
+public sealed class SqliteBatchGetItemsTests(HostFixture fixture) : BatchGetItemsTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresBatchGetItemsTests(PostgresHostFixture fixture) : BatchGetItemsTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

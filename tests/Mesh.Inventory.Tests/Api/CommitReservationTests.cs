@@ -6,9 +6,9 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassFixture<NoSweepHostFixture>
+public abstract class CommitReservationTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private async Task<(string Sku, string ReservationId)> HoldAsync(long onHand, long quantity)
     {
@@ -22,7 +22,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
     private Task<CommitReservationResponse> CommitAsync(string id) =>
         _host.Client.CommitReservationAsync(new CommitReservationRequest { ReservationId = id }).ResponseAsync;
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_Held_SellsHeldUnits()
     {
         var (sku, id) = await HoldAsync(onHand: 10, quantity: 3);
@@ -40,7 +40,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_AlreadyCommitted_ReturnsItWithoutSecondEffect()
     {
         var (_, id) = await HoldAsync(onHand: 10, quantity: 3);
@@ -53,7 +53,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_Released_FailsInvalidStateAndChangesNothing()
     {
         var (_, id) = await HoldAsync(onHand: 10, quantity: 3);
@@ -68,7 +68,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_HeldButPastExpiryBeforeSweep_ExpiresItAndFails()
     {
         var (sku, id) = await HoldAsync(onHand: 10, quantity: 3);
@@ -84,7 +84,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         Assert.Equal(ReservationState.Expired, released.State);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_OneMillisecondBeforeExpiry_Commits()
     {
         var (_, id) = await HoldAsync(onHand: 10, quantity: 3);
@@ -95,7 +95,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         Assert.Equal(ReservationState.Committed, reservation.State);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_UnknownId_FailsNotFoundNamingReservationId()
     {
         var error = await RpcAssert.FailsAsync(StatusCode.NotFound, () => CommitAsync("order:" + Guid.NewGuid()));
@@ -104,7 +104,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         Assert.Equal("reservation_id", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("-leading")]
     [InlineData("order 1")]
@@ -114,3 +114,7 @@ public sealed class CommitReservationTests(NoSweepHostFixture fixture) : IClassF
         await RpcAssert.InvalidFieldAsync("reservation_id", () => CommitAsync(id));
     }
 }
+
+public sealed class SqliteCommitReservationTests(NoSweepHostFixture fixture) : CommitReservationTests(fixture.Host), IClassFixture<NoSweepHostFixture>;
+
+public sealed class PostgresCommitReservationTests(PostgresNoSweepHostFixture fixture) : CommitReservationTests(fixture.Host), IClassFixture<PostgresNoSweepHostFixture>, IRequiresPostgres;

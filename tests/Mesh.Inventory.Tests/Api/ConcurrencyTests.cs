@@ -4,11 +4,11 @@ using Mesh.Inventory.V1;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class ConcurrencyTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_FiftyRacingReservationsForTenUnits_ExactlyTenSucceed()
     {
         var sku = InventoryHost.NewSku();
@@ -25,7 +25,7 @@ public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal((0L, 10L), (item.AvailableQuantity, item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_TwentyRacingIdenticalRequests_HoldStockOnce()
     {
         var sku = InventoryHost.NewSku();
@@ -40,7 +40,7 @@ public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal((93L, 7L), (item.AvailableQuantity, item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_TwentyRacingIdenticalRequests_ApplyOnce()
     {
         var sku = InventoryHost.NewSku();
@@ -52,7 +52,7 @@ public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Equal(15, (await _host.GetItemAsync(sku)).AvailableQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_TwentyRacingIdenticalRequests_CreateOneItem()
     {
         var request = InventoryHost.ItemRequest(InventoryHost.NewSku(), 10);
@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.Single(items.Select(response => response.Item).Distinct());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitAndRelease_RacingOnOneHold_ExactlyOneWins()
     {
         var sku = InventoryHost.NewSku();
@@ -94,3 +94,7 @@ public sealed class ConcurrencyTests(HostFixture fixture) : IClassFixture<HostFi
         }
     }
 }
+
+public sealed class SqliteConcurrencyTests(HostFixture fixture) : ConcurrencyTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresConcurrencyTests(PostgresHostFixture fixture) : ConcurrencyTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

@@ -6,11 +6,11 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class CreateItemTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_NewSku_ReturnsItemWithAllUnitsAvailable()
     {
         var sku = InventoryHost.NewSku();
@@ -28,7 +28,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(item, await _host.GetItemAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_LargestAllowedValues_Succeeds()
     {
         var sku = "Z" + new string('9', 62) + "_";
@@ -42,7 +42,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(1_000_000_000, item.AvailableQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_NameWithSpacesAndDecomposedAccent_StoresTrimmedNfcName()
     {
         var sku = InventoryHost.NewSku();
@@ -52,7 +52,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal("Caf\u00e9 Mug", item.Name);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_NameWithEmojiJoinerSequence_KeepsItVerbatim()
     {
         var name = "\U0001F469\u200D\U0001F4BB Developer Mug";
@@ -62,7 +62,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(name, item.Name);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_IdenticalRetry_ReturnsExistingItemAsItIsNowWithoutChanges()
     {
         var sku = InventoryHost.NewSku();
@@ -77,7 +77,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_RetryWhoseNameNormalisesEqual_ReturnsExistingItem()
     {
         var sku = InventoryHost.NewSku();
@@ -88,7 +88,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(created, retried);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("Other name", "EUR", 1250, 5)]
     [InlineData("Test item", "USD", 1250, 5)]
     [InlineData("Test item", "EUR", 1251, 5)]
@@ -107,7 +107,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_SkuDifferingOnlyInCase_CreatesSeparateItem()
     {
         var sku = InventoryHost.NewSku("case");
@@ -119,7 +119,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(1, (await _host.GetItemAsync(sku)).AvailableQuantity);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("sku", "", "Name", "EUR", 1, 1)]
     [InlineData("sku", "-starts-with-dash", "Name", "EUR", 1, 1)]
     [InlineData("sku", ".dot", "Name", "EUR", 1, 1)]
@@ -155,7 +155,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_NameOf201Characters_FailsNamingName()
     {
         var name = string.Concat(Enumerable.Repeat("\U0001F600", 201));
@@ -164,7 +164,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
             () => _host.Client.CreateItemAsync(InventoryHost.ItemRequest(InventoryHost.NewSku(), 1, name: name)).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_MissingPrice_FailsNamingUnitPrice()
     {
         var request = InventoryHost.ItemRequest(InventoryHost.NewSku(), 1);
@@ -173,7 +173,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
         await RpcAssert.InvalidFieldAsync("unit_price", () => _host.Client.CreateItemAsync(request).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_SeveralInvalidFields_ListsEveryOne()
     {
         var badRequest = await RpcAssert.InvalidFieldAsync("sku",
@@ -184,3 +184,7 @@ public sealed class CreateItemTests(HostFixture fixture) : IClassFixture<HostFix
             badRequest.FieldViolations.Select(violation => violation.Field));
     }
 }
+
+public sealed class SqliteCreateItemTests(HostFixture fixture) : CreateItemTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresCreateItemTests(PostgresHostFixture fixture) : CreateItemTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

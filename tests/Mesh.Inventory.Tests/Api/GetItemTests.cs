@@ -5,11 +5,11 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class GetItemTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class GetItemTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
-    [Fact]
+    [ContractFact]
     public async Task GetItem_ExistingSku_ReturnsItem()
     {
         var sku = InventoryHost.NewSku();
@@ -20,7 +20,7 @@ public sealed class GetItemTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Equal(created, item);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetItem_UnknownSku_FailsNotFound()
     {
         var error = await RpcAssert.FailsAsync(StatusCode.NotFound,
@@ -29,7 +29,7 @@ public sealed class GetItemTests(HostFixture fixture) : IClassFixture<HostFixtur
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(error));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetItem_SkuInOtherCase_FailsNotFound()
     {
         var sku = InventoryHost.NewSku("lower");
@@ -39,7 +39,7 @@ public sealed class GetItemTests(HostFixture fixture) : IClassFixture<HostFixtur
             () => _host.Client.GetItemAsync(new GetItemRequest { Sku = sku.ToUpperInvariant() }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("_leading")]
     [InlineData("sku/with/slash")]
@@ -50,3 +50,7 @@ public sealed class GetItemTests(HostFixture fixture) : IClassFixture<HostFixtur
         await RpcAssert.InvalidFieldAsync("sku", () => _host.Client.GetItemAsync(new GetItemRequest { Sku = sku }).ResponseAsync);
     }
 }
+
+public sealed class SqliteGetItemTests(HostFixture fixture) : GetItemTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresGetItemTests(PostgresHostFixture fixture) : GetItemTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

@@ -7,26 +7,39 @@ using Mesh.Testing;
 namespace Mesh.Inventory.Tests.Api;
 
 /// <summary>Each test owns its host: listings depend on the whole catalog.</summary>
-public sealed class ListItemsTests : IDisposable
+public abstract class ListItemsTests : IAsyncLifetime
 {
-    private readonly InventoryHost _host = new();
+    private InventoryHost? _created;
 
-    public void Dispose() => _host.Dispose();
+    /// <summary>True in the derived class that runs these tests on PostgreSQL.</summary>
+    protected abstract bool OnPostgres { get; }
 
-    [Fact]
+    private InventoryHost Host => _created ?? throw new InvalidOperationException("The host is created in InitializeAsync.");
+
+    public async Task InitializeAsync() => _created = await InventoryHost.CreateAsync(OnPostgres);
+
+    public async Task DisposeAsync()
+    {
+        if (_created is not null)
+        {
+            await _created.DisposeAsync();
+        }
+    }
+
+    [ContractFact]
     public async Task ListItems_SeveralPages_ReturnsEveryItemOnceInOrdinalSkuOrder()
     {
         string[] skus = ["b", "B", "a-1", "A", "0", "Z.9", "a_1", "aa", "a", "9z"];
         foreach (var sku in skus)
         {
-            await _host.CreateItemAsync(sku, 1);
+            await Host.CreateItemAsync(sku, 1);
         }
 
         var pages = new List<ListItemsResponse>();
         var token = string.Empty;
         do
         {
-            var page = await _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 3, PageToken = token } });
+            var page = await Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 3, PageToken = token } });
             pages.Add(page);
             token = page.NextPageToken;
         }
@@ -36,85 +49,95 @@ public sealed class ListItemsTests : IDisposable
         Assert.Equal(skus.Order(StringComparer.Ordinal), pages.SelectMany(page => page.Items).Select(item => item.Sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListItems_ExactlyOnePageOfItems_LastPageHasNoToken()
     {
         foreach (var sku in new[] { "x", "y" })
         {
-            await _host.CreateItemAsync(sku, 1);
+            await Host.CreateItemAsync(sku, 1);
         }
 
-        var page = await _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2 } });
+        var page = await Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2 } });
 
         Assert.Equal(2, page.Items.Count);
         Assert.Empty(page.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListItems_ItemInsertedBeforeCursor_NextPageNeitherRepeatsNorSkips()
     {
         foreach (var sku in new[] { "c", "d", "e", "f" })
         {
-            await _host.CreateItemAsync(sku, 1);
+            await Host.CreateItemAsync(sku, 1);
         }
 
-        var first = await _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2 } });
-        await _host.CreateItemAsync("a", 1);
-        var second = await _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2, PageToken = first.NextPageToken } });
+        var first = await Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2 } });
+        await Host.CreateItemAsync("a", 1);
+        var second = await Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = 2, PageToken = first.NextPageToken } });
 
         Assert.Equal(["c", "d"], first.Items.Select(item => item.Sku));
         Assert.Equal(["e", "f"], second.Items.Select(item => item.Sku));
         Assert.Empty(second.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListItems_EmptyCatalog_ReturnsNoItemsAndNoToken()
     {
-        var page = await _host.Client.ListItemsAsync(new ListItemsRequest());
+        var page = await Host.Client.ListItemsAsync(new ListItemsRequest());
 
         Assert.Empty(page.Items);
         Assert.Empty(page.NextPageToken);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(0, 50)]
     [InlineData(1000, 200)]
     public async Task ListItems_DefaultAndOversizedPageSize_UseDefaultAndCap(int requested, int expected)
     {
         for (var index = 0; index < 205; index++)
         {
-            await _host.CreateItemAsync($"item-{index:D3}", 1);
+            await Host.CreateItemAsync($"item-{index:D3}", 1);
         }
 
-        var page = await _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = requested } });
+        var page = await Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = requested } });
 
         Assert.Equal(expected, page.Items.Count);
         Assert.NotEmpty(page.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListItems_NegativePageSize_FailsNamingPageSize()
     {
         await RpcAssert.InvalidFieldAsync("page.page_size",
-            () => _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = -1 } }).ResponseAsync);
+            () => Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageSize = -1 } }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("not a token!")]
     [InlineData("Zm9vYmFy")]
     [InlineData("\u00e9\u00e9")]
     public async Task ListItems_GarbagePageToken_FailsNamingPageToken(string token)
     {
         await RpcAssert.InvalidFieldAsync("page.page_token",
-            () => _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageToken = token } }).ResponseAsync);
+            () => Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageToken = token } }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListItems_TokenIssuedForAnotherListing_FailsNamingPageToken()
     {
         var foreign = PageToken.Encode("users", "someone");
 
         await RpcAssert.InvalidFieldAsync("page.page_token",
-            () => _host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageToken = foreign } }).ResponseAsync);
+            () => Host.Client.ListItemsAsync(new ListItemsRequest { Page = new PageRequest { PageToken = foreign } }).ResponseAsync);
     }
+}
+
+public sealed class SqliteListItemsTests : ListItemsTests
+{
+    protected override bool OnPostgres => false;
+}
+
+public sealed class PostgresListItemsTests : ListItemsTests, IRequiresPostgres
+{
+    protected override bool OnPostgres => true;
 }

@@ -4,11 +4,11 @@ using Mesh.Inventory.V1;
 namespace Mesh.Inventory.Tests.Api;
 
 /// <summary>Holds past their TTL never count against stock, even before the sweep expires them.</summary>
-public sealed class OverdueHoldTests(NoSweepHostFixture fixture) : IClassFixture<NoSweepHostFixture>
+public abstract class OverdueHoldTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_AllStockInOverdueHold_ExpiresThatHoldAndSucceeds()
     {
         var sku = InventoryHost.NewSku();
@@ -25,7 +25,7 @@ public sealed class OverdueHoldTests(NoSweepHostFixture fixture) : IClassFixture
         Assert.Equal(5, (await _host.GetItemAsync(sku)).ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_RetryOfOverdueHold_ReturnsItExpired()
     {
         var sku = InventoryHost.NewSku();
@@ -40,7 +40,7 @@ public sealed class OverdueHoldTests(NoSweepHostFixture fixture) : IClassFixture
         Assert.Equal(0, (await _host.GetItemAsync(sku)).ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_RemovalBlockedOnlyByOverdueHold_Succeeds()
     {
         var sku = InventoryHost.NewSku();
@@ -56,3 +56,7 @@ public sealed class OverdueHoldTests(NoSweepHostFixture fixture) : IClassFixture
         Assert.Equal((0L, 0L), (item.AvailableQuantity, item.ReservedQuantity));
     }
 }
+
+public sealed class SqliteOverdueHoldTests(NoSweepHostFixture fixture) : OverdueHoldTests(fixture.Host), IClassFixture<NoSweepHostFixture>;
+
+public sealed class PostgresOverdueHoldTests(PostgresNoSweepHostFixture fixture) : OverdueHoldTests(fixture.Host), IClassFixture<PostgresNoSweepHostFixture>, IRequiresPostgres;

@@ -5,9 +5,9 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClassFixture<NoSweepHostFixture>
+public abstract class ReleaseReservationTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private async Task<(string Sku, string ReservationId)> HoldAsync(long onHand, long quantity)
     {
@@ -21,7 +21,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
     private Task<ReleaseReservationResponse> ReleaseAsync(string id) =>
         _host.Client.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = id }).ResponseAsync;
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_Held_ReturnsUnitsToAvailability()
     {
         var (sku, id) = await HoldAsync(onHand: 10, quantity: 4);
@@ -33,7 +33,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         Assert.Equal((10L, 0L), (item.AvailableQuantity, item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_AlreadyReleased_ReturnsItWithoutSecondEffect()
     {
         var (sku, id) = await HoldAsync(onHand: 10, quantity: 4);
@@ -48,7 +48,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         Assert.Equal(2, (await _host.GetItemAsync(sku)).ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_HeldButPastExpiryBeforeSweep_ReturnsExpiredAndReturnsUnits()
     {
         var (sku, id) = await HoldAsync(onHand: 10, quantity: 4);
@@ -60,7 +60,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         Assert.Equal(10, (await _host.GetItemAsync(sku)).AvailableQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_Committed_FailsInvalidStateAndChangesNothing()
     {
         var (_, id) = await HoldAsync(onHand: 10, quantity: 4);
@@ -73,7 +73,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_UnknownId_FailsNotFound()
     {
         var error = await RpcAssert.FailsAsync(StatusCode.NotFound, () => ReleaseAsync("order:" + Guid.NewGuid()));
@@ -81,7 +81,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(error));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("order:1/2")]
     [InlineData("order:01234567890123456789012345678901234567890123456789012345678")]
@@ -90,3 +90,7 @@ public sealed class ReleaseReservationTests(NoSweepHostFixture fixture) : IClass
         await RpcAssert.InvalidFieldAsync("reservation_id", () => ReleaseAsync(id));
     }
 }
+
+public sealed class SqliteReleaseReservationTests(NoSweepHostFixture fixture) : ReleaseReservationTests(fixture.Host), IClassFixture<NoSweepHostFixture>;
+
+public sealed class PostgresReleaseReservationTests(PostgresNoSweepHostFixture fixture) : ReleaseReservationTests(fixture.Host), IClassFixture<PostgresNoSweepHostFixture>, IRequiresPostgres;

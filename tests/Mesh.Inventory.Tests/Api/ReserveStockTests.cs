@@ -7,13 +7,13 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class ReserveStockTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private static string NewReservationId() => "order:" + Guid.NewGuid();
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_EnoughStock_HoldsEveryLineForFiveMinutesByDefault()
     {
         var mug = InventoryHost.NewSku();
@@ -35,7 +35,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal((0L, 3L), (teeItem.AvailableQuantity, teeItem.ReservedQuantity));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(1, 0)]
     [InlineData(90, 500_000_000)]
     [InlineData(900, 0)]
@@ -52,7 +52,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(Timestamp.FromDateTimeOffset(expected), reservation.ExpireTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_FiftyLinesOfTenThousand_HoldsAll()
     {
         var skus = Enumerable.Range(0, 50).Select(_ => InventoryHost.NewSku()).ToList();
@@ -68,7 +68,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.All(items.Items, item => Assert.Equal((0L, 10_000L), (item.AvailableQuantity, item.ReservedQuantity)));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_SeveralLinesShort_FailsWithOneViolationPerShortSkuAndHoldsNothing()
     {
         var plenty = InventoryHost.NewSku();
@@ -90,7 +90,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_ShortBecauseOthersHold_FailsAndHoldsNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -104,7 +104,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_UnknownSku_FailsNotFoundNamingLineAndHoldsNothing()
     {
         var known = InventoryHost.NewSku();
@@ -119,7 +119,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_SameIdAndLinesRetried_ReturnsSameReservationAndHoldsOnce()
     {
         var sku = InventoryHost.NewSku();
@@ -136,7 +136,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(3, (await _host.GetItemAsync(sku)).ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_RetryListingLinesInAnotherOrder_ReturnsSameReservation()
     {
         var a = InventoryHost.NewSku();
@@ -152,7 +152,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(1, (await _host.GetItemAsync(a)).ReservedQuantity);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_RetryAfterCommit_ReturnsCommittedReservation()
     {
         var sku = InventoryHost.NewSku();
@@ -168,7 +168,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal((7L, 0L), (item.AvailableQuantity, item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_RetryAfterReleaseWithoutStock_ReturnsReleasedReservation()
     {
         var sku = InventoryHost.NewSku();
@@ -183,7 +183,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(ReservationState.Released, retried.State);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(4, false)]
     [InlineData(3, true)]
     public async Task ReserveStock_SameIdWithDifferentLines_FailsRequestIdReusedAndChangesNothing(long quantity, bool extraLine)
@@ -206,7 +206,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("reservation_id", "", 1)]
     [InlineData("reservation_id", ":starts-with-colon", 1)]
     [InlineData("reservation_id", "has/slash", 1)]
@@ -228,7 +228,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_ReservationIdOf64Characters_Succeeds()
     {
         var sku = InventoryHost.NewSku();
@@ -240,14 +240,14 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(64, reservation.ReservationId.Length);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_NoLines_FailsNamingLines()
     {
         await RpcAssert.InvalidFieldAsync("lines",
             () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId())).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_FiftyOneLines_FailsNamingLines()
     {
         var lines = Enumerable.Range(0, 51).Select(_ => (InventoryHost.NewSku(), 1L)).ToArray();
@@ -256,7 +256,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
             () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), lines)).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_DuplicateSku_FailsNamingTheDuplicateLine()
     {
         var sku = InventoryHost.NewSku();
@@ -269,14 +269,14 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_MalformedSku_FailsNamingLineSku()
     {
         await RpcAssert.InvalidFieldAsync("lines[1].sku",
             () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (InventoryHost.NewSku(), 1), ("no spaces", 1))).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(0, 0)]
     [InlineData(0, 999_999_999)]
     [InlineData(900, 1)]
@@ -298,3 +298,7 @@ public sealed class ReserveStockTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 }
+
+public sealed class SqliteReserveStockTests(HostFixture fixture) : ReserveStockTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresReserveStockTests(PostgresHostFixture fixture) : ReserveStockTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

@@ -7,9 +7,9 @@ using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Api;
 
-public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFixture>
+public abstract class UpdateItemTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private static UpdateItemRequest Update(string sku, string? name = null, string? currency = null, long? priceMinor = null)
     {
@@ -27,7 +27,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         return request;
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_NewPrice_ChangesPriceKeepsEverythingElseAndAppendsItemUpdated()
     {
         var sku = InventoryHost.NewSku();
@@ -48,7 +48,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(item, updated.Item);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_NewNameOnly_StoresTrimmedNfcNameAndKeepsPrice()
     {
         var sku = InventoryHost.NewSku();
@@ -60,7 +60,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(created.UnitPrice, item.UnitPrice);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_NameAndPrice_ChangesBothInOneEvent()
     {
         var sku = InventoryHost.NewSku();
@@ -73,7 +73,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(item, Assert.Single(await _host.EventsAfterAsync(head, sku)).Item);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_ValuesItAlreadyHas_ReturnsItemAndChangesAndAnnouncesNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -88,7 +88,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_UnknownSku_FailsNotFoundAndAnnouncesNothing()
     {
         var head = await _host.HeadAsync();
@@ -100,7 +100,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(head, await _host.HeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_NeitherNameNorPrice_FailsInvalidArgumentNamingBoth()
     {
         var sku = InventoryHost.NewSku();
@@ -113,7 +113,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("sku", "", "Name", null, null)]
     [InlineData("sku", "has space", "Name", null, null)]
     [InlineData("sku", "colon:not-allowed", "Name", null, null)]
@@ -136,7 +136,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(before, await _host.SnapshotAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UpdateItem_NameOf201Characters_FailsNamingName()
     {
         var sku = InventoryHost.NewSku();
@@ -146,7 +146,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
             () => _host.Client.UpdateItemAsync(Update(sku, name: string.Concat(Enumerable.Repeat("\U0001F600", 201)))).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_RetryAfterUpdateItem_ReturnsTheUpdatedItemButNewFieldsConflict()
     {
         var sku = InventoryHost.NewSku();
@@ -162,3 +162,7 @@ public sealed class UpdateItemTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(1500, retried.UnitPrice.AmountMinor);
     }
 }
+
+public sealed class SqliteUpdateItemTests(HostFixture fixture) : UpdateItemTests(fixture.Host), IClassFixture<HostFixture>;
+
+public sealed class PostgresUpdateItemTests(PostgresHostFixture fixture) : UpdateItemTests(fixture.Host), IClassFixture<PostgresHostFixture>, IRequiresPostgres;

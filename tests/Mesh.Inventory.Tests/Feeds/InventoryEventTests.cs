@@ -11,9 +11,9 @@ namespace Mesh.Inventory.Tests.Feeds;
 /// right type, carrying the item as the call left it — and none for a retry or a refusal.
 /// The expiry sweep is off, so a test can move the clock past a hold's TTL.
 /// </summary>
-public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixture<NoSweepHostFixture>
+public abstract class InventoryEventTests(InventoryHost host)
 {
-    private readonly InventoryHost _host = fixture.Host;
+    private readonly InventoryHost _host = host;
 
     private Timestamp Now => Timestamp.FromDateTimeOffset(_host.Time.GetUtcNow());
 
@@ -23,7 +23,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
     private static AdjustStockRequest Adjust(string sku, long delta) =>
         new() { RequestId = Guid.NewGuid().ToString(), Sku = sku, Delta = delta, Reason = "cycle count" };
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_NewSku_AppendsItemCreatedWithTheNewItem()
     {
         var sku = InventoryHost.NewSku();
@@ -40,7 +40,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(head + 1, created.Sequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateItem_IdenticalRetryOrConflict_AppendsNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -54,7 +54,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(head, await _host.HeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_Applied_AppendsStockAdjustedWithDeltaOnceEvenWhenRetried()
     {
         var sku = InventoryHost.NewSku();
@@ -73,7 +73,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(Now, adjusted.OccurTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_Refused_AppendsNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -89,7 +89,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(head, await _host.HeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_TwoLines_AppendsOneStockReservedPerSkuInLineOrderOnceEvenWhenRetried()
     {
         var first = InventoryHost.NewSku();
@@ -111,7 +111,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(await _host.GetItemAsync(first), events[1].Item);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_OneLineShort_AppendsNothingForAnyLine()
     {
         var plenty = InventoryHost.NewSku();
@@ -126,7 +126,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(head, await _host.HeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_Held_AppendsReservationCommittedPerSkuOnceEvenWhenRetried()
     {
         var first = InventoryHost.NewSku();
@@ -148,7 +148,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(await _host.GetItemAsync(second), events[1].Item);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_Held_AppendsReservationReleasedOnceEvenWhenRetried()
     {
         var sku = InventoryHost.NewSku();
@@ -165,7 +165,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal((10L, 0L), (released.Item.AvailableQuantity, released.Item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReleaseReservation_Committed_FailsAndAppendsNothing()
     {
         var sku = InventoryHost.NewSku();
@@ -181,7 +181,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(head, await _host.HeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CommitReservation_OverdueHold_FailsButAppendsReservationExpired()
     {
         var sku = InventoryHost.NewSku();
@@ -200,7 +200,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal(Now, expired.OccurTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AdjustStock_OverdueHoldOnSku_AppendsExpiredThenAdjustedInApplyOrder()
     {
         var sku = InventoryHost.NewSku();
@@ -218,7 +218,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal((0L, 0L), (events[1].Item.AvailableQuantity, events[1].Item.ReservedQuantity));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ReserveStock_RetryOfOverdueHold_AppendsOnlyItsExpiry()
     {
         var sku = InventoryHost.NewSku();
@@ -234,3 +234,7 @@ public sealed class InventoryEventTests(NoSweepHostFixture fixture) : IClassFixt
         Assert.Equal((InventoryEventType.ReservationExpired, id), (expired.Type, expired.ReservationId));
     }
 }
+
+public sealed class SqliteInventoryEventTests(NoSweepHostFixture fixture) : InventoryEventTests(fixture.Host), IClassFixture<NoSweepHostFixture>;
+
+public sealed class PostgresInventoryEventTests(PostgresNoSweepHostFixture fixture) : InventoryEventTests(fixture.Host), IClassFixture<PostgresNoSweepHostFixture>, IRequiresPostgres;

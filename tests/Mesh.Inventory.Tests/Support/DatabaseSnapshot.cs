@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Mesh.Inventory.Tests.Support;
 
 /// <summary>
-/// Every row of every inventory table as text, read straight from the database file, so a test
+/// Every row of every inventory table as text, read straight from the database, so a test
 /// can prove a refused call changed nothing at all — and announced nothing on the feed.
 /// </summary>
 public static class DatabaseSnapshot
@@ -22,6 +24,18 @@ public static class DatabaseSnapshot
         }.ToString();
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
+        return await ReadTablesAsync(connection);
+    }
+
+    public static async Task<string> TakePostgresAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await ReadTablesAsync(connection);
+    }
+
+    private static async Task<string> ReadTablesAsync(DbConnection connection)
+    {
         var text = new StringBuilder();
         foreach (var table in Tables)
         {

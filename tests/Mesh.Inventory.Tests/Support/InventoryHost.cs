@@ -3,32 +3,51 @@ using Mesh.Common.V1;
 using Mesh.Inventory.Api;
 using Mesh.Inventory.V1;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Inventory.Tests.Support;
 
 /// <summary>
-/// One in-process inventory service on its own database, with a manual clock and a client.
+/// One in-process inventory service on its own database (SQLite, or PostgreSQL when created so),
+/// with a manual clock and a client.
 /// </summary>
-public sealed class InventoryHost : IDisposable
+public sealed class InventoryHost : IDisposable, IAsyncDisposable
 {
     /// <summary>The instant the manual clock starts at.</summary>
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly GrpcChannel _channel;
+    private readonly PostgresServer.TestDatabase? _postgres;
 
     /// <param name="databasePath">A database file the caller owns (kept on dispose); null for a fresh temporary one.</param>
     /// <param name="configure">Settings or services on top of the defaults.</param>
     public InventoryHost(string? databasePath = null, Action<MeshServiceFactory<InventoryGrpcService>>? configure = null)
+        : this(databasePath, configure, null)
+    {
+    }
+
+    private InventoryHost(
+        string? databasePath, Action<MeshServiceFactory<InventoryGrpcService>>? configure, PostgresServer.TestDatabase? postgres)
     {
         Time = new ManualTimeProvider(Start);
         Factory = (databasePath is null ? new MeshServiceFactory<InventoryGrpcService>() : new MeshServiceFactory<InventoryGrpcService>(databasePath))
             .WithSetting("Logging:LogLevel:Default", "Warning")
             .WithServices(services => services.AddSingleton<TimeProvider>(Time));
+        _postgres = postgres;
+        if (postgres is not null)
+        {
+            Factory.WithPostgres(postgres.ConnectionString);
+        }
+
         configure?.Invoke(Factory);
         _channel = Factory.CreateChannel();
         Client = new InventoryService.InventoryServiceClient(_channel);
     }
+
+    /// <summary>A host on a fresh temporary SQLite file, or on a fresh PostgreSQL database it drops on dispose.</summary>
+    public static async Task<InventoryHost> CreateAsync(bool postgres, Action<MeshServiceFactory<InventoryGrpcService>>? configure = null) =>
+        postgres ? new InventoryHost(null, configure, await PostgresServer.CreateDatabaseAsync()) : new InventoryHost(configure: configure);
 
     public ManualTimeProvider Time { get; }
 
@@ -67,7 +86,8 @@ public sealed class InventoryHost : IDisposable
     public async Task<Reservation> ReserveAsync(string reservationId, params (string Sku, long Quantity)[] lines) =>
         (await Client.ReserveStockAsync(ReserveRequest(reservationId, lines))).Reservation;
 
-    public Task<string> SnapshotAsync() => DatabaseSnapshot.TakeAsync(DatabasePath);
+    public Task<string> SnapshotAsync() =>
+        _postgres is null ? DatabaseSnapshot.TakeAsync(DatabasePath) : DatabaseSnapshot.TakePostgresAsync(_postgres.ConnectionString);
 
     /// <summary>Opens a WatchInventory stream; dispose it to cancel the call.</summary>
     public InventoryFeedReader Watch(long afterSequence, IEnumerable<string>? skus = null, bool startAtHead = false) =>
@@ -89,9 +109,15 @@ public sealed class InventoryHost : IDisposable
         return reader.Events;
     }
 
-    public void Dispose()
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
-        Factory.Dispose();
+        await Factory.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
     }
 }

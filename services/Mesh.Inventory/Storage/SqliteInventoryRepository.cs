@@ -1,20 +1,18 @@
 using System.Globalization;
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.Feeds;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Inventory.Storage;
 
 /// <summary>
-/// Every read and write of the inventory tables. Each write is one IMMEDIATE transaction that
-/// reads, decides with the Domain rules and writes, so no other write can slip between a check
-/// and its effect. Refusals are returned as outcomes rather than thrown, so the transaction
-/// still commits what happened on the way (overdue holds expired) and nothing else. Every item
-/// change is appended to the inventory event log in the transaction that makes it, right after
-/// it, so the feed's order is the order changes were applied in.
+/// The inventory tables in the service's SQLite file (one replica). Each write is one IMMEDIATE
+/// transaction, and SQLite has one writer, so a check and its effect can never interleave with
+/// another write. Each item change is appended to the event log right after it is made.
 /// </summary>
-public sealed class InventoryRepository(SqliteDatabase database, InventoryEventLog events, TimeProvider time)
+public sealed class SqliteInventoryRepository(SqliteDatabase database, SqliteEventLog events, TimeProvider time) : IInventoryRepository
 {
     public Task<ItemRecord?> GetItemAsync(string sku, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => FindItemAsync(connection, null, sku, cancellationToken), cancellationToken);
@@ -70,7 +68,7 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
             var item = await RequireItemAsync(connection, transaction, definition.Sku);
             if (inserted)
             {
-                await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Created, item), InventoryRows.FromMs(now));
+                await AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Created, item), InventoryRows.FromMs(now));
                 return new CreateItemOutcome.Created(item);
             }
 
@@ -127,7 +125,7 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
             }
 
             var updated = await RequireItemAsync(connection, transaction, update.Sku);
-            await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Updated, updated), now);
+            await AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.Updated, updated), now);
             return new UpdateItemOutcome.Updated(updated);
         }, cancellationToken);
     }
@@ -189,7 +187,7 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
             }
 
             var adjusted = await RequireItemAsync(connection, transaction, adjustment.Sku);
-            await events.AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.StockAdjusted, adjusted, Quantity: adjustment.Delta), now);
+            await AppendAsync(connection, transaction, new ItemChange(ItemChangeKind.StockAdjusted, adjusted, Quantity: adjustment.Delta), now);
             return new AdjustStockOutcome.Applied(adjusted);
         }, cancellationToken);
     }
@@ -290,6 +288,9 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
             return new ReservationChange(reservation with { Status = next }, reservation.Status);
         }, cancellationToken);
 
+    private Task AppendAsync(SqliteConnection connection, SqliteTransaction transaction, ItemChange change, DateTimeOffset occurTime) =>
+        events.AppendAsync(connection, transaction, InventoryEventLog.FilterKey(change), InventoryEventLog.Payload(change, occurTime), occurTime);
+
     // Time at the millisecond precision it is stored with, so in-memory and SQL comparisons agree.
     private DateTimeOffset Now() => InventoryRows.FromMs(InventoryRows.ToMs(time.GetUtcNow()));
 
@@ -371,7 +372,7 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
         var kind = ItemChange.LeavingHeld(next);
         foreach (var line in lines)
         {
-            await events.AppendAsync(
+            await AppendAsync(
                 connection, transaction, new ItemChange(kind, items[line.Sku], reservationId, line.Quantity), InventoryRows.FromMs(nowMs));
         }
     }
@@ -411,7 +412,7 @@ public sealed class InventoryRepository(SqliteDatabase database, InventoryEventL
 
         // Skus of one reservation are distinct, so this is the item's state after the whole reservation too.
         var item = await RequireItemAsync(connection, transaction, line.Sku);
-        await events.AppendAsync(
+        await AppendAsync(
             connection, transaction, new ItemChange(ItemChangeKind.StockReserved, item, reservationId, line.Quantity), InventoryRows.FromMs(nowMs));
     }
 

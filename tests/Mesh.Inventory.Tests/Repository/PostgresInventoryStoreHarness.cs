@@ -1,0 +1,60 @@
+using Mesh.Inventory.Feeds;
+using Mesh.Inventory.Storage;
+using Mesh.Inventory.Storage.Postgres;
+using Mesh.Inventory.Tests.Support;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Storage.Postgres;
+
+namespace Mesh.Inventory.Tests.Repository;
+
+/// <summary>
+/// The inventory store on a fresh PostgreSQL database as one replica sees it: its own
+/// <see cref="PostgresDatabase"/> (its own connection pool), event log and repository.
+/// <see cref="AddReplicaAsync"/> adds more replicas on the same database and clock.
+/// </summary>
+public sealed class PostgresInventoryStoreHarness : IInventoryStoreHarness
+{
+    private readonly PostgresServer.TestDatabase _testDatabase;
+    private readonly List<PostgresInventoryReplica> _replicas = [];
+
+    private PostgresInventoryStoreHarness(PostgresServer.TestDatabase testDatabase) => _testDatabase = testDatabase;
+
+    public IInventoryRepository Repository => _replicas[0].Repository;
+
+    public IEventLog Log => _replicas[0].Log;
+
+    public ManualTimeProvider Time { get; } = new(InventoryHost.Start);
+
+    /// <summary>The database's connection string, for an in-process host sharing it.</summary>
+    public string ConnectionString => _testDatabase.ConnectionString;
+
+    public static async Task<PostgresInventoryStoreHarness> CreateAsync()
+    {
+        var harness = new PostgresInventoryStoreHarness(await PostgresServer.CreateDatabaseAsync());
+        await harness.AddReplicaAsync();
+        return harness;
+    }
+
+    /// <summary>Another replica: its own pool (at most <paramref name="maxPoolSize"/> connections) on the same database.</summary>
+    public async Task<PostgresInventoryReplica> AddReplicaAsync(int maxPoolSize = 10)
+    {
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(_testDatabase.ConnectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
+        var database = new PostgresDatabase(connectionString);
+        await database.MigrateAsync(InventorySchema.PostgresSchema.Migrations);
+        var log = new PostgresEventLog(database, InventoryEventLog.Name);
+        var replica = new PostgresInventoryReplica(database, log, new PostgresInventoryRepository(database, log, Time));
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas)
+        {
+            await replica.Log.DisposeAsync();
+            await replica.Database.DisposeAsync();
+        }
+
+        await _testDatabase.DisposeAsync();
+    }
+}

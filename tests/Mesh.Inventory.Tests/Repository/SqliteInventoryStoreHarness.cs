@@ -1,0 +1,44 @@
+using Mesh.Inventory.Feeds;
+using Mesh.Inventory.Storage;
+using Mesh.Inventory.Tests.Support;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Storage;
+
+namespace Mesh.Inventory.Tests.Repository;
+
+public sealed class SqliteInventoryStoreHarness : IInventoryStoreHarness
+{
+    private readonly string _directory;
+    private readonly SqliteDatabase _database;
+
+    private SqliteInventoryStoreHarness(string directory, SqliteDatabase database)
+    {
+        _directory = directory;
+        _database = database;
+        var log = new SqliteEventLog(database, InventoryEventLog.Name);
+        Log = log;
+        Repository = new SqliteInventoryRepository(database, log, Time);
+    }
+
+    public IInventoryRepository Repository { get; }
+
+    public IEventLog Log { get; }
+
+    public ManualTimeProvider Time { get; } = new(InventoryHost.Start);
+
+    public static async Task<SqliteInventoryStoreHarness> CreateAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("mesh-inventory-store-").FullName;
+        var database = new SqliteDatabase(Path.Combine(directory, "inventory.db"));
+        await database.MigrateAsync(InventorySchema.Schema.Migrations);
+        return new SqliteInventoryStoreHarness(directory, database);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _database.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
