@@ -6,11 +6,11 @@ using Mesh.ServiceDefaults.Feeds;
 namespace Mesh.Orders.Feeds;
 
 /// <summary>
-/// Serves the order event log: page by page (ListOrderEvents) and as a resumable stream
-/// (WatchOrderEvents). Both read storage only, so every replica on shared storage serves
-/// every event.
+/// Serves the order event log, whichever provider stores it: page by page (ListOrderEvents)
+/// and as a resumable stream (WatchOrderEvents). Both read storage only, so every replica on
+/// shared storage serves every event.
 /// </summary>
-public sealed class OrderEventFeed(SqliteEventLog log, FeedStreamer streamer)
+public sealed class OrderEventFeed(IEventLog log, FeedStreamer streamer)
 {
     /// <summary>Events per ListOrderEvents page when the request says 0.</summary>
     public const int DefaultPageSize = 100;
@@ -22,7 +22,7 @@ public sealed class OrderEventFeed(SqliteEventLog log, FeedStreamer streamer)
     {
         var size = pageSize == 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
         var position = await log.PositionAsync(cancellationToken);
-        SqliteEventLog.EnsureReadable(position, afterSequence);
+        EventLogCursor.EnsureReadable(position, afterSequence);
 
         // Read up to the head seen above, so head_sequence never claims less than the page holds.
         var events = await log.ReadAsync(afterSequence, position.Head, size, [], cancellationToken);

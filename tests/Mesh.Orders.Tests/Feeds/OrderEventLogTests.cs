@@ -156,7 +156,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var order = (await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
-        var repository = _mesh.OrdersHost.Services.GetRequiredService<OrderRepository>();
+        var repository = _mesh.OrdersHost.Services.GetRequiredService<IOrderRepository>();
         var head = await _mesh.OrderEventHeadAsync();
 
         // What a late saga step or the sweeper does when someone else already settled the order.

@@ -145,7 +145,7 @@ public sealed class OrdersMesh : IDisposable
         CachedItem? item = null;
         await Eventually.TrueAsync(async () =>
         {
-            var found = await OrdersHost.Services.GetRequiredService<CatalogCache>().FindAsync([sku], CancellationToken.None);
+            var found = await OrdersHost.Services.GetRequiredService<ICatalogCache>().FindAsync([sku], CancellationToken.None);
             item = found.GetValueOrDefault(sku);
             return CatalogFeed.IsLive && item is not null && (until is null || until(item));
         }, TimeSpan.FromSeconds(15), $"the catalog cache to hold {sku}");
