@@ -24,7 +24,7 @@ public static class OrdersRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddMeshSqlite("orders.db", OrdersSchema.Schema);
+        var storage = builder.AddMeshStorage("orders.db", OrdersSchema.Sqlite, OrdersSchema.Postgres);
         // Every users and inventory method is idempotent (reads, or writes keyed by an id we choose).
         builder.AddMeshClient<UserService.UserServiceClient>("Users", retrySafe: true);
         builder.AddMeshClient<InventoryService.InventoryServiceClient>("Inventory", retrySafe: true);
@@ -34,8 +34,20 @@ public static class OrdersRegistration
             .Validate(options => options.IsValid(), OrdersOptions.ValidationMessage)
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<OrderRepository>();
-        builder.Services.AddSingleton<RequestLocks>();
+        builder.Services.AddSingleton<InProcessRequestLocks>();
+        if (storage == StorageProvider.Postgres)
+        {
+            // Replicas share the database, so the request locks must span them too.
+            builder.Services.AddSingleton<IOrderRepository, PostgresOrderRepository>();
+            builder.Services.AddSingleton<ICatalogCache, PostgresCatalogCache>();
+            builder.Services.AddSingleton<IRequestLocks, PostgresRequestLocks>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IOrderRepository, SqliteOrderRepository>();
+            builder.Services.AddSingleton<ICatalogCache, SqliteCatalogCache>();
+            builder.Services.AddSingleton<IRequestLocks>(provider => provider.GetRequiredService<InProcessRequestLocks>());
+        }
 
         builder.AddMeshEventLog(OrderEvents.LogName);
         builder.Services.AddSingleton<OrderEventFeed>();
@@ -43,7 +55,6 @@ public static class OrdersRegistration
         // The catalog cache: a consumer of inventory's feed fills it, the pricer reads it. The
         // consumer is also registered as itself, so the pricer can ask whether it is live.
         builder.AddMeshFeedConsumers();
-        builder.Services.AddSingleton<CatalogCache>();
         builder.Services.AddSingleton<InventoryCatalogConsumer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());
         builder.Services.AddSingleton<CatalogPricingMetrics>();

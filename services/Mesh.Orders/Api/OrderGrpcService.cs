@@ -16,7 +16,7 @@ namespace Mesh.Orders.Api;
 public sealed class OrderGrpcService(
     PlaceOrderSaga saga,
     OrderCanceller canceller,
-    OrderRepository repository,
+    IOrderRepository repository,
     OrderEventFeed events) : OrderService.OrderServiceBase
 {
     public override async Task<PlaceOrderResponse> PlaceOrder(PlaceOrderRequest request, ServerCallContext context)

@@ -10,8 +10,8 @@ namespace Mesh.Orders.Domain;
 /// the reservation was in fact committed.
 /// </summary>
 public sealed class AbandonedOrderSweeper(
-    OrderRepository repository,
-    RequestLocks locks,
+    IOrderRepository repository,
+    IRequestLocks locks,
     StockReleaser releaser,
     IOptions<OrdersOptions> options,
     TimeProvider time,
@@ -29,9 +29,16 @@ public sealed class AbandonedOrderSweeper(
         {
             cancellationToken.ThrowIfCancellationRequested();
 
-            // Skip an order whose saga is running right now (a late retry); the next sweep sees it again.
-            using var held = locks.TryAcquire(order.RequestId);
-            if (held is not null && await SettleAsync(order))
+            // Skip an order whose saga is running right now (a late retry, on any replica); the next sweep sees it again.
+            await using var held = await locks.TryAcquireAsync(order.RequestId, cancellationToken);
+            if (held is null)
+            {
+                continue;
+            }
+
+            // Read again under the lock: since the listing, a saga or another replica's sweeper may have settled it.
+            var current = await repository.FindAsync(order.OrderId, cancellationToken);
+            if (current?.Status == OrderStatus.Pending && await SettleAsync(current))
             {
                 settled++;
             }

@@ -12,7 +12,7 @@ namespace Mesh.Orders.Domain;
 /// </summary>
 public sealed class CachedCatalogPricer(
     InventoryCatalogConsumer feed,
-    CatalogCache cache,
+    ICatalogCache cache,
     InventoryCatalogPricer inventory,
     CatalogPricingMetrics metrics,
     ILogger<CachedCatalogPricer> logger) : ICatalogPricer

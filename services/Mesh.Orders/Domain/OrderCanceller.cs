@@ -13,7 +13,7 @@ namespace Mesh.Orders.Domain;
 /// after a partial failure repeats them without adding stock twice.
 /// </summary>
 public sealed class OrderCanceller(
-    OrderRepository repository,
+    IOrderRepository repository,
     InventoryService.InventoryServiceClient inventory,
     TimeProvider time,
     ILogger<OrderCanceller> logger)

@@ -25,8 +25,8 @@ namespace Mesh.Orders.Domain;
 /// Orders left PENDING are settled by <see cref="AbandonedOrderSweeper"/>.
 /// </summary>
 public sealed class PlaceOrderSaga(
-    OrderRepository repository,
-    RequestLocks locks,
+    IOrderRepository repository,
+    IRequestLocks locks,
     UserService.UserServiceClient users,
     InventoryService.InventoryServiceClient inventory,
     ICatalogPricer pricer,
@@ -39,8 +39,8 @@ public sealed class PlaceOrderSaga(
     {
         ArgumentNullException.ThrowIfNull(command);
 
-        // A duplicate arriving while this request_id's saga runs waits here, then finds its result.
-        using var held = await locks.AcquireAsync(command.RequestId, cancellationToken);
+        // A duplicate arriving while this request_id's saga runs (on any replica) waits here, then finds its result.
+        await using var held = await locks.AcquireAsync(command.RequestId, cancellationToken);
         var claim = await repository.ClaimAsync(
             new NewOrder(Guid.CreateVersion7().ToString(), command.RequestId, command.RequestHash, command.UserId, command.Lines, Now()),
             cancellationToken);

@@ -10,19 +10,21 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Orders.Feeds;
 
 /// <summary>
-/// Keeps <see cref="CatalogCache"/> level with inventory by following WatchInventory from the
+/// Keeps <see cref="ICatalogCache"/> level with inventory by following WatchInventory from the
 /// stored cursor. Events are applied in batches (whatever arrived together, at most
 /// <see cref="MaxBatch"/>), each batch and the cursor in one transaction. With no cursor yet,
 /// or when inventory answers OUT_OF_RANGE (the cursor is older than its retention, or inventory's
 /// log was replaced), it resynchronises: watch from the head, snapshot every item with
 /// ListItems, store snapshot and head together, and follow on the same stream. A stream silent
 /// for three heartbeat intervals (Mesh:Feeds:HeartbeatInterval, the same setting across the
-/// mesh) is presumed dead and replaced.
+/// mesh) is presumed dead and replaced. On PostgreSQL every replica runs it against the one
+/// shared cache and cursor; the cache applies each event once whichever replica gets there
+/// first, while each replica keeps its own <see cref="IsLive"/>.
 /// </summary>
 public sealed class InventoryCatalogConsumer(
     GrpcClientFactory clients,
-    CatalogCache cache,
-    ConsumerCursors cursors,
+    ICatalogCache cache,
+    IConsumerCursors cursors,
     IOptions<FeedOptions> options,
     FeedConsumerMetrics metrics,
     ILogger<InventoryCatalogConsumer> logger) : FeedConsumer(ConsumerName, metrics, logger)

@@ -6,11 +6,11 @@ using Mesh.ServiceDefaults.Feeds;
 namespace Mesh.Orders.Feeds;
 
 /// <summary>
-/// Serves the order event log: page by page (ListOrderEvents) and as a resumable stream
-/// (WatchOrderEvents). Both read storage only, so every replica on shared storage serves
-/// every event.
+/// Serves the order event log, whichever provider stores it: page by page (ListOrderEvents)
+/// and as a resumable stream (WatchOrderEvents). Both read storage only, so every replica on
+/// shared storage serves every event.
 /// </summary>
-public sealed class OrderEventFeed(SqliteEventLog log, FeedStreamer streamer)
+public sealed class OrderEventFeed(IEventLog log, FeedStreamer streamer, IHostApplicationLifetime lifetime)
 {
     /// <summary>Events per ListOrderEvents page when the request says 0.</summary>
     public const int DefaultPageSize = 100;
@@ -22,7 +22,7 @@ public sealed class OrderEventFeed(SqliteEventLog log, FeedStreamer streamer)
     {
         var size = pageSize == 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
         var position = await log.PositionAsync(cancellationToken);
-        SqliteEventLog.EnsureReadable(position, afterSequence);
+        EventLogCursor.EnsureReadable(position, afterSequence);
 
         // Read up to the head seen above, so head_sequence never claims less than the page holds.
         var events = await log.ReadAsync(afterSequence, position.Head, size, [], cancellationToken);
@@ -31,17 +31,27 @@ public sealed class OrderEventFeed(SqliteEventLog log, FeedStreamer streamer)
         return response;
     }
 
-    public Task WatchAsync(WatchOrderEventsRequest request, IServerStreamWriter<WatchOrderEventsResponse> writer, ServerCallContext context)
+    public async Task WatchAsync(WatchOrderEventsRequest request, IServerStreamWriter<WatchOrderEventsResponse> writer, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         // Events are filed under the user id as stored: lower-case.
         IReadOnlyCollection<string> users = request.UserId.Length == 0 ? [] : [CanonicalId.Of(request.UserId)];
-        return streamer.StreamAsync(
-            log,
-            new FeedSubscription(request.AfterSequence, users),
-            stored => new WatchOrderEventsResponse { Event = OrderEvents.FromStored(stored) },
-            heartbeat => new WatchOrderEventsResponse { Heartbeat = heartbeat },
-            writer,
-            context);
+        try
+        {
+            await streamer.StreamAsync(
+                log,
+                new FeedSubscription(request.AfterSequence, users),
+                stored => new WatchOrderEventsResponse { Event = OrderEvents.FromStored(stored) },
+                heartbeat => new WatchOrderEventsResponse { Heartbeat = heartbeat },
+                writer,
+                context);
+        }
+        catch (ObjectDisposedException exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A read in flight when the host stopped found the storage closed under it (PostgreSQL's
+            // data source is disposed with the host): that is a shutdown, and the client resumes elsewhere.
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"the server is shutting down; resume from your last after_sequence on another replica ({exception.ObjectName} closed)"));
+        }
     }
 }

@@ -1,10 +1,15 @@
 using Mesh.Orders.Feeds;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.ServiceDefaults.Storage.Postgres;
 
 namespace Mesh.Orders.Storage;
 
-/// <summary>The orders database, one migration per entry; append only, never edit one that shipped.</summary>
+/// <summary>
+/// The orders database, one migration per entry, in each provider: the same tables, columns
+/// and constraints (times and amounts as 64-bit integers in both), so the repositories map rows
+/// alike. Append only, never edit one that shipped.
+/// </summary>
 public static class OrdersSchema
 {
     // 1: orders and their lines.
@@ -62,12 +67,64 @@ public static class OrdersSchema
         ) STRICT, WITHOUT ROWID;
         """;
 
-    public static SqliteSchema Schema { get; } = new(
+    private const string CreateOrdersPostgres = """
+        CREATE TABLE orders (
+            sequence         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            order_id         text   NOT NULL,
+            request_id       text   NOT NULL,
+            request_hash     text   NOT NULL,
+            user_id          text   NOT NULL,
+            state            text   NOT NULL CHECK (state IN ('pending', 'confirmed', 'cancelled', 'rejected')),
+            currency_code    text,
+            total_minor      bigint,
+            reason           text   NOT NULL,
+            rejection_status bytea,
+            create_time_ms   bigint NOT NULL,
+            update_time_ms   bigint NOT NULL
+        );
+        CREATE UNIQUE INDEX orders_order_id ON orders (order_id);
+        CREATE UNIQUE INDEX orders_request_id ON orders (request_id);
+        CREATE INDEX orders_user_sequence ON orders (user_id, sequence);
+        CREATE INDEX orders_pending_create_time ON orders (create_time_ms) WHERE state = 'pending';
+
+        CREATE TABLE order_lines (
+            order_id         text   NOT NULL REFERENCES orders (order_id),
+            line_no          bigint NOT NULL,
+            sku              text   NOT NULL,
+            quantity         bigint NOT NULL CHECK (quantity > 0),
+            name             text,
+            unit_price_minor bigint,
+            line_total_minor bigint,
+            PRIMARY KEY (order_id, line_no)
+        );
+        """;
+
+    private const string CreateCatalogItemsPostgres = """
+        CREATE TABLE catalog_items (
+            sku              text   PRIMARY KEY,
+            name             text   NOT NULL,
+            currency_code    text   NOT NULL,
+            unit_price_minor bigint NOT NULL,
+            available        bigint NOT NULL,
+            reserved         bigint NOT NULL,
+            sequence         bigint NOT NULL
+        );
+        """;
+
+    public static SqliteSchema Sqlite { get; } = new(
     [
         CreateOrders,
         // 2: the order event log (transactional outbox) behind ListOrderEvents and WatchOrderEvents.
         // It starts empty: orders placed before this migration are not announced.
         SqliteEventLog.Migration(OrderEvents.LogName),
         ConsumerCursors.Migration + CreateCatalogItems,
+    ]);
+
+    /// <summary>The same three migrations for PostgreSQL, where several replicas share one database.</summary>
+    public static PostgresSchema Postgres { get; } = new(
+    [
+        CreateOrdersPostgres,
+        PostgresEventLog.Migration(OrderEvents.LogName),
+        PostgresConsumerCursors.Migration + CreateCatalogItemsPostgres,
     ]);
 }

@@ -1,22 +1,24 @@
 using Grpc.Core;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>CancelOrder: gives stock back once, is idempotent, and refuses orders that hold no stock.</summary>
-public sealed class CancelOrderTests : IClassFixture<MeshFixture>
+public abstract class CancelOrderTests
 {
     private readonly OrdersMesh _mesh;
 
-    public CancelOrderTests(MeshFixture fixture)
+    protected CancelOrderTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_ConfirmedOrder_CancelsAndRestocksEveryLine()
     {
         var user = await _mesh.CreateUserAsync();
@@ -35,7 +37,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(cancelled, (await _mesh.Orders.GetOrderAsync(new GetOrderRequest { OrderId = placed.OrderId })).Order);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_CancelledTwice_ReturnsSameOrderAndRestocksOnce()
     {
         var user = await _mesh.CreateUserAsync();
@@ -51,7 +53,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((10, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_ConcurrentCancels_RestockOnce()
     {
         var user = await _mesh.CreateUserAsync();
@@ -66,7 +68,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((10, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_RejectedOrder_FailedPreconditionInvalidStateAndNothingChanges()
     {
         var user = await _mesh.CreateUserAsync();
@@ -83,7 +85,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((1, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_UnknownOrder_NotFoundNamingOrderId()
     {
         var before = _mesh.OrdersSnapshot();
@@ -95,7 +97,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(before, _mesh.OrdersSnapshot());
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("order_id", "")]
     [InlineData("order_id", "12345")]
     [InlineData("reason", "201 characters")]
@@ -126,7 +128,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((3, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_ReasonOf200Emoji_AcceptedAndStoredWhole()
     {
         var user = await _mesh.CreateUserAsync();
@@ -139,3 +141,7 @@ public sealed class CancelOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(reason, cancelled.Reason);
     }
 }
+
+public sealed class SqliteCancelOrderTests(MeshFixture fixture) : CancelOrderTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresCancelOrderTests(PostgresMeshFixture fixture) : CancelOrderTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

@@ -1,22 +1,24 @@
 using Grpc.Core;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>GetOrder: found in any id case, NOT_FOUND for unknown ids, INVALID_ARGUMENT for malformed ones.</summary>
-public sealed class GetOrderTests : IClassFixture<MeshFixture>
+public abstract class GetOrderTests
 {
     private readonly OrdersMesh _mesh;
 
-    public GetOrderTests(MeshFixture fixture)
+    protected GetOrderTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetOrder_PlacedOrderInUpperCase_ReturnsTheOrder()
     {
         var user = await _mesh.CreateUserAsync();
@@ -28,7 +30,7 @@ public sealed class GetOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(placed, fetched);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task GetOrder_UnknownId_NotFoundNamingOrderId()
     {
         var exception = await RpcAssert.FailsAsync(StatusCode.NotFound,
@@ -37,7 +39,7 @@ public sealed class GetOrderTests : IClassFixture<MeshFixture>
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(exception));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData("not-a-uuid")]
     [InlineData("0b6f1c1e-8d3a-4c38-9b1f-2f6a3c1d9e4")]
@@ -48,3 +50,7 @@ public sealed class GetOrderTests : IClassFixture<MeshFixture>
         await RpcAssert.InvalidFieldAsync("order_id", () => _mesh.Orders.GetOrderAsync(new GetOrderRequest { OrderId = orderId }).ResponseAsync);
     }
 }
+
+public sealed class SqliteGetOrderTests(MeshFixture fixture) : GetOrderTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresGetOrderTests(PostgresMeshFixture fixture) : GetOrderTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

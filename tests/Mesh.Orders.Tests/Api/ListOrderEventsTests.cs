@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Mesh.Orders.Api;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.Testing;
@@ -10,17 +11,20 @@ using Microsoft.Extensions.Hosting;
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>ListOrderEvents: pages by cursor, reports the head, and refuses cursors it cannot serve.</summary>
-public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
+public abstract class ListOrderEventsTests
 {
+    private readonly IOrdersMeshFixture _fixture;
     private readonly OrdersMesh _mesh;
 
-    public ListOrderEventsTests(MeshFixture fixture)
+    protected ListOrderEventsTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
+        _fixture = fixture;
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrderEvents_PagedByLastSequence_ReturnsEveryEventOnceInOrderThenAnEmptyPage()
     {
         var user = await _mesh.CreateUserAsync();
@@ -44,7 +48,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.All(first.Events.Concat(second.Events), e => Assert.Equal(user, e.Order.UserId));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData(0)]
     [InlineData(5000)]
     public async Task ListOrderEvents_DefaultOrOversizedPageSize_Accepted(int pageSize)
@@ -59,7 +63,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal([head + 1, head + 2], page.Events.Select(e => e.Sequence));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrderEvents_CursorAtHead_EmptyPageWithHead()
     {
         var user = await _mesh.CreateUserAsync();
@@ -73,7 +77,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(head, page.HeadSequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrderEvents_CursorBeyondHead_OutOfRangeCursorBeyondHead()
     {
         var head = await _mesh.OrderEventHeadAsync();
@@ -84,7 +88,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal("CURSOR_BEYOND_HEAD", RpcAssert.Reason(exception));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("after_sequence", -1L, 0)]
     [InlineData("after_sequence", long.MinValue, 0)]
     [InlineData("page_size", 0L, -1)]
@@ -94,7 +98,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
             () => _mesh.Orders.ListOrderEventsAsync(new ListOrderEventsRequest { AfterSequence = afterSequence, PageSize = pageSize }).ResponseAsync);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrderEvents_EmptyLog_EmptyPageAtHeadZeroAndAnyCursorBeyondIt()
     {
         using var host = new MeshServiceFactory<OrderGrpcService>()
@@ -112,10 +116,11 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal("CURSOR_BEYOND_HEAD", RpcAssert.Reason(beyond));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrderEvents_CursorOlderThanRetention_OutOfRangeCursorExpiredAndRetainedEventsStillServed()
     {
-        using var mesh = new OrdersMesh();
+        await using var own = await _fixture.CreateOwnAsync();
+        var mesh = own.Mesh;
         var user = await mesh.CreateUserAsync();
         var sku = await mesh.CreateItemAsync(quantity: 10);
         await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)));
@@ -136,3 +141,7 @@ public sealed class ListOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(4, retained.HeadSequence);
     }
 }
+
+public sealed class SqliteListOrderEventsTests(MeshFixture fixture) : ListOrderEventsTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresListOrderEventsTests(PostgresMeshFixture fixture) : ListOrderEventsTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

@@ -1,22 +1,24 @@
 using Mesh.Common.V1;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>ListOrders: one user's orders newest first, paged by cursor; bad pages are INVALID_ARGUMENT.</summary>
-public sealed class ListOrdersTests : IClassFixture<MeshFixture>
+public abstract class ListOrdersTests
 {
     private readonly OrdersMesh _mesh;
 
-    public ListOrdersTests(MeshFixture fixture)
+    protected ListOrdersTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrders_FiveOrdersPagedByTwo_NewestFirstWithoutGapsOrRepeats()
     {
         var user = await _mesh.CreateUserAsync();
@@ -49,7 +51,7 @@ public sealed class ListOrdersTests : IClassFixture<MeshFixture>
         Assert.All(pages.SelectMany(page => page.Orders), order => Assert.Equal(user, order.UserId));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrders_DefaultPageSizeAndUpperCaseUser_ReturnsAllOrdersOnOnePage()
     {
         var user = await _mesh.CreateUserAsync();
@@ -65,7 +67,7 @@ public sealed class ListOrdersTests : IClassFixture<MeshFixture>
         Assert.Equal(string.Empty, page.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrders_UserWithoutOrders_EmptyList()
     {
         var page = await _mesh.Orders.ListOrdersAsync(new ListOrdersRequest { UserId = Guid.NewGuid().ToString() });
@@ -74,7 +76,7 @@ public sealed class ListOrdersTests : IClassFixture<MeshFixture>
         Assert.Equal(string.Empty, page.NextPageToken);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListOrders_TokenFromAnotherUsersListing_InvalidArgumentNamingPageToken()
     {
         var user = await _mesh.CreateUserAsync();
@@ -91,7 +93,7 @@ public sealed class ListOrdersTests : IClassFixture<MeshFixture>
         }).ResponseAsync);
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("", 0, "", "user_id")]
     [InlineData("abc", 0, "", "user_id")]
     [InlineData("0b6f1c1e-8d3a-4c38-9b1f-2f6a3c1d9e42", -1, "", "page.page_size")]
@@ -107,3 +109,7 @@ public sealed class ListOrdersTests : IClassFixture<MeshFixture>
         }).ResponseAsync);
     }
 }
+
+public sealed class SqliteListOrdersTests(MeshFixture fixture) : ListOrdersTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresListOrdersTests(PostgresMeshFixture fixture) : ListOrdersTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

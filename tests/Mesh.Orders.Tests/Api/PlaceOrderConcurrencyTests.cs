@@ -1,21 +1,23 @@
 using Grpc.Core;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>Racing PlaceOrder calls: duplicates have one effect, and stock is never oversold.</summary>
-public sealed class PlaceOrderConcurrencyTests : IClassFixture<MeshFixture>
+public abstract class PlaceOrderConcurrencyTests
 {
     private readonly OrdersMesh _mesh;
 
-    public PlaceOrderConcurrencyTests(MeshFixture fixture)
+    protected PlaceOrderConcurrencyTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_TwentyIdenticalRequestsRace_OneOrderAndStockTakenOnce()
     {
         var user = await _mesh.CreateUserAsync();
@@ -33,7 +35,7 @@ public sealed class PlaceOrderConcurrencyTests : IClassFixture<MeshFixture>
         Assert.Equal(reserves + 1, _mesh.InventoryFaults.Calls("ReserveStock"));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_ThirtyBuyersRaceForFiveUnits_ExactlyFiveConfirmed()
     {
         var user = await _mesh.CreateUserAsync();
@@ -60,3 +62,7 @@ public sealed class PlaceOrderConcurrencyTests : IClassFixture<MeshFixture>
         Assert.Equal(25, stored.Count(order => order.State == OrderState.Rejected));
     }
 }
+
+public sealed class SqlitePlaceOrderConcurrencyTests(MeshFixture fixture) : PlaceOrderConcurrencyTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresPlaceOrderConcurrencyTests(PostgresMeshFixture fixture) : PlaceOrderConcurrencyTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,17 +13,18 @@ namespace Mesh.Orders.Tests.Api;
 /// stock is held, compensation (release, REJECTED, ABORTED) after it, and the sweeper for
 /// orders nobody comes back for.
 /// </summary>
-public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
+public abstract class PlaceOrderFailureTests
 {
     private readonly OrdersMesh _mesh;
 
-    public PlaceOrderFailureTests(MeshFixture fixture)
+    protected PlaceOrderFailureTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CommitFails_AbortedStockReleasedAndOrderRejected()
     {
         var user = await _mesh.CreateUserAsync();
@@ -44,7 +46,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal(1000, order.Total.AmountMinor);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CommitAndReleaseBothFail_UnavailableOrderPendingThenRetryConfirms()
     {
         var user = await _mesh.CreateUserAsync();
@@ -67,7 +69,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal((6, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CommitAppliedButAnswerLostAndReleaseFails_RetryConfirmsWithoutSellingTwice()
     {
         var user = await _mesh.CreateUserAsync();
@@ -86,7 +88,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal((7, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_UsersUnavailable_UnavailableOrderPendingThenRetryConfirmsSameOrder()
     {
         var user = await _mesh.CreateUserAsync();
@@ -108,7 +110,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal((8, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CatalogUnavailable_UnavailableAndNothingHeld()
     {
         var user = await _mesh.CreateUserAsync();
@@ -125,7 +127,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal(OrderState.Pending, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_ReserveAnswerLost_RetryResumesWithTheSameSingleHold()
     {
         var user = await _mesh.CreateUserAsync();
@@ -143,7 +145,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal((7, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_DownstreamRejectsOurRequest_InternalNotInvalidArgument()
     {
         var user = await _mesh.CreateUserAsync();
@@ -156,7 +158,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal((10, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_DeadlineShorterThanSlowCommit_DeadlineExceededAndStockReleased()
     {
         var user = await _mesh.CreateUserAsync();
@@ -183,7 +185,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
             async () => (await _mesh.OrdersOfAsync(user)).Single().State == OrderState.Rejected, TimeSpan.FromSeconds(10), "the order to be rejected");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Sweeper_OrderAbandonedWithStockHeld_ReleasesStockAndRejectsOrder()
     {
         var user = await _mesh.CreateUserAsync();
@@ -207,7 +209,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Contains("abandoned", retried.Status.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_PendingOrder_FailedPreconditionInvalidState()
     {
         var user = await _mesh.CreateUserAsync();
@@ -223,7 +225,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         Assert.Equal(pending, Assert.Single(await _mesh.OrdersOfAsync(user)));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_InventoryUnavailable_UnavailableThenRetryRestocksOnce()
     {
         var user = await _mesh.CreateUserAsync();
@@ -250,3 +252,7 @@ public sealed class PlaceOrderFailureTests : IClassFixture<MeshFixture>
         return await scope.ServiceProvider.GetRequiredService<AbandonedOrderSweeper>().SweepOnceAsync(CancellationToken.None);
     }
 }
+
+public sealed class SqlitePlaceOrderFailureTests(MeshFixture fixture) : PlaceOrderFailureTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresPlaceOrderFailureTests(PostgresMeshFixture fixture) : PlaceOrderFailureTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

@@ -2,23 +2,25 @@ using Google.Rpc;
 using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>PlaceOrder through the real users and inventory services: success, retries and every rejection.</summary>
-public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
+public abstract class PlaceOrderTests
 {
     private readonly OrdersMesh _mesh;
 
-    public PlaceOrderTests(MeshFixture fixture)
+    protected PlaceOrderTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_ActiveUserAndStock_ConfirmsPricedOrderAndCommitsStock()
     {
         var user = await _mesh.CreateUserAsync();
@@ -44,7 +46,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(order, (await _mesh.Orders.GetOrderAsync(new GetOrderRequest { OrderId = order.OrderId })).Order);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_SameRequestRetried_ReturnsSameOrderAndReservesOnce()
     {
         var user = await _mesh.CreateUserAsync();
@@ -67,7 +69,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Single(await _mesh.OrdersOfAsync(user));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_RequestIdReusedWithDifferentLines_AlreadyExistsAndNothingChanges()
     {
         var user = await _mesh.CreateUserAsync();
@@ -87,7 +89,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((9, 0), await _mesh.StockAsync(sku));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_UnknownUser_NotFoundNamingUserIdAndRetryGetsSameAnswer()
     {
         var unknownUser = Guid.NewGuid().ToString();
@@ -108,7 +110,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Contains(unknownUser, stored.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_DeactivatedUser_FailedPreconditionUserInactive()
     {
         var user = await _mesh.CreateUserAsync();
@@ -123,7 +125,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Equal(OrderState.Rejected, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_UnknownSku_NotFoundNamingTheLineAndStockUntouched()
     {
         var user = await _mesh.CreateUserAsync();
@@ -140,7 +142,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Null(stored.Total);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_InsufficientStock_FailedPreconditionWithShortagesAndRetryGetsSameAnswer()
     {
         var user = await _mesh.CreateUserAsync();
@@ -164,7 +166,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((12, 0), await _mesh.StockAsync(scarce));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_ItemsInDifferentCurrencies_FailedPreconditionCurrencyMismatch()
     {
         var user = await _mesh.CreateUserAsync();
@@ -181,3 +183,7 @@ public sealed class PlaceOrderTests : IClassFixture<MeshFixture>
         Assert.Equal((5, 0), await _mesh.StockAsync(euros));
     }
 }
+
+public sealed class SqlitePlaceOrderTests(MeshFixture fixture) : PlaceOrderTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresPlaceOrderTests(PostgresMeshFixture fixture) : PlaceOrderTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

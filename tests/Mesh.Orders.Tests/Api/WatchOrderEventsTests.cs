@@ -1,24 +1,27 @@
 using Grpc.Core;
 using Mesh.Orders.Api;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
-using Microsoft.Data.Sqlite;
 
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>WatchOrderEvents: backlog then live from any cursor, per-user filter, heartbeats, bad requests.</summary>
-public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
+public abstract class WatchOrderEventsTests
 {
+    private readonly IOrdersMeshFixture _fixture;
     private readonly OrdersMesh _mesh;
 
-    public WatchOrderEventsTests(MeshFixture fixture)
+    protected WatchOrderEventsTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
+        _fixture = fixture;
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_FromZero_DeliversTheWholeLogInOrderThenAHeartbeatAtTheHead()
     {
         var user = await _mesh.CreateUserAsync();
@@ -33,7 +36,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(log[^1].Sequence, heartbeat.HeadSequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_FromTheMiddle_DeliversOnlyLaterEvents()
     {
         var user = await _mesh.CreateUserAsync();
@@ -50,7 +53,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(head + 4, heartbeat.HeadSequence);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_AtTheHead_HeartbeatFirstThenLiveEventsAsTheyHappen()
     {
         var user = await _mesh.CreateUserAsync();
@@ -69,7 +72,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(order, confirmed.Order);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_UserFilterInAnyCase_DeliversOnlyThatUsersEventsBacklogAndLive()
     {
         var alice = await _mesh.CreateUserAsync();
@@ -92,7 +95,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal(alicesSecond.OrderId, live.Order.OrderId);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_OpenedWhileOrdersArePlaced_EveryEventOnceAndInOrderAcrossTheSwitchToLive()
     {
         var user = await _mesh.CreateUserAsync();
@@ -115,7 +118,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
             events => Assert.Equal([OrderEventType.OrderPlaced, OrderEventType.OrderConfirmed], events.Select(e => e.Type)));
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("user_id", 0L, "not-a-uuid")]
     [InlineData("user_id", 0L, "0b6f1c1e8d3a4c389b1f2f6a3c1d9e42")]
     [InlineData("after_sequence", -1L, "")]
@@ -126,7 +129,7 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         await RpcAssert.InvalidFieldAsync(field, () => watch.Stream.MoveNext());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_CursorBeyondHead_OutOfRangeCursorBeyondHead()
     {
         var head = await _mesh.OrderEventHeadAsync();
@@ -137,14 +140,11 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.Equal("CURSOR_BEYOND_HEAD", RpcAssert.Reason(exception));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_IdleFeed_HeartbeatsAtTheConfiguredInterval()
     {
-        using var host = new MeshServiceFactory<OrderGrpcService>()
-            .WithSetting("Mesh:Services:Users:Address", "http://127.0.0.1:1")
-            .WithSetting("Mesh:Services:Inventory:Address", "http://127.0.0.1:1")
-            .WithSetting("Mesh:Feeds:HeartbeatInterval", "00:00:00.200");
-        using var channel = host.CreateChannel();
+        await using var own = await _fixture.CreateOwnAsync(new Dictionary<string, string> { ["Mesh:Feeds:HeartbeatInterval"] = "00:00:00.200" });
+        using var channel = own.Mesh.OrdersHost.CreateChannel();
         using var watch = new OrderEventWatch(new OrderService.OrderServiceClient(channel), new WatchOrderEventsRequest());
 
         var first = await watch.NextAsync();
@@ -158,35 +158,30 @@ public sealed class WatchOrderEventsTests : IClassFixture<MeshFixture>
         Assert.True(third.Heartbeat.SendTime > second.Heartbeat.SendTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task WatchOrderEvents_ServerShutsDown_UnavailableThenResumesOnTheNextServerWithoutAGap()
     {
-        var directory = Directory.CreateTempSubdirectory("mesh-orders-watch-");
-        var path = Path.Combine(directory.FullName, "orders.db");
-        try
-        {
-            using var mesh = new OrdersMesh(path);
-            var user = await mesh.CreateUserAsync();
-            var sku = await mesh.CreateItemAsync(quantity: 10);
-            await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)));
-            using var firstChannel = mesh.OrdersHost.CreateChannel();
-            using var first = new OrderEventWatch(new OrderService.OrderServiceClient(firstChannel), new WatchOrderEventsRequest());
-            var (seen, _) = await first.UntilHeartbeatAsync();
+        await using var own = await _fixture.CreateOwnAsync();
+        var mesh = own.Mesh;
+        var user = await mesh.CreateUserAsync();
+        var sku = await mesh.CreateItemAsync(quantity: 10);
+        await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)));
+        using var firstChannel = mesh.OrdersHost.CreateChannel();
+        using var first = new OrderEventWatch(new OrderService.OrderServiceClient(firstChannel), new WatchOrderEventsRequest());
+        var (seen, _) = await first.UntilHeartbeatAsync();
 
-            mesh.RestartOrders(path);
-            var ended = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => first.Stream.MoveNext());
-            var missed = (await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
-            using var resumed = new OrderEventWatch(mesh.Orders, new WatchOrderEventsRequest { AfterSequence = seen[^1].Sequence });
-            var (events, _) = await resumed.UntilHeartbeatAsync();
+        mesh.RestartOrders();
+        var ended = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => first.Stream.MoveNext());
+        var missed = (await mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
+        using var resumed = new OrderEventWatch(mesh.Orders, new WatchOrderEventsRequest { AfterSequence = seen[^1].Sequence });
+        var (events, _) = await resumed.UntilHeartbeatAsync();
 
-            Assert.Contains("resume", ended.Status.Detail, StringComparison.Ordinal);
-            Assert.Equal([3L, 4L], events.Select(e => e.Sequence));
-            Assert.All(events, e => Assert.Equal(missed.OrderId, e.Order.OrderId));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            directory.Delete(recursive: true);
-        }
+        Assert.Contains("resume", ended.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal([3L, 4L], events.Select(e => e.Sequence));
+        Assert.All(events, e => Assert.Equal(missed.OrderId, e.Order.OrderId));
     }
 }
+
+public sealed class SqliteWatchOrderEventsTests(MeshFixture fixture) : WatchOrderEventsTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresWatchOrderEventsTests(PostgresMeshFixture fixture) : WatchOrderEventsTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

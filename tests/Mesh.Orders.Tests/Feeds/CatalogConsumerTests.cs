@@ -63,7 +63,7 @@ public sealed class CatalogConsumerTests
         mesh.InventoryFeed.Restore();
         await mesh.CachedItemAsync(sku);
         var cursor = await CursorAsync(mesh);
-        var ghost = await mesh.OrdersHost.Services.GetRequiredService<Mesh.Orders.Storage.CatalogCache>().FindAsync(["ghost"], CancellationToken.None);
+        var ghost = await mesh.OrdersHost.Services.GetRequiredService<Mesh.Orders.Storage.ICatalogCache>().FindAsync(["ghost"], CancellationToken.None);
 
         var requests = mesh.InventoryFeed.Requests.Skip(watches).ToList();
         Assert.Contains(requests, request => request.AfterSequence == 1_000_000);
@@ -91,7 +91,7 @@ public sealed class CatalogConsumerTests
     }
 
     private static Task<long> CursorAsync(OrdersMesh mesh) =>
-        mesh.OrdersHost.Services.GetRequiredService<ConsumerCursors>().GetAsync(InventoryCatalogConsumer.ConsumerName, CancellationToken.None);
+        mesh.OrdersHost.Services.GetRequiredService<IConsumerCursors>().GetAsync(InventoryCatalogConsumer.ConsumerName, CancellationToken.None);
 
     private static void Execute(string databasePath, string sql)
     {

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
+using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,17 +13,18 @@ namespace Mesh.Orders.Tests.Feeds;
 /// The order event log as the saga and CancelOrder write it: one event per real state change,
 /// carrying the order as it is after the change, and nothing for a call that changes nothing.
 /// </summary>
-public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
+public abstract class OrderEventLogTests
 {
     private readonly OrdersMesh _mesh;
 
-    public OrderEventLogTests(MeshFixture fixture)
+    protected OrderEventLogTests(IOrdersMeshFixture fixture)
     {
+        ArgumentNullException.ThrowIfNull(fixture);
         _mesh = fixture.Mesh;
         _mesh.ClearFaults();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_Confirmed_AppendsPlacedThenConfirmedCarryingTheOrder()
     {
         var user = await _mesh.CreateUserAsync();
@@ -43,7 +45,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal(order.UpdateTime, events[1].OccurTime);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_RetriedAfterSuccessAndAfterRejection_AppendsNothing()
     {
         var user = await _mesh.CreateUserAsync();
@@ -63,7 +65,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal(head, await _mesh.OrderEventHeadAsync());
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_UnknownUser_AppendsOnlyRejectedWithReason()
     {
         var user = Guid.NewGuid().ToString();
@@ -80,7 +82,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Null(rejected.Order.Total);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_InsufficientStock_AppendsOnlyRejected()
     {
         var user = await _mesh.CreateUserAsync();
@@ -94,7 +96,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Contains("not enough stock", rejected.Order.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CommitFailsAndIsCompensated_AppendsPlacedThenRejected()
     {
         var user = await _mesh.CreateUserAsync();
@@ -111,7 +113,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal(events[0].Order.Total, events[1].Order.Total);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PlaceOrder_CommitOutcomeUnknownThenRetried_PlacedOnceThenConfirmed()
     {
         var user = await _mesh.CreateUserAsync();
@@ -133,7 +135,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal(order, events[1].Order);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelOrder_ConfirmedThenCancelledAgain_AppendsOneCancelled()
     {
         var user = await _mesh.CreateUserAsync();
@@ -150,13 +152,13 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal("changed my mind", cancel.Order.Reason);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task OrderRepository_MoveThatLostTheRace_AppendsNothing()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var order = (await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
-        var repository = _mesh.OrdersHost.Services.GetRequiredService<OrderRepository>();
+        var repository = _mesh.OrdersHost.Services.GetRequiredService<IOrderRepository>();
         var head = await _mesh.OrderEventHeadAsync();
 
         // What a late saga step or the sweeper does when someone else already settled the order.
@@ -168,3 +170,7 @@ public sealed class OrderEventLogTests : IClassFixture<MeshFixture>
         Assert.Equal(OrderStatus.Confirmed, rejectedLate.Status);
     }
 }
+
+public sealed class SqliteOrderEventLogTests(MeshFixture fixture) : OrderEventLogTests(fixture), IClassFixture<MeshFixture>;
+
+public sealed class PostgresOrderEventLogTests(PostgresMeshFixture fixture) : OrderEventLogTests(fixture), IClassFixture<PostgresMeshFixture>, IRequiresPostgres;

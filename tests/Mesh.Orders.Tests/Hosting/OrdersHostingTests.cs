@@ -52,7 +52,7 @@ public sealed class OrdersHostingTests
             var oldOrderId = Guid.NewGuid().ToString();
             using (var database = new SqliteDatabase(path))
             {
-                await database.MigrateAsync([OrdersSchema.Schema.Migrations[0]]);
+                await database.MigrateAsync([OrdersSchema.Sqlite.Migrations[0]]);
                 await database.WriteAsync(async (connection, transaction) =>
                 {
                     using var insert = connection.CreateCommand();

@@ -14,6 +14,7 @@ using Mesh.Users.Api;
 using Mesh.Users.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Mesh.Orders.Tests.Support;
 
@@ -21,7 +22,9 @@ namespace Mesh.Orders.Tests.Support;
 /// Users, inventory and orders hosted in-process, each on its own TestServer and temporary
 /// database; orders' clients reach the other two through their TestServer handlers. Users and
 /// inventory carry a <see cref="FaultPlan"/>; orders runs on a clock tests can shift, and its
-/// catalog feed from inventory can be cut (<see cref="InventoryFeed"/>).
+/// catalog feed from inventory can be cut (<see cref="InventoryFeed"/>). Orders keeps its data
+/// in a SQLite file, or in a PostgreSQL database that further replicas
+/// (<see cref="CreateOrdersReplica"/>) share.
 /// </summary>
 public sealed class OrdersMesh : IDisposable
 {
@@ -30,12 +33,17 @@ public sealed class OrdersMesh : IDisposable
     private GrpcChannel? _ordersChannel;
 
     private readonly IReadOnlyDictionary<string, string> _ordersSettings;
+    private readonly string? _ordersDatabasePath;
+    private readonly string? _ordersPostgres;
 
     /// <param name="ordersDatabasePath">Orders' database file, for tests that restart orders on it; a temporary one if null.</param>
     /// <param name="ordersSettings">Configuration for the orders host only.</param>
-    public OrdersMesh(string? ordersDatabasePath = null, IReadOnlyDictionary<string, string>? ordersSettings = null)
+    /// <param name="ordersPostgres">Orders' PostgreSQL database (a connection string) instead of a SQLite file.</param>
+    public OrdersMesh(string? ordersDatabasePath = null, IReadOnlyDictionary<string, string>? ordersSettings = null, string? ordersPostgres = null)
     {
         _ordersSettings = ordersSettings ?? new Dictionary<string, string>();
+        _ordersDatabasePath = ordersDatabasePath;
+        _ordersPostgres = ordersPostgres;
         UsersHost = new MeshServiceFactory<UserGrpcService>().WithServices(services => AddFaults(services, UserFaults));
         InventoryHost = new MeshServiceFactory<InventoryGrpcService>().WithServices(services => AddFaults(services, InventoryFaults));
         OrdersHost = CreateOrdersHost(ordersDatabasePath);
@@ -62,12 +70,35 @@ public sealed class OrdersMesh : IDisposable
     public OrderService.OrderServiceClient Orders => new(_ordersChannel ??= OrdersHost.CreateChannel());
 
     /// <summary>Stops orders and starts it again on the database at <paramref name="databasePath"/>.</summary>
-    public void RestartOrders(string databasePath)
+    public void RestartOrders(string databasePath) => Restart(databasePath);
+
+    /// <summary>Stops orders and starts it again on the same database (its file, or its PostgreSQL database).</summary>
+    public void RestartOrders()
     {
-        _ordersChannel?.Dispose();
-        _ordersChannel = null;
-        OrdersHost.Dispose();
-        OrdersHost = CreateOrdersHost(databasePath);
+        if (_ordersPostgres is null && _ordersDatabasePath is null)
+        {
+            throw new InvalidOperationException("a temporary database does not outlive its host");
+        }
+
+        Restart(_ordersDatabasePath);
+    }
+
+    /// <summary>
+    /// Another orders replica on the same PostgreSQL database, with the same clock and the same
+    /// users and inventory behind it; the caller disposes it.
+    /// </summary>
+    public MeshServiceFactory<OrderGrpcService> CreateOrdersReplica()
+    {
+        if (_ordersPostgres is null)
+        {
+            throw new InvalidOperationException("only a PostgreSQL database is shared by replicas");
+        }
+
+        // Started now, once: a factory's first start is not thread-safe, and two replicas' feed
+        // consumers would otherwise race to start users and inventory on the same database file.
+        _ = UsersHost.Server;
+        _ = InventoryHost.Server;
+        return CreateOrdersHost(null);
     }
 
     public void ClearFaults()
@@ -145,7 +176,7 @@ public sealed class OrdersMesh : IDisposable
         CachedItem? item = null;
         await Eventually.TrueAsync(async () =>
         {
-            var found = await OrdersHost.Services.GetRequiredService<CatalogCache>().FindAsync([sku], CancellationToken.None);
+            var found = await OrdersHost.Services.GetRequiredService<ICatalogCache>().FindAsync([sku], CancellationToken.None);
             item = found.GetValueOrDefault(sku);
             return CatalogFeed.IsLive && item is not null && (until is null || until(item));
         }, TimeSpan.FromSeconds(15), $"the catalog cache to hold {sku}");
@@ -160,7 +191,7 @@ public sealed class OrdersMesh : IDisposable
     }
 
     /// <summary>Every stored order row and line of the orders database as text, to prove a call changed nothing.</summary>
-    public string OrdersSnapshot() => Snapshot(OrdersDatabasePath);
+    public string OrdersSnapshot() => _ordersPostgres is null ? Snapshot(OrdersDatabasePath) : PostgresSnapshot(_ordersPostgres);
 
     public string OrdersDatabasePath => OrdersHost.Services.GetRequiredService<Mesh.ServiceDefaults.Storage.SqliteDatabase>().Path;
 
@@ -187,6 +218,27 @@ public sealed class OrdersMesh : IDisposable
         return string.Join('\n', rows);
     }
 
+    private static string PostgresSnapshot(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("""
+            SELECT o.sequence || '|' || o.order_id || '|' || o.request_id || '|' || o.state || '|' || o.reason || '|'
+                   || coalesce(o.total_minor::text, '-') || '|' || o.update_time_ms || '|' || coalesce(encode(o.rejection_status, 'hex'), '-')
+                   || '|' || coalesce((SELECT string_agg(l.sku || 'x' || l.quantity || '@' || coalesce(l.unit_price_minor::text, '-'), ',' ORDER BY l.line_no)
+                              FROM order_lines l WHERE l.order_id = o.order_id), '')
+            FROM orders o ORDER BY o.sequence;
+            """, connection);
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', rows);
+    }
+
     public void Dispose()
     {
         _ordersChannel?.Dispose();
@@ -195,6 +247,14 @@ public sealed class OrdersMesh : IDisposable
         OrdersHost.Dispose();
         InventoryHost.Dispose();
         UsersHost.Dispose();
+    }
+
+    private void Restart(string? databasePath)
+    {
+        _ordersChannel?.Dispose();
+        _ordersChannel = null;
+        OrdersHost.Dispose();
+        OrdersHost = CreateOrdersHost(databasePath);
     }
 
     private static void AddFaults(IServiceCollection services, FaultPlan plan)
@@ -216,7 +276,11 @@ public sealed class OrdersMesh : IDisposable
                 services.Configure<GrpcClientFactoryOptions>(nameof(InventoryService.InventoryServiceClient), options =>
                     options.InterceptorRegistrations.Add(new Grpc.Net.ClientFactory.InterceptorRegistration(InterceptorScope.Client, _ => InventoryFeed)));
             });
-        if (databasePath is not null)
+        if (_ordersPostgres is not null)
+        {
+            host.WithPostgres(_ordersPostgres);
+        }
+        else if (databasePath is not null)
         {
             host.WithSetting("Mesh:Storage:Path", databasePath);
         }

@@ -10,23 +10,13 @@ using Microsoft.Data.Sqlite;
 namespace Mesh.Orders.Storage;
 
 /// <summary>
-/// Every read and write of the orders tables. Each write decides and applies its change in one
-/// IMMEDIATE transaction; state changes are guarded by the state they leave (UPDATE … WHERE
-/// state = 'pending'), so a saga, a retry and the sweeper can never both move one order.
-/// A change that really happened appends its <see cref="OrderEvent"/> to the order event log in
-/// the same transaction (transactional outbox); a write that changes nothing announces nothing.
+/// <see cref="IOrderRepository"/> on SQLite, for one process: each write runs in one IMMEDIATE
+/// transaction, so writers are serialised and a request_id claim or a state move decides on
+/// the latest committed state.
 /// </summary>
-public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
+public sealed class SqliteOrderRepository(SqliteDatabase database, SqliteEventLog log) : IOrderRepository
 {
-    private const string Columns = """
-        sequence, order_id, request_id, request_hash, user_id, state, currency_code, total_minor,
-        reason, rejection_status, create_time_ms, update_time_ms
-        """;
-
-    /// <summary>
-    /// Inserts <paramref name="order"/> as PENDING unless its request_id is taken; either way
-    /// returns the order holding the request_id.
-    /// </summary>
+    /// <inheritdoc />
     public Task<OrderClaim> ClaimAsync(NewOrder order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
@@ -66,10 +56,7 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Stores names, prices and total on a PENDING order's lines (again, on a resumed saga).
-    /// The first pricing announces ORDER_PLACED: the order is priced and its stock held.
-    /// </summary>
+    /// <inheritdoc />
     public Task SavePricingAsync(string orderId, PricedOrder priced, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(priced);
@@ -123,30 +110,31 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
         });
     }
 
-    /// <summary>PENDING → CONFIRMED. Returns the order as it is afterwards.</summary>
+    /// <inheritdoc />
     public Task<OrderRecord> ConfirmAsync(string orderId, DateTimeOffset now) =>
         MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Confirmed, string.Empty, rejection: null, now);
 
-    /// <summary>PENDING → REJECTED with the error a retry will get. Returns the order as it is afterwards.</summary>
+    /// <inheritdoc />
     public Task<OrderRecord> RejectAsync(string orderId, string reason, Google.Rpc.Status rejection, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(rejection);
         return MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Rejected, reason, rejection, now);
     }
 
-    /// <summary>CONFIRMED → CANCELLED. Returns the order as it is afterwards.</summary>
+    /// <inheritdoc />
     public Task<OrderRecord> CancelAsync(string orderId, string reason, DateTimeOffset now) =>
         MoveAsync(orderId, OrderStatus.Confirmed, OrderStatus.Cancelled, reason, rejection: null, now);
 
+    /// <inheritdoc />
     public Task<OrderRecord?> FindAsync(string orderId, CancellationToken cancellationToken) =>
         database.ReadAsync(connection => FindOneAsync(connection, null, "order_id = $key", orderId), cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> of the user's orders, newest first, before <paramref name="beforeSequence"/>.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<OrderRecord>> ListByUserAsync(string userId, long? beforeSequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
             await using var command = Command(connection, null, $"""
-                SELECT {Columns} FROM orders
+                SELECT {OrderRows.Columns} FROM orders
                 WHERE user_id = $user_id AND sequence < $before
                 ORDER BY sequence DESC LIMIT $limit;
                 """);
@@ -156,12 +144,12 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
             return await ReadOrdersAsync(connection, null, command);
         }, cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> PENDING orders created before <paramref name="cutoff"/>, oldest first.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyList<OrderRecord>> ListPendingCreatedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
             await using var command = Command(connection, null, $"""
-                SELECT {Columns} FROM orders
+                SELECT {OrderRows.Columns} FROM orders
                 WHERE state = 'pending' AND create_time_ms < $cutoff
                 ORDER BY create_time_ms LIMIT $limit;
                 """);
@@ -178,12 +166,12 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
                 UPDATE orders SET state = $to, reason = $reason, rejection_status = $rejection, update_time_ms = $now
                 WHERE order_id = $order_id AND state = $from;
                 """);
-            update.Parameters.AddWithValue("$to", StateText(to));
+            update.Parameters.AddWithValue("$to", OrderRows.StateText(to));
             update.Parameters.AddWithValue("$reason", reason);
             update.Parameters.AddWithValue("$rejection", rejection is null ? DBNull.Value : rejection.ToByteArray());
             update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             update.Parameters.AddWithValue("$order_id", orderId);
-            update.Parameters.AddWithValue("$from", StateText(from));
+            update.Parameters.AddWithValue("$from", OrderRows.StateText(from));
             if (await update.ExecuteNonQueryAsync() == 1)
             {
                 return await AnnounceAsync(connection, transaction, OrderEvents.TypeOf(to), orderId, now);
@@ -206,7 +194,7 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
 
     private static async Task<OrderRecord?> FindOneAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, string key)
     {
-        await using var command = Command(connection, transaction, $"SELECT {Columns} FROM orders WHERE {where};");
+        await using var command = Command(connection, transaction, $"SELECT {OrderRows.Columns} FROM orders WHERE {where};");
         command.Parameters.AddWithValue("$key", key);
         var orders = await ReadOrdersAsync(connection, transaction, command);
         return orders.Count == 0 ? null : orders[0];
@@ -220,7 +208,7 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
         {
             while (await reader.ReadAsync())
             {
-                rows.Add(ReadOrder(reader));
+                rows.Add(OrderRows.ReadOrder(reader));
             }
         }
 
@@ -239,48 +227,12 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
         }
 
         lines.CommandText = $"""
-            SELECT order_id, sku, quantity, name, unit_price_minor, line_total_minor FROM order_lines
+            SELECT {OrderRows.LineColumns} FROM order_lines
             WHERE order_id IN ({string.Join(", ", names)}) ORDER BY order_id, line_no;
             """;
-        var byOrder = new Dictionary<string, List<OrderLineRecord>>(StringComparer.Ordinal);
-        await using (var reader = await lines.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                var orderId = reader.GetString(0);
-                if (!byOrder.TryGetValue(orderId, out var list))
-                {
-                    list = [];
-                    byOrder[orderId] = list;
-                }
-
-                list.Add(new OrderLineRecord(
-                    reader.GetString(1),
-                    reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                    reader.IsDBNull(5) ? null : reader.GetInt64(5)));
-            }
-        }
-
-        return rows.Select(row => row with { Lines = byOrder.TryGetValue(row.OrderId, out var list) ? list : [] }).ToList();
+        await using var lineReader = await lines.ExecuteReaderAsync();
+        return OrderRows.WithLines(rows, await OrderRows.ReadLinesAsync(lineReader));
     }
-
-    private static OrderRecord ReadOrder(SqliteDataReader reader) =>
-        new(
-            Sequence: reader.GetInt64(0),
-            OrderId: reader.GetString(1),
-            RequestId: reader.GetString(2),
-            RequestHash: reader.GetString(3),
-            UserId: reader.GetString(4),
-            Status: ParseState(reader.GetString(5)),
-            Lines: [],
-            CurrencyCode: reader.IsDBNull(6) ? null : reader.GetString(6),
-            TotalMinor: reader.IsDBNull(7) ? null : reader.GetInt64(7),
-            Reason: reader.GetString(8),
-            Rejection: reader.IsDBNull(9) ? null : Google.Rpc.Status.Parser.ParseFrom(reader.GetFieldValue<byte[]>(9)),
-            CreateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)),
-            UpdateTime: DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)));
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
@@ -289,22 +241,4 @@ public sealed class OrderRepository(SqliteDatabase database, SqliteEventLog log)
         command.CommandText = sql;
         return command;
     }
-
-    private static string StateText(OrderStatus status) => status switch
-    {
-        OrderStatus.Pending => "pending",
-        OrderStatus.Confirmed => "confirmed",
-        OrderStatus.Cancelled => "cancelled",
-        OrderStatus.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown order status"),
-    };
-
-    private static OrderStatus ParseState(string state) => state switch
-    {
-        "pending" => OrderStatus.Pending,
-        "confirmed" => OrderStatus.Confirmed,
-        "cancelled" => OrderStatus.Cancelled,
-        "rejected" => OrderStatus.Rejected,
-        _ => throw new InvalidOperationException($"unknown order state '{state}' in the database"),
-    };
 }

@@ -7,17 +7,12 @@ using Microsoft.Data.Sqlite;
 namespace Mesh.Orders.Storage;
 
 /// <summary>
-/// The local copy of inventory's catalog (table <c>catalog_items</c>) and the cursor of the
-/// feed that fills it. Items and cursor always change in one transaction, so after a crash the
-/// cache resumes exactly where its stored contents stop: nothing skipped, nothing applied twice.
+/// <see cref="ICatalogCache"/> on SQLite, for one process: its writes are serialised, so the
+/// cursor read at the start of a transaction is still the cursor when it commits.
 /// </summary>
-public sealed class CatalogCache(SqliteDatabase database, TimeProvider time)
+public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider time) : ICatalogCache
 {
-    /// <summary>
-    /// Writes the items of events newer than <paramref name="consumer"/>'s cursor and moves the
-    /// cursor to the newest; returns the cursor afterwards. Events at or below the cursor were
-    /// applied before (a replay after a reconnect) and are skipped.
-    /// </summary>
+    /// <inheritdoc />
     public Task<long> ApplyAsync(string consumer, IReadOnlyList<CachedItem> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -35,7 +30,7 @@ public sealed class CatalogCache(SqliteDatabase database, TimeProvider time)
         });
     }
 
-    /// <summary>Moves the cursor to <paramref name="head"/> when the feed says nothing up to it is missing.</summary>
+    /// <inheritdoc />
     public Task AdvanceAsync(string consumer, long head) =>
         database.WriteAsync(async (connection, transaction) =>
         {
@@ -43,10 +38,7 @@ public sealed class CatalogCache(SqliteDatabase database, TimeProvider time)
             return true;
         });
 
-    /// <summary>
-    /// Replaces the whole cache with <paramref name="items"/>, a snapshot taken after the feed
-    /// stood at <paramref name="head"/>, and sets the cursor to that head.
-    /// </summary>
+    /// <inheritdoc />
     public Task ReplaceAsync(string consumer, IReadOnlyList<CachedItem> items, long head)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -68,7 +60,7 @@ public sealed class CatalogCache(SqliteDatabase database, TimeProvider time)
         });
     }
 
-    /// <summary>The cached items among <paramref name="skus"/>, by sku; skus not cached are absent.</summary>
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, CachedItem>> FindAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(skus);

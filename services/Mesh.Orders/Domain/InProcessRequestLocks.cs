@@ -1,12 +1,10 @@
 namespace Mesh.Orders.Domain;
 
 /// <summary>
-/// One async lock per key (a PlaceOrder request_id), so a duplicate of a saga in progress waits
-/// for it and then reads its result instead of running the same steps alongside it. Entries
-/// exist only while someone holds or waits for them. Across processes the UNIQUE request_id
-/// and the idempotent downstream calls keep duplicates harmless; this only avoids the wasted work.
+/// <see cref="IRequestLocks"/> within one process (SQLite, one replica): one async lock per
+/// key. Entries exist only while someone holds or waits for them.
 /// </summary>
-public sealed class RequestLocks
+public sealed class InProcessRequestLocks : IRequestLocks
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -23,7 +21,8 @@ public sealed class RequestLocks
         }
     }
 
-    public async Task<IDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable> AcquireAsync(string key, CancellationToken cancellationToken)
     {
         var entry = Rent(key);
         var acquired = false;
@@ -42,8 +41,12 @@ public sealed class RequestLocks
         }
     }
 
+    /// <inheritdoc />
+    public Task<IAsyncDisposable?> TryAcquireAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(TryAcquire(key));
+
     /// <summary>The lock if it is free right now, otherwise null.</summary>
-    public IDisposable? TryAcquire(string key)
+    public Holder? TryAcquire(string key)
     {
         var entry = Rent(key);
         if (entry.Semaphore.Wait(0))
@@ -84,24 +87,42 @@ public sealed class RequestLocks
         }
     }
 
-    private sealed class Entry
+    internal sealed class Entry
     {
         public SemaphoreSlim Semaphore { get; } = new(1, 1);
 
         public int Users { get; set; }
     }
 
-    private sealed class Holder(RequestLocks owner, string key, Entry entry) : IDisposable
+    /// <summary>A held lock; disposing it (either way, any number of times) releases it once.</summary>
+    public sealed class Holder : IDisposable, IAsyncDisposable
     {
+        private readonly InProcessRequestLocks _owner;
+        private readonly string _key;
+        private readonly Entry _entry;
+
         private int _disposed;
+
+        internal Holder(InProcessRequestLocks owner, string key, Entry entry)
+        {
+            _owner = owner;
+            _key = key;
+            _entry = entry;
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                entry.Semaphore.Release();
-                owner.Return(key, entry);
+                _entry.Semaphore.Release();
+                _owner.Return(_key, _entry);
             }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

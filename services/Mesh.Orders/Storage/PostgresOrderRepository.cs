@@ -1,0 +1,238 @@
+using Google.Protobuf;
+using Mesh.Orders.Domain;
+using Mesh.Orders.Feeds;
+using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Storage.Postgres;
+using Npgsql;
+using static Mesh.Orders.Storage.PostgresCommands;
+
+namespace Mesh.Orders.Storage;
+
+/// <summary>
+/// <see cref="IOrderRepository"/> on PostgreSQL, shared by every replica, in READ COMMITTED
+/// transactions. Each decision is made by a statement that waits for the competing writer:
+/// the request_id claim by <c>ON CONFLICT</c> on the unique request_id, state moves by
+/// <c>UPDATE … WHERE state = $from</c> (re-checked on the row a concurrent writer committed),
+/// the first pricing under <c>FOR UPDATE</c>. The event is appended last, right before commit,
+/// because the log's append lock is held from the append until the commit.
+/// </summary>
+public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresEventLog log) : IOrderRepository
+{
+    // A unique violation means a competing claim committed in between; the next attempt sees it.
+    private const int ClaimAttempts = 3;
+
+    /// <inheritdoc />
+    public async Task<OrderClaim> ClaimAsync(NewOrder order, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var claim = await database.WriteAsync((connection, transaction) => ClaimOnceAsync(connection, transaction, order), cancellationToken);
+                if (claim is not null)
+                {
+                    return claim;
+                }
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation && attempt < ClaimAttempts)
+            {
+                // Re-decide: the competing claim has committed, so the next attempt finds its holder.
+            }
+
+            if (attempt >= ClaimAttempts)
+            {
+                throw new InvalidOperationException($"request_id {order.RequestId} could not be claimed, nor its holder found, in {ClaimAttempts} attempts");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SavePricingAsync(string orderId, PricedOrder priced, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(priced);
+
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            // FOR UPDATE: of two pricings racing, the second waits and then sees it is not the first.
+            bool firstPricing;
+            await using (var check = Create(connection, transaction,
+                "SELECT total_minor IS NULL FROM orders WHERE order_id = $1 AND state = 'pending' FOR UPDATE;", Text(orderId)))
+            {
+                firstPricing = await check.ExecuteScalarAsync() as bool?
+                    ?? throw new InvalidOperationException($"order {orderId} is no longer pending; it cannot be priced");
+            }
+
+            await using (var update = Create(connection, transaction, """
+                UPDATE orders SET currency_code = $1, total_minor = $2, update_time_ms = $3
+                WHERE order_id = $4 AND state = 'pending';
+                """, Text(priced.CurrencyCode), Int64(priced.TotalMinor), Int64(now.ToUnixTimeMilliseconds()), Text(orderId)))
+            {
+                await update.ExecuteNonQueryAsync();
+            }
+
+            for (var i = 0; i < priced.Lines.Count; i++)
+            {
+                var line = priced.Lines[i];
+                await using var update = Create(connection, transaction, """
+                    UPDATE order_lines SET name = $1, unit_price_minor = $2, line_total_minor = $3
+                    WHERE order_id = $4 AND line_no = $5 AND sku = $6 AND quantity = $7;
+                    """,
+                    Text(line.Name), Int64(line.UnitPriceMinor), Int64(line.LineTotalMinor),
+                    Text(orderId), Int64(i), Text(line.Sku), Int64(line.Quantity));
+                if (await update.ExecuteNonQueryAsync() != 1)
+                {
+                    throw new InvalidOperationException($"order {orderId} line {i} does not match the priced line");
+                }
+            }
+
+            if (firstPricing)
+            {
+                await AnnounceAsync(connection, transaction, OrderEventType.OrderPlaced, orderId, now);
+            }
+
+            return true;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<OrderRecord> ConfirmAsync(string orderId, DateTimeOffset now) =>
+        MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Confirmed, string.Empty, rejection: null, now);
+
+    /// <inheritdoc />
+    public Task<OrderRecord> RejectAsync(string orderId, string reason, Google.Rpc.Status rejection, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return MoveAsync(orderId, OrderStatus.Pending, OrderStatus.Rejected, reason, rejection, now);
+    }
+
+    /// <inheritdoc />
+    public Task<OrderRecord> CancelAsync(string orderId, string reason, DateTimeOffset now) =>
+        MoveAsync(orderId, OrderStatus.Confirmed, OrderStatus.Cancelled, reason, rejection: null, now);
+
+    /// <inheritdoc />
+    public Task<OrderRecord?> FindAsync(string orderId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => FindOneAsync(connection, null, "order_id", orderId), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OrderRecord>> ListByUserAsync(string userId, long? beforeSequence, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Create(connection, null, $"""
+                SELECT {OrderRows.Columns} FROM orders
+                WHERE user_id = $1 AND sequence < $2
+                ORDER BY sequence DESC LIMIT $3;
+                """, Text(userId), Int64(beforeSequence ?? long.MaxValue), Int32(limit));
+            return await ReadOrdersAsync(connection, null, command);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OrderRecord>> ListPendingCreatedBeforeAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync(async connection =>
+        {
+            await using var command = Create(connection, null, $"""
+                SELECT {OrderRows.Columns} FROM orders
+                WHERE state = 'pending' AND create_time_ms < $1
+                ORDER BY create_time_ms LIMIT $2;
+                """, Int64(cutoff.ToUnixTimeMilliseconds()), Int32(limit));
+            return await ReadOrdersAsync(connection, null, command);
+        }, cancellationToken);
+
+    /// <summary>One claim attempt; null if neither a new order nor a holder turned up (never expected).</summary>
+    private async Task<OrderClaim?> ClaimOnceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewOrder order)
+    {
+        // A competing claim not yet committed makes ON CONFLICT wait for it, then do nothing.
+        bool created;
+        await using (var insert = Create(connection, transaction, """
+            INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms)
+            VALUES ($1, $2, $3, $4, 'pending', '', $5, $5)
+            ON CONFLICT (request_id) DO NOTHING;
+            """,
+            Text(order.OrderId), Text(order.RequestId), Text(order.RequestHash), Text(order.UserId), Int64(order.Now.ToUnixTimeMilliseconds())))
+        {
+            created = await insert.ExecuteNonQueryAsync() == 1;
+        }
+
+        if (created)
+        {
+            for (var i = 0; i < order.Lines.Count; i++)
+            {
+                await using var line = Create(connection, transaction,
+                    "INSERT INTO order_lines (order_id, line_no, sku, quantity) VALUES ($1, $2, $3, $4);",
+                    Text(order.OrderId), Int64(i), Text(order.Lines[i].Sku), Int64(order.Lines[i].Quantity));
+                await line.ExecuteNonQueryAsync();
+            }
+        }
+
+        // A new statement, a new snapshot: it sees the competing claim ON CONFLICT waited for.
+        var holder = await FindOneAsync(connection, transaction, "request_id", order.RequestId);
+        return holder is null ? null : new OrderClaim(holder, created);
+    }
+
+    private Task<OrderRecord> MoveAsync(
+        string orderId, OrderStatus from, OrderStatus to, string reason, Google.Rpc.Status? rejection, DateTimeOffset now) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            // A concurrent mover holds the row until it commits; then the WHERE is re-checked
+            // on the row it left, so of two racing moves only one matches.
+            await using (var update = Create(connection, transaction, """
+                UPDATE orders SET state = $1, reason = $2, rejection_status = $3, update_time_ms = $4
+                WHERE order_id = $5 AND state = $6;
+                """,
+                Text(OrderRows.StateText(to)), Text(reason), Bytes(rejection?.ToByteArray()), Int64(now.ToUnixTimeMilliseconds()),
+                Text(orderId), Text(OrderRows.StateText(from))))
+            {
+                if (await update.ExecuteNonQueryAsync() == 1)
+                {
+                    return await AnnounceAsync(connection, transaction, OrderEvents.TypeOf(to), orderId, now);
+                }
+            }
+
+            // Not moved means someone else already moved it (and announced it); the caller gets the order as it is.
+            return await FindOneAsync(connection, transaction, "order_id", orderId)
+                ?? throw new InvalidOperationException($"order {orderId} does not exist");
+        });
+
+    /// <summary>Appends the event announcing the change just made to the order, last in the transaction; returns the order as announced.</summary>
+    private async Task<OrderRecord> AnnounceAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, OrderEventType type, string orderId, DateTimeOffset now)
+    {
+        var order = await FindOneAsync(connection, transaction, "order_id", orderId)
+            ?? throw new InvalidOperationException($"order {orderId} does not exist");
+        await log.AppendAsync(connection, transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
+        return order;
+    }
+
+    /// <param name="keyColumn">order_id or request_id: a unique column, from this class only.</param>
+    private static async Task<OrderRecord?> FindOneAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string keyColumn, string key)
+    {
+        await using var command = Create(connection, transaction, $"SELECT {OrderRows.Columns} FROM orders WHERE {keyColumn} = $1;", Text(key));
+        var orders = await ReadOrdersAsync(connection, transaction, command);
+        return orders.Count == 0 ? null : orders[0];
+    }
+
+    /// <summary>Reads the order rows <paramref name="command"/> selects, then all their lines in one query.</summary>
+    private static async Task<IReadOnlyList<OrderRecord>> ReadOrdersAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, NpgsqlCommand command)
+    {
+        var rows = new List<OrderRecord>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(OrderRows.ReadOrder(reader));
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        await using var lines = Create(connection, transaction, $"""
+            SELECT {OrderRows.LineColumns} FROM order_lines
+            WHERE order_id = ANY($1) ORDER BY order_id, line_no;
+            """, Texts(rows.Select(row => row.OrderId)));
+        await using var lineReader = await lines.ExecuteReaderAsync();
+        return OrderRows.WithLines(rows, await OrderRows.ReadLinesAsync(lineReader));
+    }
+}
