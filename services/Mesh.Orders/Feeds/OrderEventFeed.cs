@@ -10,7 +10,7 @@ namespace Mesh.Orders.Feeds;
 /// and as a resumable stream (WatchOrderEvents). Both read storage only, so every replica on
 /// shared storage serves every event.
 /// </summary>
-public sealed class OrderEventFeed(IEventLog log, FeedStreamer streamer, IHostApplicationLifetime lifetime)
+public sealed class OrderEventFeed(IEventLog log, FeedStreamer streamer)
 {
     /// <summary>Events per ListOrderEvents page when the request says 0.</summary>
     public const int DefaultPageSize = 100;
@@ -31,27 +31,17 @@ public sealed class OrderEventFeed(IEventLog log, FeedStreamer streamer, IHostAp
         return response;
     }
 
-    public async Task WatchAsync(WatchOrderEventsRequest request, IServerStreamWriter<WatchOrderEventsResponse> writer, ServerCallContext context)
+    public Task WatchAsync(WatchOrderEventsRequest request, IServerStreamWriter<WatchOrderEventsResponse> writer, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         // Events are filed under the user id as stored: lower-case.
         IReadOnlyCollection<string> users = request.UserId.Length == 0 ? [] : [CanonicalId.Of(request.UserId)];
-        try
-        {
-            await streamer.StreamAsync(
-                log,
-                new FeedSubscription(request.AfterSequence, users),
-                stored => new WatchOrderEventsResponse { Event = OrderEvents.FromStored(stored) },
-                heartbeat => new WatchOrderEventsResponse { Heartbeat = heartbeat },
-                writer,
-                context);
-        }
-        catch (ObjectDisposedException exception) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // A read in flight when the host stopped found the storage closed under it (PostgreSQL's
-            // data source is disposed with the host): that is a shutdown, and the client resumes elsewhere.
-            throw new RpcException(new Status(StatusCode.Unavailable,
-                $"the server is shutting down; resume from your last after_sequence on another replica ({exception.ObjectName} closed)"));
-        }
+        return streamer.StreamAsync(
+            log,
+            new FeedSubscription(request.AfterSequence, users),
+            stored => new WatchOrderEventsResponse { Event = OrderEvents.FromStored(stored) },
+            heartbeat => new WatchOrderEventsResponse { Heartbeat = heartbeat },
+            writer,
+            context);
     }
 }

@@ -71,8 +71,12 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
                 stop.Token.ThrowIfCancellationRequested();
             }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not RpcException
+            && lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
+            // Cancelled by the stop, or a read in flight found storage closing under it (a
+            // PostgreSQL data source is disposed with the host): either way a shutdown, which
+            // the client survives by resuming elsewhere.
             throw new RpcException(new Status(StatusCode.Unavailable,
                 $"the server is shutting down; resume from after_sequence {cursor} on another replica"));
         }

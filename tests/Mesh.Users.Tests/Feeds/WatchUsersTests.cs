@@ -152,18 +152,10 @@ public abstract class WatchUsersTests
         Assert.All(reader.Heartbeats, heartbeat => Assert.Equal(1, heartbeat.HeadSequence));
     }
 
-}
-
-public sealed class SqliteWatchUsersTests : WatchUsersTests
-{
-    protected override StorageProvider Provider => StorageProvider.Sqlite;
-
-    // SQLite only for now: on PostgreSQL under load the stream sometimes ended INTERNAL instead
-    // of UNAVAILABLE at shutdown (reported, not yet diagnosed; it is not in the users code).
-    [Fact]
+    [ContractFact]
     public async Task WatchUsers_ServerShutsDown_EndsUnavailableAndResumesOnNewHostWithoutGap()
     {
-        await using var storage = await UsersTestStorage.CreateAsync(StorageProvider.Sqlite);
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
         long last;
         using (var first = storage.StartHost())
         {
@@ -193,6 +185,11 @@ public sealed class SqliteWatchUsersTests : WatchUsersTests
         Assert.Equal(last + 1, only.Sequence);
         Assert.Equal(added, only.User);
     }
+}
+
+public sealed class SqliteWatchUsersTests : WatchUsersTests
+{
+    protected override StorageProvider Provider => StorageProvider.Sqlite;
 }
 
 public sealed class PostgresWatchUsersTests : WatchUsersTests, IRequiresPostgres
