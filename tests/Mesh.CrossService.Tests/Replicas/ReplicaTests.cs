@@ -15,7 +15,7 @@ namespace Mesh.CrossService.Tests.Replicas;
 /// lost or left half-done) hold across replicas.
 /// </summary>
 [Collection(ReplicaCollection.Name)]
-public sealed class ReplicaTests(ReplicaMeshFixture mesh)
+public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
 
@@ -267,6 +267,7 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh)
 
             // What the client sees: some answered, the rest failed with the connection. A client
             // retries the failures with the same request_id on a replica that is up.
+            var retried = 0;
             for (var index = 0; index < Orders; index++)
             {
                 try
@@ -276,8 +277,12 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh)
                 catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Cancelled or StatusCode.DeadlineExceeded)
                 {
                     outcomes[requests[index].RequestId] = await RetryUntilSettledAsync(survivor, requests[index]);
+                    retried++;
                 }
             }
+
+            output.WriteLine($"{Orders - retried} placements answered by the killed replica, {retried} retried on replica 1");
+            Assert.True(retried > 0, "the kill came too late to catch any placement");
         }
         finally
         {
@@ -296,6 +301,7 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh)
 
         // Stock is conserved: what is gone is exactly what confirmed orders bought, and nothing is left held.
         var sold = orders.Where(order => order.State == OrderState.Confirmed).Sum(order => order.Lines.Sum(line => line.Quantity));
+        output.WriteLine($"{orders.Count(order => order.State == OrderState.Confirmed)} confirmed, {orders.Count(order => order.State == OrderState.Rejected)} rejected, {sold} units sold");
         var stored = await WaitUntilNothingReservedAsync(inventory, item.Sku);
         Assert.Equal(Initial - sold, stored.AvailableQuantity);
     }
