@@ -1,7 +1,9 @@
+using Grpc.Core;
 using System.Net;
 using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -45,6 +47,27 @@ public sealed class ServerConnectionTests
         // 2.5 s of calls over connections that live 0.36–0.44 s each.
         Assert.InRange(connects, 4, 9);
         Assert.True(calls > 40, $"only {calls} calls were made");
+    }
+
+    [Fact]
+    public async Task Stream_OnARetiredConnection_EndsAtOnceWithUnavailable()
+    {
+        await using var server = await StartAsync(maxAge: "00:00:00.500", grace: "00:00:30");
+        using var channel = Channel(server, () => { });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var watch = new Grpc.Health.V1.Health.HealthClient(channel).Watch(new HealthCheckRequest { Service = "liveness" });
+
+        var failure = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        });
+
+        // Ended by the retirement (0.45–0.55 s), long before the 30 s grace would have cut it.
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+        Assert.Contains("retired", failure.Status.Detail, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 5);
     }
 
     [Fact]
@@ -93,13 +116,13 @@ public sealed class ServerConnectionTests
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
     }
 
-    private static async Task<WebApplication> StartAsync(string maxAge, string? replicaName = null)
+    private static async Task<WebApplication> StartAsync(string maxAge, string? replicaName = null, string grace = "00:00:05")
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["Mesh:ReplicaName"] = replicaName;
         builder.Configuration["urls"] = "http://127.0.0.1:0";
         builder.Configuration["Mesh:Connections:MaxAge"] = maxAge;
-        builder.Configuration["Mesh:Connections:MaxAgeGrace"] = "00:00:05";
+        builder.Configuration["Mesh:Connections:MaxAgeGrace"] = grace;
         builder.AddMeshDefaults("probe");
         var app = builder.Build();
         app.MapMeshDefaults();

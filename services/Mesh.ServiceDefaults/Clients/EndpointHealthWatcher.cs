@@ -60,6 +60,7 @@ public sealed class EndpointHealthWatcher : IDisposable
         });
         var client = new Grpc.Health.V1.Health.HealthClient(channel);
         var retry = FirstRetry;
+        var rewatchedAtOnce = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -69,6 +70,7 @@ public sealed class EndpointHealthWatcher : IDisposable
                 {
                     Set(call.ResponseStream.Current.Status == HealthCheckResponse.Types.ServingStatus.Serving ? EndpointHealth.Serving : EndpointHealth.NotServing);
                     retry = FirstRetry;
+                    rewatchedAtOnce = false;
                 }
 
                 // The server ended the watch: it is shutting down.
@@ -78,6 +80,14 @@ public sealed class EndpointHealthWatcher : IDisposable
             {
                 Set(EndpointHealth.Serving);
                 return;
+            }
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested && !rewatchedAtOnce && Health == EndpointHealth.Serving)
+            {
+                // A serving endpoint's watch also ends when its connection reaches the server's
+                // maximum age: watch again at once on a new connection before judging it. A dead
+                // endpoint fails this second watch at once (and its subchannel is down anyway).
+                rewatchedAtOnce = true;
+                continue;
             }
             catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
             {

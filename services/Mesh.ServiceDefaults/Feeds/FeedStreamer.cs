@@ -26,7 +26,8 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(subscription);
         var settings = options.Value;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var retiring = Hosting.ConnectionRetirement.Token(context);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, retiring);
         var position = await log.PositionAsync(stop.Token);
         var cursor = subscription.StartAtHead ? position.Head : subscription.AfterSequence;
         EventLogCursor.EnsureReadable(position, cursor);
@@ -70,6 +71,12 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
 
                 stop.Token.ThrowIfCancellationRequested();
             }
+        }
+        catch (OperationCanceledException) when (retiring.IsCancellationRequested
+            && !lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"this connection is being retired (maximum age); resume from after_sequence {cursor} on a new one"));
         }
         catch (Exception exception) when (exception is not RpcException
             && lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

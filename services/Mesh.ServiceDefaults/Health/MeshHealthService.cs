@@ -19,7 +19,8 @@ public sealed class MeshHealthService(HealthStatusBoard board, IHostApplicationL
 
     public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var retiring = Hosting.ConnectionRetirement.Token(context);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, retiring);
         HealthCheckResponse.Types.ServingStatus? sent = null;
         while (!stop.IsCancellationRequested)
         {
@@ -49,6 +50,12 @@ public sealed class MeshHealthService(HealthStatusBoard board, IHostApplicationL
             }
 
             throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down; watch another replica"));
+        }
+
+        if (retiring.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // Not a health change: the connection reached its maximum age. Watch again on a new one.
+            throw new RpcException(new Status(StatusCode.Unavailable, "this connection is being retired (maximum age); watch again"));
         }
     }
 }

@@ -4,14 +4,16 @@ namespace Mesh.ServiceDefaults.Hosting;
 /// How long a client connection may live (<c>Mesh:Connections</c>). gRPC keeps one HTTP/2
 /// connection per client for as long as it can, so a caller that reaches the service through a
 /// ClusterIP or an L4 balancer stays on one pod forever; ageing connections out makes such
-/// callers reconnect, and spread again over pods added since.
+/// callers reconnect, and spread again over pods added since. Off by default: in-mesh callers
+/// balance per call and re-resolve DNS without it, and a call that races the server closing
+/// an aged connection can fail (seen under stress with .NET's HTTP/2 client and Kestrel).
 /// </summary>
 public sealed class ConnectionAgeOptions
 {
     public const string Section = "Mesh:Connections";
 
-    /// <summary>After this (± <see cref="MaxAgeJitter"/>) the server sends GOAWAY; zero turns ageing off. Default 5 minutes.</summary>
-    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>After this (± <see cref="MaxAgeJitter"/>) the server sends GOAWAY; zero (the default) turns ageing off.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// Fraction of <see cref="MaxAge"/> each connection's age is moved by at random (0.1 = ±10%),

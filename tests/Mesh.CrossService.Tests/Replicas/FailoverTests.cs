@@ -180,6 +180,56 @@ public sealed class FailoverTests(ReplicaMeshFixture mesh, ITestOutputHelper out
         await AssertEveryRequestHasOneConfirmedOrderAsync(orders, user.UserId, results);
     }
 
+    [PostgresFact]
+    public async Task Scale_out_a_caller_pinned_by_a_ClusterIP_reaches_the_added_replica_after_the_max_connection_age()
+    {
+        // Two more inventory replicas that retire connections after 2 s: the Service's only
+        // endpoint at first, and one added later (scale-out).
+        var ageing = new Dictionary<string, string?> { ["Mesh__Connections__MaxAge"] = "00:00:02", ["Mesh__Connections__MaxAgeGrace"] = "00:00:10" };
+        var first = await mesh.AddReplicaAsync(MeshService.Inventory, 3, ageing);
+        await using var clusterIp = new ClusterIpProxy([first]);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(clusterIp.Address);
+        var inventory = new InventoryService.InventoryServiceClient(channel);
+        var item = await TestData.CreateItemAsync(inventory, priceMinor: 100, quantity: 1);
+
+        async Task<string> ServedByAsync()
+        {
+            using var reply = inventory.GetItemAsync(new GetItemRequest { Sku = item.Sku }, deadline: Deadlines.Call());
+            var replica = (await reply.ResponseHeadersAsync).GetValue(MeshDefaults.ReplicaHeader) ?? "(none)";
+            await reply;
+            return replica;
+        }
+
+        Assert.Equal(ReplicaMeshFixture.ReplicaName(MeshService.Inventory, 3), await ServedByAsync());
+        var added = await mesh.AddReplicaAsync(MeshService.Inventory, 4, ageing);
+        clusterIp.SetBackends([added]);
+        var addedName = ReplicaMeshFixture.ReplicaName(MeshService.Inventory, 4);
+
+        // Calls keep flowing the whole time; once the pinned connection is retired, the caller's
+        // next connection goes through the ClusterIP to the added replica.
+        var clock = Stopwatch.StartNew();
+        var failures = new List<string>();
+        string? reached = null;
+        while (clock.Elapsed < TimeSpan.FromSeconds(15) && reached is null)
+        {
+            try
+            {
+                var replica = await ServedByAsync();
+                reached = replica == addedName ? replica : null;
+            }
+            catch (RpcException exception)
+            {
+                failures.Add($"{exception.StatusCode}: {exception.Status.Detail}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        output.WriteLine($"the pinned caller reached {addedName} {clock.Elapsed.TotalSeconds:F1} s after it was added (max connection age 2 s ± 10 %)");
+        Assert.Equal(addedName, reached);
+        Assert.Empty(failures);
+    }
+
     private async Task<(User User, Item Item)> UserAndItemAsync(long quantity)
     {
         using var usersChannel = BalancedChannel.For(mesh.EndpointList(MeshService.Users));
@@ -266,6 +316,13 @@ public sealed class FailoverTests(ReplicaMeshFixture mesh, ITestOutputHelper out
         }
 
         output.WriteLine($"{scenario}: {Percentiles(results)}; failed {results.Count(result => result.Status != StatusCode.OK)}");
+        if (results.Any(result => result.Status != StatusCode.OK))
+        {
+            // What the services logged around the failures, for the failure message.
+            results.Where(result => result.Status != StatusCode.OK).ToList().ForEach(result => output.WriteLine($"  {result.Status} at {result.Started.TotalSeconds:F1} s: {result.Detail}"));
+            output.WriteLine(mesh.ErrorsLogged());
+        }
+
         if (eventAt is { } at)
         {
             output.WriteLine($"  sent within 2 s after the event: {Percentiles(results.Where(result => result.Started >= at && result.Started < at + TimeSpan.FromSeconds(2)))}");

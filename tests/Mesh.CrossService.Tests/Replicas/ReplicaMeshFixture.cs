@@ -21,7 +21,7 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
     /// <summary>Orders settle abandoned placements quickly here, so a killed replica's orders are seen settled within the test.</summary>
     public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(4);
 
-    private const int OutputCapacity = 4000;
+    private const int OutputCapacity = 50_000;
 
     private readonly ConcurrentQueue<string> output = new();
     private readonly Dictionary<MeshService, PostgresServer.TestDatabase> databases = [];
@@ -43,6 +43,22 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
     public ServiceProcess Process(MeshService service, int index) => processes[(service, index)];
 
     public string RecentOutput(int lines = 80) => string.Join(Environment.NewLine, output.TakeLast(lines));
+
+    /// <summary>Every error the services logged (ASP.NET Core's <c>fail:</c> entries) with the lines that follow each.</summary>
+    public string ErrorsLogged(int linesPerError = 12)
+    {
+        var lines = output.ToArray();
+        var picked = new List<string>();
+        for (var index = 0; index < lines.Length; index++)
+        {
+            if (lines[index].Contains("fail: ", StringComparison.Ordinal))
+            {
+                picked.AddRange(lines.Skip(index).Take(linesPerError));
+            }
+        }
+
+        return string.Join(Environment.NewLine, picked);
+    }
 
     public async Task InitializeAsync()
     {
@@ -95,6 +111,19 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
         return await processes[(service, index)].StopAsync(TimeSpan.FromSeconds(40), timeout.Token);
     }
 
+    /// <summary>
+    /// Scales out: starts replica <paramref name="index"/> (≥ <see cref="ReplicaCount"/>) of
+    /// <paramref name="service"/> on its own loopback address with <paramref name="settings"/>
+    /// on top, and waits until it is ready. It is stopped with the others.
+    /// </summary>
+    public async Task<Uri> AddReplicaAsync(MeshService service, int index, IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(index, ReplicaCount);
+        addresses[(service, index)] = new Uri($"http://127.0.0.{2 + index}:{AddressOf(service, 0).Port}");
+        await WaitUntilServingAsync(Launch(service, index, settings));
+        return AddressOf(service, index);
+    }
+
     /// <summary>Starts replica <paramref name="index"/> again (after a kill) and waits until it is ready.</summary>
     public async Task RestartAsync(MeshService service, int index)
     {
@@ -136,7 +165,7 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
         return rows;
     }
 
-    private ServiceProcess Launch(MeshService service, int index)
+    private ServiceProcess Launch(MeshService service, int index, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var info = MeshServiceInfo.Of(service);
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -160,6 +189,11 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
         else if (service == MeshService.Users)
         {
             environment["Mesh__Services__Orders__Address"] = EndpointList(MeshService.Orders);
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
         }
 
         var spec = new ServiceLaunchSpec(info, MeshPaths.ServiceAssembly(service), AddressOf(service, index), environment);

@@ -86,6 +86,7 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITe
         }
 
         var latency = sent.Elapsed;
+        output.WriteLine($"AdjustStock on inventory-0 to the event on a watcher of inventory-2: {latency.TotalMilliseconds:F0} ms");
         Assert.NotNull(received);
         Assert.Equal(InventoryEventType.StockAdjusted, received.Type);
         Assert.Equal(17, received.Item.AvailableQuantity);
