@@ -292,17 +292,9 @@ public sealed class FailoverTests(ReplicaMeshFixture mesh, ITestOutputHelper out
     {
         using var channel = BalancedChannel.For(mesh.EndpointList(MeshService.Inventory));
         var inventory = new InventoryService.InventoryServiceClient(channel);
-        using var timeout = Deadlines.After(60);
-        while (true)
-        {
-            var item = (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item;
-            if (item.ReservedQuantity == 0 || timeout.IsCancellationRequested)
-            {
-                return item;
-            }
-
-            await Task.Delay(250);
-        }
+        return await Eventually.ReadUntilAsync(
+            async () => (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item,
+            item => item.ReservedQuantity == 0);
     }
 
     private void Report(string scenario, IReadOnlyList<CallResult> results, TimeSpan? eventAt)

@@ -307,20 +307,11 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITe
         Assert.Equal(Initial - sold, stored.AvailableQuantity);
     }
 
-    private static async Task<OrderStats> WaitForStatsAsync(UserService.UserServiceClient users, string userId, long placed)
-    {
-        using var timeout = Deadlines.After(30);
-        while (true)
-        {
-            var reply = await users.GetUserAsync(new GetUserRequest { UserId = userId }, deadline: Deadlines.Call());
-            if (reply.OrderStats?.OrdersPlaced >= placed || timeout.IsCancellationRequested)
-            {
-                return reply.OrderStats ?? new OrderStats();
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static async Task<OrderStats> WaitForStatsAsync(UserService.UserServiceClient users, string userId, long placed) =>
+        await Eventually.ReadUntilAsync(
+            async () => (await users.GetUserAsync(new GetUserRequest { UserId = userId }, deadline: Deadlines.Call())).OrderStats ?? new OrderStats(),
+            stats => stats.OrdersPlaced >= placed,
+            seconds: 30);
 
     private static async Task<PlaceOrderResponse> RetryUntilSettledAsync(OrderService.OrderServiceClient client, PlaceOrderRequest request)
     {
@@ -344,34 +335,15 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITe
         }
     }
 
-    private static async Task<IReadOnlyList<Order>> WaitUntilNonePendingAsync(OrderService.OrderServiceClient client, string userId)
-    {
-        using var timeout = Deadlines.After(60);
-        while (true)
-        {
-            var listed = await client.ListOrdersAsync(
-                new ListOrdersRequest { UserId = userId, Page = new Mesh.Common.V1.PageRequest { PageSize = 100 } }, deadline: Deadlines.Call());
-            if (listed.Orders.All(order => order.State != OrderState.Pending) || timeout.IsCancellationRequested)
-            {
-                return listed.Orders;
-            }
+    private static async Task<IReadOnlyList<Order>> WaitUntilNonePendingAsync(OrderService.OrderServiceClient client, string userId) =>
+        await Eventually.ReadUntilAsync(
+            async () => (IReadOnlyList<Order>)(await client.ListOrdersAsync(
+                new ListOrdersRequest { UserId = userId, Page = new Mesh.Common.V1.PageRequest { PageSize = 100 } }, deadline: Deadlines.Call())).Orders,
+            orders => orders.All(order => order.State != OrderState.Pending));
 
-            await Task.Delay(250);
-        }
-    }
+    private static async Task<Item> WaitUntilNothingReservedAsync(InventoryService.InventoryServiceClient inventory, string sku) =>
+        await Eventually.ReadUntilAsync(
+            async () => (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item,
+            item => item.ReservedQuantity == 0);
 
-    private static async Task<Item> WaitUntilNothingReservedAsync(InventoryService.InventoryServiceClient inventory, string sku)
-    {
-        using var timeout = Deadlines.After(60);
-        while (true)
-        {
-            var item = (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item;
-            if (item.ReservedQuantity == 0 || timeout.IsCancellationRequested)
-            {
-                return item;
-            }
-
-            await Task.Delay(250);
-        }
-    }
 }
