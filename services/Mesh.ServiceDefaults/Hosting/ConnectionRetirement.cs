@@ -16,6 +16,17 @@ public static class ConnectionRetirement
     public static CancellationToken Token(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.GetHttpContext().Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        Microsoft.AspNetCore.Http.HttpContext http;
+        try
+        {
+            http = context.GetHttpContext();
+        }
+        catch (InvalidOperationException)
+        {
+            // Not hosted by ASP.NET Core (e.g. a bare context in a test): no connection to retire.
+            return CancellationToken.None;
+        }
+
+        return http.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
     }
 }

@@ -123,7 +123,9 @@ public sealed class FailoverTests(ReplicaMeshFixture mesh, ITestOutputHelper out
                         }
                     }
                 }
-                catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal && !stopFeed.IsCancellationRequested)
+                // The replica under the stream stopped: its end reads UNAVAILABLE (drained), CANCELLED
+                // (stream reset as the process exits) or INTERNAL (connection cut); resume elsewhere.
+                catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled or StatusCode.Internal && !stopFeed.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref reconnects);
                     await Task.Delay(100);
