@@ -47,6 +47,9 @@ public sealed record BenchProfile
     /// <summary>When, after the restart run starts, inventory is killed.</summary>
     public required TimeSpan RestartKillAfter { get; init; }
 
+    /// <summary>PlaceOrder rate of the failover scenario (replicas on PostgreSQL, a smaller capacity than SQLite's).</summary>
+    public required double FailoverRate { get; init; }
+
     public required int StartupRepetitions { get; init; }
 
     public required int H2LoadRequests { get; init; }
@@ -67,6 +70,7 @@ public sealed record BenchProfile
         RestartRate = 100,
         RestartDuration = TimeSpan.FromSeconds(5),
         RestartKillAfter = TimeSpan.FromSeconds(1),
+        FailoverRate = 20,
         StartupRepetitions = 1,
         H2LoadRequests = 5_000,
         EchoWithMeshDefaults = false,
@@ -87,6 +91,7 @@ public sealed record BenchProfile
         RestartRate = 100, // well below saturation, so the numbers show the restart, not a backlog
         RestartDuration = TimeSpan.FromSeconds(20),
         RestartKillAfter = TimeSpan.FromSeconds(5),
+        FailoverRate = 50,
         StartupRepetitions = 3,
         H2LoadRequests = 60_000,
         ExtraPlaceOrderConcurrency = [256],

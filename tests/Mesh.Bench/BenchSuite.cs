@@ -120,6 +120,11 @@ public static class BenchSuite
             await RestartScenario.RunAsync(context).ConfigureAwait(false);
         }
 
+        if (options.Runs("failover"))
+        {
+            await FailoverScenario.RunAsync(context).ConfigureAwait(false);
+        }
+
         // Last: it restarts every service, on the data the other scenarios left.
         if (options.Runs("startup"))
         {

@@ -77,10 +77,16 @@ public static class PlaceOrderScenario
     public static LoadCall Call(BenchContext context, ChannelSet channels)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return Call(context.Data.UserIds, context.Data.Skus, channels);
+    }
+
+    /// <summary>The same call against any orders address, rotating over <paramref name="users"/> and <paramref name="skus"/>.</summary>
+    public static LoadCall Call(IReadOnlyList<string> users, IReadOnlyList<string> skus, ChannelSet channels)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(skus);
         ArgumentNullException.ThrowIfNull(channels);
         var clients = Enumerable.Range(0, channels.Count).Select(i => new OrderService.OrderServiceClient(channels[i])).ToArray();
-        var users = context.Data.UserIds;
-        var skus = context.Data.Skus;
         return async (sequence, token) =>
         {
             var request = new PlaceOrderRequest
