@@ -61,21 +61,31 @@ public sealed class DnsReplicaTests(InventoryReplicas replicas, ITestOutputHelpe
         Assert.Empty(result.Failures);
         Assert.Equal(Names(survivors), after.Keys.Order(StringComparer.Ordinal));
         AssertEvenSpread(after, "over the two survivors after the kill");
-        // Stopping a container removes its address from the network's DNS.
-        Assert.Equal(Addresses(survivors), result.ResolvedAtEnd);
+        // Stopping a container removes its address from the network's DNS. The probe's own lookup at
+        // the end may time out (aardvark-dns 1.4 can stop answering a running container for a while
+        // after another one leaves), but it never returns the dead address.
+        Assert.DoesNotContain(victim.Address, result.ResolvedAtEnd);
+        var resolved = await replicas.ResolveAliasAsync();
+        output.WriteLine($"{InventoryReplicas.Alias} resolves to {string.Join(", ", resolved)} after the kill");
+        Assert.Equal(Addresses(survivors), resolved);
     }
 
+    /// <summary>
+    /// grpc-dotnet's DNS resolver re-resolves at most once every 15 s, whatever the refresh interval
+    /// (its rate limit is not configurable), so this uses the default <c>Mesh:Clients:DnsRefreshInterval</c>
+    /// of 15 s: a lower setting would not make the newcomer known any sooner.
+    /// </summary>
     [ContainerFact]
     public async Task ReplicaJoiningTheAlias_WhileCalling_GetsCallsWithinTheDnsRefreshInterval()
     {
-        var refresh = TimeSpan.FromSeconds(2);
+        var refresh = TimeSpan.FromSeconds(15);
         await replicas.EnsureReplicasAsync(3);
         // Started outside the alias and joined once SERVING, as a pod enters a headless Service's DNS only when ready.
         var staging = await replicas.CreateNetworkAsync("staging");
         var newcomer = await replicas.StartReplicaAsync(staging, alias: null);
         DateTimeOffset joined = default;
 
-        var result = await replicas.RunProbeAsync(Settings(rate: 30, seconds: 10, refresh), async () =>
+        var result = await replicas.RunProbeAsync(Settings(rate: 20, seconds: 25), async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
             newcomer = await replicas.JoinAsync(newcomer);
@@ -83,36 +93,28 @@ public sealed class DnsReplicaTests(InventoryReplicas replicas, ITestOutputHelpe
         });
 
         var first = result.Calls.FirstOrDefault(call => call.Outcome == newcomer.Name);
-        var after = result.OutcomesBetween(joined.Add(refresh), DateTimeOffset.MaxValue);
+        var after = first is null ? new Dictionary<string, int>() : result.OutcomesBetween(first.Started, DateTimeOffset.MaxValue);
         output.WriteLine(result.ToString());
         output.WriteLine($"{newcomer.Name} ({newcomer.Address}) joined the alias at +{Since(result, joined)} ms; "
             + (first is null ? "it got no call" : $"its first call started at +{Since(result, first.Started)} ms ({(first.Started - joined).TotalMilliseconds:F0} ms after joining)"));
-        output.WriteLine($"from one refresh interval after joining: {ProbeResult.Describe(after)}");
+        output.WriteLine($"from its first call on: {ProbeResult.Describe(after)}");
 
         Assert.Empty(result.Failures);
         Assert.NotNull(first);
         // One refresh interval, plus a second for the connection and health watch on this busy machine.
         Assert.InRange(first.Started - joined, TimeSpan.Zero, refresh + TimeSpan.FromSeconds(1));
+        Assert.True(after.Values.Sum() >= 60, $"only {after.Values.Sum()} calls after the newcomer's first: too few to judge the spread");
         Assert.Equal(Names(replicas.Running), after.Keys.Order(StringComparer.Ordinal));
         AssertEvenSpread(after, "over four replicas once the newcomer is known");
     }
 
-    private static Dictionary<string, string> Settings(int rate, int seconds, TimeSpan? dnsRefresh = null)
+    private static Dictionary<string, string> Settings(int rate, int seconds) => new()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Probe:Rate"] = rate.ToString(CultureInfo.InvariantCulture),
-            ["Probe:Duration"] = TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture),
-            // Connect to all three before counting: the first calls of a new client all go to the first endpoint connected.
-            ["Probe:WarmupReplicas"] = "3",
-        };
-        if (dnsRefresh is { } refresh)
-        {
-            settings["Mesh:Clients:DnsRefreshInterval"] = refresh.ToString("c", CultureInfo.InvariantCulture);
-        }
-
-        return settings;
-    }
+        ["Probe:Rate"] = rate.ToString(CultureInfo.InvariantCulture),
+        ["Probe:Duration"] = TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture),
+        // Connect to all three before counting: the first calls of a new client all go to the first endpoint connected.
+        ["Probe:WarmupReplicas"] = "3",
+    };
 
     private static void AssertEvenSpread(IReadOnlyDictionary<string, int> counts, string what)
     {

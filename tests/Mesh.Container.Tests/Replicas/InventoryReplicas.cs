@@ -219,6 +219,30 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// What the network's DNS answers for <see cref="Alias"/> now, asked from a new container. (A
+    /// long-running one can see aardvark-dns 1.4 stop answering for a while after a container
+    /// leaves the network; a new container's start makes it reload, so its answer is current.)
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ResolveAliasAsync()
+    {
+        var name = $"{prefix}-lookup-{Interlocked.Increment(ref started).ToString(CultureInfo.InvariantCulture)}";
+        created.AddContainer(name);
+        try
+        {
+            var lookup = (await Engine.RunAsync(Deadlines.EngineCommand,
+                "run", "--name", name, "--label", MeshContainers.Label, "--network", NetworkName,
+                "--user", MeshContainers.AppUid, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "mcr.microsoft.com/dotnet/aspnet:10.0", "getent", "ahostsv4", Alias)).EnsureSuccess();
+            return [.. lookup.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split(' ', 2)[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        }
+        finally
+        {
+            await created.RemoveContainerAsync(name);
+        }
+    }
+
     /// <summary>The last log lines of every container, for failure messages.</summary>
     public async Task<string> RecentLogsAsync(int lines = 30)
     {
