@@ -10,9 +10,8 @@ using Xunit.Sdk;
 namespace Mesh.Container.Tests.Support;
 
 /// <summary>
-/// Builds the three images once per test run (services/build-images.sh, so the script is tested too)
-/// and runs them as a mesh on a network of their own: non-root (uid 1654), read-only root filesystem,
-/// every capability dropped, no privilege escalation, a named volume for /data, port 8080 published
+/// Builds the three images once per test run (<see cref="ImageBuild"/>) and runs them as a mesh on a
+/// network of their own: non-root (uid 1654), read-only root filesystem, every capability dropped, no privilege escalation, a named volume for /data, port 8080 published
 /// on a free 127.0.0.1 port. Every container, volume and the network get unique names and the label
 /// <see cref="Label"/>; disposal (or a failed start) removes all of them.
 /// </summary>
@@ -31,9 +30,7 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
     public const string AppUid = "1654";
 
     private readonly string prefix = "mesh-ct-" + Guid.NewGuid().ToString("N")[..10];
-    private readonly List<string> containers = [];
-    private readonly List<string> volumes = [];
-    private readonly List<string> networks = [];
+    private readonly CreatedResources created = new();
     private readonly ConcurrentDictionary<string, int> ports = new();
     private readonly ConcurrentDictionary<string, TimeSpan> startToServing = new();
 
@@ -116,7 +113,7 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         var text = new List<string>();
-        foreach (var container in containers.ToList())
+        foreach (var container in created.Containers.ToList())
         {
             var logs = await Engine.RunAsync(Deadlines.EngineCommand, "logs", "--tail", lines.ToString(CultureInfo.InvariantCulture), container);
             text.Add($"--- {container} ---{Environment.NewLine}{logs.StandardOutput}{logs.StandardError}");
@@ -129,38 +126,22 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
 
     private async Task BuildImagesAsync()
     {
-        var root = RepositoryPaths.Root;
-        var pull = Environment.GetEnvironmentVariable("MESH_IMAGE_PULL") is { Length: > 0 } policy ? policy : "never";
-        List<string> arguments =
-        [
-            Path.Combine(root, "services", "build-images.sh"),
-            "--engine", Engine.Executable, "--tag", ImageTag, "--prefix", ImagePrefix, "--pull", pull,
-        ];
-        // Lower priority: the build shares the machine with the other test projects and their deadlines.
-        var file = "bash";
-        if (File.Exists("/usr/bin/nice"))
-        {
-            arguments.InsertRange(0, ["-n", "10", "bash"]);
-            file = "/usr/bin/nice";
-        }
-
-        var build = (await Commands.RunAsync(file, arguments, Deadlines.ImageBuild, root)).EnsureSuccess();
+        var build = await ImageBuild.EnsureBuiltAsync();
         ImageBuildTime = build.Elapsed;
-        ImageBuildSummary = string.Join(Environment.NewLine, build.StandardOutput.Split('\n')
-            .Where(line => line.StartsWith("== built", StringComparison.Ordinal) || line.StartsWith(ImagePrefix, StringComparison.Ordinal)));
+        ImageBuildSummary = ImageBuild.Summary(build);
     }
 
     private async Task StartMeshAsync()
     {
         (await Engine.RunAsync(Deadlines.EngineCommand, "network", "create", "--label", Label, NetworkName)).EnsureSuccess();
-        networks.Add(NetworkName);
+        created.AddNetwork(NetworkName);
 
         var started = new Dictionary<ServiceImage, Stopwatch>();
         foreach (var service in ServiceImage.All)
         {
             var volume = $"{prefix}-{service.Name}-data";
             (await Engine.RunAsync(Deadlines.EngineCommand, "volume", "create", "--label", Label, volume)).EnsureSuccess();
-            volumes.Add(volume);
+            created.AddVolume(volume);
 
             List<string> run =
             [
@@ -186,7 +167,7 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
 
             run.Add(ImageOf(service));
             var clock = Stopwatch.StartNew();
-            containers.Add(ContainerOf(service));
+            created.AddContainer(ContainerOf(service));
             (await Engine.RunAsync(Deadlines.EngineCommand, [.. run])).EnsureSuccess();
             started[service] = clock;
             await ReadPortAsync(service);
@@ -242,36 +223,9 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
 
     private async Task CleanUpAsync()
     {
-        if (ContainerEngine.Current is null)
+        if (ContainerEngine.Current is not null)
         {
-            return;
-        }
-
-        var failures = new List<string>();
-        async Task RemoveAsync(List<string> names, string[] remove, string[] inspect)
-        {
-            foreach (var name in names.ToList())
-            {
-                var result = await Engine.RunAsync(Deadlines.EngineCommand, [.. remove, name]);
-                // A name whose creation failed may not exist: that is not a leftover.
-                if (result.Succeeded || !(await Engine.RunAsync(Deadlines.EngineCommand, [.. inspect, name])).Succeeded)
-                {
-                    names.Remove(name);
-                }
-                else
-                {
-                    failures.Add($"`{result.CommandLine}`: {CommandResult.Tail(result.StandardError, 5)}");
-                }
-            }
-        }
-
-        await RemoveAsync(containers, ["rm", "--force", "--volumes"], ["container", "inspect"]);
-        await RemoveAsync(volumes, ["volume", "rm", "--force"], ["volume", "inspect"]);
-        await RemoveAsync(networks, ["network", "rm"], ["network", "inspect"]);
-        if (failures.Count > 0)
-        {
-            throw new InvalidOperationException(
-                $"Cleanup left resources labelled {Label} behind:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
+            await created.RemoveAllAsync();
         }
     }
 }
