@@ -6,7 +6,7 @@ public sealed class MeshClientOptions
     /// <summary>Deadline given to a call that has none (and no incoming deadline to inherit). Default 5 s.</summary>
     public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often <c>dns:///</c> addresses are re-resolved, so new pods get traffic. Default 15 s.</summary>
+    /// <summary>How often <c>dns:///</c> addresses are re-resolved, so new pods get traffic. Default 15 s, which is also grpc-dotnet's lower bound: it resolves a name at most once every 15 s.</summary>
     public TimeSpan DnsRefreshInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Attempts per call, including the first, for calls that may be retried. Default 3.</summary>
