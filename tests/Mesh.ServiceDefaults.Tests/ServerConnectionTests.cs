@@ -1,9 +1,8 @@
-using Grpc.Core;
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -16,6 +16,8 @@ public sealed class EndpointHealthWatcher : IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuickRewatchPause = TimeSpan.FromMilliseconds(50);
+    private const int QuickRewatches = 3;
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Action _changed;
@@ -60,7 +62,7 @@ public sealed class EndpointHealthWatcher : IDisposable
         });
         var client = new Grpc.Health.V1.Health.HealthClient(channel);
         var retry = FirstRetry;
-        var rewatchedAtOnce = false;
+        var quickRewatches = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -70,7 +72,7 @@ public sealed class EndpointHealthWatcher : IDisposable
                 {
                     Set(call.ResponseStream.Current.Status == HealthCheckResponse.Types.ServingStatus.Serving ? EndpointHealth.Serving : EndpointHealth.NotServing);
                     retry = FirstRetry;
-                    rewatchedAtOnce = false;
+                    quickRewatches = 0;
                 }
 
                 // The server ended the watch: it is shutting down.
@@ -81,12 +83,17 @@ public sealed class EndpointHealthWatcher : IDisposable
                 Set(EndpointHealth.Serving);
                 return;
             }
-            catch (RpcException) when (!cancellationToken.IsCancellationRequested && !rewatchedAtOnce && Health == EndpointHealth.Serving)
+            catch (RpcException) when (!cancellationToken.IsCancellationRequested && quickRewatches < QuickRewatches && Health == EndpointHealth.Serving)
             {
                 // A serving endpoint's watch also ends when its connection reaches the server's
-                // maximum age: watch again at once on a new connection before judging it. A dead
-                // endpoint fails this second watch at once (and its subchannel is down anyway).
-                rewatchedAtOnce = true;
+                // maximum age, and the next one can land on that closing connection too: watch again
+                // a few times, quickly, before judging it. A dead endpoint keeps failing (and its
+                // subchannel is down anyway, so it gets no calls meanwhile).
+                if (!await PauseAsync(QuickRewatchPause * quickRewatches++, cancellationToken))
+                {
+                    return;
+                }
+
                 continue;
             }
             catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
@@ -99,16 +106,26 @@ public sealed class EndpointHealthWatcher : IDisposable
                 return;
             }
 
-            try
-            {
-                await Task.Delay(retry, cancellationToken);
-            }
-            catch (OperationCanceledException)
+            if (!await PauseAsync(retry, cancellationToken))
             {
                 return;
             }
 
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+        }
+    }
+
+    /// <summary>Waits; false when the watcher is being stopped.</summary>
+    private static async Task<bool> PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(pause, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
