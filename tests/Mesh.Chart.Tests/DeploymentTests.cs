@@ -73,6 +73,19 @@ public sealed class DeploymentTests
         Assert.Equal(7 + 65 + 599 + 3, chart.Deployment("orders").Spec.Template.Spec.TerminationGracePeriodSeconds);
     }
 
+    [Fact]
+    public async Task ConnectionAge_OffByDefault_SetForOneServiceBecomesItsTimeSpans()
+    {
+        var byDefault = await ChartRenderer.RenderAsync(ValuesSets.Defaults);
+        var aged = await ChartRenderer.RenderAsync(ValuesSets.Defaults,
+            "--set", "services.inventory.connections.maxAgeSeconds=300", "--set", "services.inventory.connections.maxAgeGraceSeconds=45");
+
+        Assert.All(MeshFacts.Services, name => Assert.False(byDefault.Environment(name).ContainsKey("Mesh__Connections__MaxAge")));
+        Assert.Equal("00:05:00", aged.Environment("inventory")["Mesh__Connections__MaxAge"].Value);
+        Assert.Equal("00:00:45", aged.Environment("inventory")["Mesh__Connections__MaxAgeGrace"].Value);
+        Assert.False(aged.Environment("orders").ContainsKey("Mesh__Connections__MaxAge"));
+    }
+
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
     public async Task ClientAddresses_EveryCaller_ResolveTheHeadlessServicesOfExactlyItsCallees(string valuesSet)

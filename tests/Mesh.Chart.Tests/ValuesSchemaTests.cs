@@ -25,6 +25,10 @@ public sealed class ValuesSchemaTests
             ("tests.image=", "image"),
             ("services.users.image=", "image"),
             ("fullnameOverride=Mesh_Prod", "fullnameOverride"),
+            // Below grpc-dotnet's own rate limit a refresh interval would only mislead.
+            ("serviceDefaults.clients.dnsRefreshIntervalSeconds=5", "dnsRefreshIntervalSeconds"),
+            ("services.inventory.connections.maxAgeSeconds=-1", "maxAgeSeconds"),
+            ("serviceDefaults.connections.maxAgeGraceSeconds=0", "maxAgeGraceSeconds"),
             // SQLite: one replica, no autoscaling, whether set for all services or one.
             ("serviceDefaults.replicas=2", "replicas"),
             ("services.users.replicas=2", "replicas"),
