@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Balancer;
-using Grpc.Net.Client.Configuration;
 using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Health;
 using Mesh.ServiceDefaults.Hosting;
@@ -146,18 +144,8 @@ public sealed class HealthAwareBalancingTests : IAsyncLifetime
     public void EndpointList_Parse_RejectsMalformedLists(string address) =>
         Assert.Throws<InvalidOperationException>(() => EndpointListResolverFactory.Parse(new Uri(address)));
 
-    private GrpcChannel BalancedChannel()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<ResolverFactory>(new StaticResolverFactory(_ => _backends.Select(backend => new BalancerAddress("127.0.0.1", backend.Port))));
-        services.AddSingleton<LoadBalancerFactory, HealthAwareRoundRobinBalancerFactory>();
-        return GrpcChannel.ForAddress("static:///backends", new GrpcChannelOptions
-        {
-            Credentials = ChannelCredentials.Insecure,
-            ServiceProvider = services.BuildServiceProvider(),
-            ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) } },
-        });
-    }
+    private GrpcChannel BalancedChannel() =>
+        MeshChannels.Create("static:///" + string.Join(',', _backends.Select(backend => $"127.0.0.1:{backend.Port}")), new MeshClientOptions(), retrySafe: false);
 
     private sealed class Backend : IAsyncDisposable
     {

@@ -89,6 +89,28 @@ public class MeshDefaultsHostTests
         await stopping;
     }
 
+    [Theory]
+    [InlineData("sqlite-busy")]
+    [InlineData("postgres-serialization")]
+    public async Task Call_StorageBusyOrTransactionRolledBack_IsUnavailableSoTheCallerRetries(string userId)
+    {
+        await using var host = await ProbeHost.StartAsync();
+        var client = new UserService.UserServiceClient(host.Channel);
+
+        var exception = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
+
+        Assert.Contains("retry", exception.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_StorageConstraintViolationNobodyHandled_IsInternal()
+    {
+        await using var host = await ProbeHost.StartAsync();
+        var client = new UserService.UserServiceClient(host.Channel);
+
+        await RpcAssert.FailsAsync(StatusCode.Internal, () => client.GetUserAsync(new GetUserRequest { UserId = "postgres-constraint" }).ResponseAsync);
+    }
+
     [Fact]
     public async Task Call_HandlerBug_IsInternalWithoutDetails()
     {

@@ -84,6 +84,12 @@ public sealed class ProbeHost : IAsyncDisposable
             {
                 case "bug":
                     throw new InvalidOperationException("secret internal detail");
+                case "sqlite-busy":
+                    throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
+                case "postgres-serialization":
+                    throw new Npgsql.PostgresException("could not serialize access", "ERROR", "ERROR", "40001");
+                case "postgres-constraint":
+                    throw new Npgsql.PostgresException("duplicate key value", "ERROR", "ERROR", "23505");
                 case "slow":
                     await Task.Delay(TimeSpan.FromMilliseconds(400), CancellationToken.None);
                     break;

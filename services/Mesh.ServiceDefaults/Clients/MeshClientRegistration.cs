@@ -1,6 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client.Balancer;
-using Grpc.Net.Client.Configuration;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,10 +26,7 @@ public static class MeshClientRegistration
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         builder.Services.AddOptions<MeshClientOptions>().BindConfiguration("Mesh:Clients");
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<ResolverFactory>(provider =>
-            new DnsResolverFactory(provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DnsRefreshInterval));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, EndpointListResolverFactory>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<LoadBalancerFactory, HealthAwareRoundRobinBalancerFactory>());
+        MeshChannels.AddBalancing(builder.Services);
 
         var key = $"Mesh:Services:{name}:Address";
         return builder.Services
@@ -50,7 +45,7 @@ public static class MeshClientRegistration
                 var settings = provider.GetRequiredService<IOptions<MeshClientOptions>>().Value;
                 channel.Credentials = ChannelCredentials.Insecure;
                 var address = provider.GetRequiredService<IConfiguration>()[key];
-                channel.ServiceConfig = BuildServiceConfig(settings, retrySafe, ResolvesToManyEndpoints(address));
+                channel.ServiceConfig = MeshChannels.ServiceConfig(settings, retrySafe, MeshChannels.ResolvesToManyEndpoints(address));
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -64,41 +59,5 @@ public static class MeshClientRegistration
             .AddInterceptor(provider => new DefaultDeadlineInterceptor(
                 provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DefaultDeadline,
                 provider.GetRequiredService<TimeProvider>()));
-    }
-
-    /// <summary>
-    /// A <c>dns:///</c> address names a set of pods (a headless Service), a <c>static:///</c> one a
-    /// fixed list of replicas: calls are spread over those whose readiness is SERVING. A plain <c>http://host:port</c> is one endpoint (a
-    /// ClusterIP, or a local process) with nothing to choose between, so it is called directly.
-    /// </summary>
-    public static bool ResolvesToManyEndpoints(string? address) =>
-        address is not null
-        && (address.StartsWith("dns:", StringComparison.OrdinalIgnoreCase)
-            || address.StartsWith(EndpointListResolverFactory.Scheme + ":", StringComparison.OrdinalIgnoreCase));
-
-    private static ServiceConfig BuildServiceConfig(MeshClientOptions settings, bool retrySafe, bool healthAware)
-    {
-        LoadBalancingConfig policy = healthAware ? new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) : new RoundRobinConfig();
-        var config = new ServiceConfig { LoadBalancingConfigs = { policy } };
-        if (retrySafe)
-        {
-            config.MethodConfigs.Add(new MethodConfig
-            {
-                Names = { MethodName.Default },
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = settings.MaxAttempts,
-                    InitialBackoff = TimeSpan.FromMilliseconds(100),
-                    MaxBackoff = TimeSpan.FromSeconds(1),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            });
-            // A dying peer must not turn every call into three: retries stop when more than
-            // roughly one call in ten fails, and resume as calls succeed again.
-            config.RetryThrottling = new RetryThrottlingPolicy { MaxTokens = 10, TokenRatio = 0.1 };
-        }
-
-        return config;
     }
 }

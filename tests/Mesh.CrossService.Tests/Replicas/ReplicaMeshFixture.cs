@@ -42,8 +42,6 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
 
     public ServiceProcess Process(MeshService service, int index) => processes[(service, index)];
 
-    public string RecentOutput(int lines = 80) => string.Join(Environment.NewLine, output.TakeLast(lines));
-
     /// <summary>Every error the services logged (ASP.NET Core's <c>fail:</c> entries) with the lines that follow each.</summary>
     public string ErrorsLogged(int linesPerError = 12)
     {
