@@ -7,7 +7,8 @@ namespace Mesh.ServiceDefaults.Clients;
 /// Round-robin over the connected endpoints that report SERVING, reading their health at each
 /// pick, so an endpoint that turns NOT_SERVING gets no further calls from the next pick on.
 /// With none serving, calls wait while some endpoint has not answered yet, and fail with
-/// UNAVAILABLE (retried by retry-safe clients) once all have said no.
+/// UNAVAILABLE once all have said no — which in-mesh calls, being wait-for-ready, wait out
+/// within their deadline for a picker with a serving endpoint.
 /// </summary>
 public sealed class HealthAwarePicker(IReadOnlyList<(Subchannel Subchannel, EndpointHealthWatcher Watcher)> endpoints) : SubchannelPicker
 {

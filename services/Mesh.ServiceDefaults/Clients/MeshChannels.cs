@@ -77,6 +77,8 @@ public static class MeshChannels
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = AddBalancing(new ServiceCollection()).BuildServiceProvider(),
             ServiceConfig = ServiceConfig(settings, retrySafe, ResolvesToManyEndpoints(address)),
+            InitialReconnectBackoff = settings.InitialReconnectBackoff,
+            MaxReconnectBackoff = settings.MaxReconnectBackoff,
         });
     }
 }

@@ -11,7 +11,8 @@ namespace Mesh.ServiceDefaults.Clients;
 /// <summary>
 /// One registration for every in-mesh client: address from <c>Mesh:Services:{name}:Address</c>
 /// (<c>dns:///mesh-inventory-headless:8080</c> in a cluster, <c>http://127.0.0.1:5002</c> locally),
-/// per-call round-robin over the endpoints whose readiness is SERVING, DNS refresh, a deadline on every call, incoming deadline and
+/// per-call round-robin over the endpoints whose readiness is SERVING, DNS refresh, a deadline on every call
+/// (within which a call waits for a ready connection), quick reconnects, incoming deadline and
 /// cancellation propagated, and retries on UNAVAILABLE for calls that are safe to repeat.
 /// </summary>
 public static class MeshClientRegistration
@@ -46,6 +47,8 @@ public static class MeshClientRegistration
                 channel.Credentials = ChannelCredentials.Insecure;
                 var address = provider.GetRequiredService<IConfiguration>()[key];
                 channel.ServiceConfig = MeshChannels.ServiceConfig(settings, retrySafe, MeshChannels.ResolvesToManyEndpoints(address));
+                channel.InitialReconnectBackoff = settings.InitialReconnectBackoff;
+                channel.MaxReconnectBackoff = settings.MaxReconnectBackoff;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -56,7 +59,7 @@ public static class MeshClientRegistration
                 ConnectTimeout = TimeSpan.FromSeconds(3),
             })
             .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true)
-            .AddInterceptor(provider => new DefaultDeadlineInterceptor(
+            .AddInterceptor(provider => new CallDefaultsInterceptor(
                 provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DefaultDeadline,
                 provider.GetRequiredService<TimeProvider>()));
     }

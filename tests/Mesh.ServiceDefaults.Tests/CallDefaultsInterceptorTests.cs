@@ -4,7 +4,7 @@ using Mesh.ServiceDefaults.Clients;
 
 namespace Mesh.ServiceDefaults.Tests;
 
-public class DefaultDeadlineInterceptorTests
+public class CallDefaultsInterceptorTests
 {
     private static readonly Method<string, string> Method = new(
         MethodType.Unary, "svc", "m",
@@ -15,7 +15,7 @@ public class DefaultDeadlineInterceptorTests
     public void AsyncUnaryCall_NoDeadline_GetsTheDefault()
     {
         var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var interceptor = new DefaultDeadlineInterceptor(TimeSpan.FromSeconds(5), new FixedTime(now));
+        var interceptor = new CallDefaultsInterceptor(TimeSpan.FromSeconds(5), new FixedTime(now));
 
         var seen = Capture(interceptor, new CallOptions());
 
@@ -25,7 +25,7 @@ public class DefaultDeadlineInterceptorTests
     [Fact]
     public void AsyncUnaryCall_ExistingDeadline_IsKept()
     {
-        var interceptor = new DefaultDeadlineInterceptor(TimeSpan.FromSeconds(5), TimeProvider.System);
+        var interceptor = new CallDefaultsInterceptor(TimeSpan.FromSeconds(5), TimeProvider.System);
         var mine = DateTime.UtcNow.AddMilliseconds(250);
 
         var seen = Capture(interceptor, new CallOptions(deadline: mine));
@@ -33,12 +33,37 @@ public class DefaultDeadlineInterceptorTests
         Assert.Equal(mine, seen);
     }
 
-    private static DateTime? Capture(Interceptor interceptor, CallOptions options)
+    [Fact]
+    public void AsyncUnaryCall_WaitsForReady_BecauseItsDeadlineBoundsTheWait()
     {
-        DateTime? seen = null;
+        var interceptor = new CallDefaultsInterceptor(TimeSpan.FromSeconds(5), TimeProvider.System);
+
+        Assert.True(CaptureOptions(interceptor, new CallOptions()).IsWaitForReady);
+    }
+
+    [Fact]
+    public void AsyncServerStreamingCall_KeepsFailingFast_AndHasNoDeadline()
+    {
+        var interceptor = new CallDefaultsInterceptor(TimeSpan.FromSeconds(5), TimeProvider.System);
+        CallOptions? seen = null;
+        interceptor.AsyncServerStreamingCall("req", new ClientInterceptorContext<string, string>(Method, null, new CallOptions()), (_, context) =>
+        {
+            seen = context.Options;
+            return null!;
+        });
+
+        Assert.False(seen!.Value.IsWaitForReady);
+        Assert.Null(seen.Value.Deadline);
+    }
+
+    private static DateTime? Capture(Interceptor interceptor, CallOptions options) => CaptureOptions(interceptor, options).Deadline;
+
+    private static CallOptions CaptureOptions(Interceptor interceptor, CallOptions options)
+    {
+        CallOptions seen = default;
         interceptor.AsyncUnaryCall("req", new ClientInterceptorContext<string, string>(Method, null, options), (_, context) =>
         {
-            seen = context.Options.Deadline;
+            seen = context.Options;
             return new AsyncUnaryCall<string>(Task.FromResult("ok"), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
         });
         return seen;
