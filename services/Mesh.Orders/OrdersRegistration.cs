@@ -26,8 +26,8 @@ public static class OrdersRegistration
 
         var storage = builder.AddMeshStorage("orders.db", OrdersSchema.Sqlite, OrdersSchema.Postgres);
         // Every users and inventory method is idempotent (reads, or writes keyed by an id we choose).
-        builder.AddMeshClient<UserService.UserServiceClient>("Users", retrySafe: true);
-        builder.AddMeshClient<InventoryService.InventoryServiceClient>("Inventory", retrySafe: true);
+        builder.AddMeshClient<UserService.UserServiceClient>("Users", UserService.Descriptor);
+        builder.AddMeshClient<InventoryService.InventoryServiceClient>("Inventory", InventoryService.Descriptor);
 
         builder.Services.AddOptions<OrdersOptions>()
             .BindConfiguration(OrdersOptions.Section)

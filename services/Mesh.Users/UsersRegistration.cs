@@ -41,7 +41,7 @@ public static class UsersRegistration
 
         // Order statistics: ListOrderEvents and WatchOrderEvents are reads, so retrying them is safe.
         // Without Mesh:Services:Orders:Address the consumer stays idle (it logs why) and users serves on.
-        builder.AddMeshClient<OrderService.OrderServiceClient>("Orders", retrySafe: true);
+        builder.AddMeshClient<OrderService.OrderServiceClient>("Orders", OrderService.Descriptor);
         builder.AddMeshFeedConsumers();
         builder.Services.AddSingleton<OrderStatsMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(OrderStatsMetrics.MeterName));

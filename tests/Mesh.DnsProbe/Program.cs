@@ -31,7 +31,7 @@ builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOpt
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 // Exactly the registration the orders service uses for its inventory client.
-builder.AddMeshClient<InventoryService.InventoryServiceClient>("Inventory", retrySafe: true);
+builder.AddMeshClient<InventoryService.InventoryServiceClient>("Inventory", InventoryService.Descriptor);
 using var host = builder.Build();
 var options = ProbeOptions.From(builder.Configuration);
 var address = builder.Configuration[AddressKey]!;

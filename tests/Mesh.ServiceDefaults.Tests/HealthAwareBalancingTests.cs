@@ -114,7 +114,7 @@ public sealed class HealthAwareBalancingTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration["Mesh:Services:Users:Address"] = "static:///" + string.Join(',', _backends.Select(backend => $"127.0.0.1:{backend.Port}"));
-        builder.AddMeshClient<UserService.UserServiceClient>("Users", retrySafe: true);
+        builder.AddMeshClient<UserService.UserServiceClient>("Users", UserService.Descriptor);
         await using var host = builder.Build();
         var client = host.Services.GetRequiredService<UserService.UserServiceClient>();
         _backends[2].Readiness.Ready = false;
@@ -145,7 +145,7 @@ public sealed class HealthAwareBalancingTests : IAsyncLifetime
         Assert.Throws<InvalidOperationException>(() => EndpointListResolverFactory.Parse(new Uri(address)));
 
     private GrpcChannel BalancedChannel() =>
-        MeshChannels.Create("static:///" + string.Join(',', _backends.Select(backend => $"127.0.0.1:{backend.Port}")), new MeshClientOptions(), retrySafe: false);
+        MeshChannels.Create("static:///" + string.Join(',', _backends.Select(backend => $"127.0.0.1:{backend.Port}")), new MeshClientOptions());
 
     private sealed class Backend : IAsyncDisposable
     {

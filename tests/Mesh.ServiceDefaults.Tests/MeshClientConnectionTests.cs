@@ -78,7 +78,7 @@ public sealed class MeshClientConnectionTests
         {
             var builder = WebApplication.CreateBuilder();
             builder.Configuration["Mesh:Services:Users:Address"] = address;
-            builder.AddMeshClient<UserService.UserServiceClient>("Users", retrySafe: true);
+            builder.AddMeshClient<UserService.UserServiceClient>("Users", UserService.Descriptor);
             return Task.FromResult(new ClientHost(builder.Build()));
         }
 

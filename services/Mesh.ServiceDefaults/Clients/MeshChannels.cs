@@ -1,3 +1,4 @@
+using ProtoService = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
@@ -38,28 +39,35 @@ public static class MeshChannels
     }
 
     /// <summary>
-    /// Health-aware round-robin for addresses that name several endpoints, and — for clients whose
-    /// every method is safe to repeat — retries of UNAVAILABLE with backoff and a retry budget.
+    /// Health-aware round-robin for addresses that name several endpoints, and retries of
+    /// UNAVAILABLE with backoff and a retry budget for the methods of <paramref name="services"/>
+    /// whose contract declares them idempotent (<see cref="RetryableMethods"/>).
     /// </summary>
-    public static ServiceConfig ServiceConfig(MeshClientOptions settings, bool retrySafe, bool healthAware)
+    public static ServiceConfig ServiceConfig(MeshClientOptions settings, IEnumerable<ProtoService> services, bool healthAware)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(services);
         LoadBalancingConfig policy = healthAware ? new LoadBalancingConfig(HealthAwareRoundRobinBalancerFactory.PolicyName) : new RoundRobinConfig();
         var config = new ServiceConfig { LoadBalancingConfigs = { policy } };
-        if (retrySafe)
+        var retryable = new MethodConfig
         {
-            config.MethodConfigs.Add(new MethodConfig
+            RetryPolicy = new RetryPolicy
             {
-                Names = { MethodName.Default },
-                RetryPolicy = new RetryPolicy
-                {
-                    MaxAttempts = settings.MaxAttempts,
-                    InitialBackoff = TimeSpan.FromMilliseconds(100),
-                    MaxBackoff = TimeSpan.FromSeconds(1),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            });
+                MaxAttempts = settings.MaxAttempts,
+                InitialBackoff = TimeSpan.FromMilliseconds(100),
+                MaxBackoff = TimeSpan.FromSeconds(1),
+                BackoffMultiplier = 2,
+                RetryableStatusCodes = { StatusCode.Unavailable },
+            },
+        };
+        foreach (var method in services.SelectMany(RetryableMethods.Of))
+        {
+            retryable.Names.Add(method);
+        }
+
+        if (retryable.Names.Count > 0)
+        {
+            config.MethodConfigs.Add(retryable);
             // A dying peer must not turn every call into three: retries stop when more than
             // roughly one call in ten fails, and resume as calls succeed again.
             config.RetryThrottling = new RetryThrottlingPolicy { MaxTokens = 10, TokenRatio = 0.1 };
@@ -68,15 +76,18 @@ public static class MeshChannels
         return config;
     }
 
-    /// <summary>A plaintext channel to <paramref name="address"/> that balances and retries exactly as in-mesh clients do.</summary>
-    public static GrpcChannel Create(string address, MeshClientOptions settings, bool retrySafe)
+    /// <summary>
+    /// A plaintext channel to <paramref name="address"/> that balances, reconnects and retries exactly
+    /// as in-mesh clients do, retrying the idempotent methods of <paramref name="services"/>.
+    /// </summary>
+    public static GrpcChannel Create(string address, MeshClientOptions settings, params ProtoService[] services)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Insecure,
             ServiceProvider = AddBalancing(new ServiceCollection()).BuildServiceProvider(),
-            ServiceConfig = ServiceConfig(settings, retrySafe, ResolvesToManyEndpoints(address)),
+            ServiceConfig = ServiceConfig(settings, services, ResolvesToManyEndpoints(address)),
             InitialReconnectBackoff = settings.InitialReconnectBackoff,
             MaxReconnectBackoff = settings.MaxReconnectBackoff,
         });

@@ -1,3 +1,4 @@
+using ProtoService = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
@@ -13,18 +14,20 @@ namespace Mesh.ServiceDefaults.Clients;
 /// (<c>dns:///mesh-inventory-headless:8080</c> in a cluster, <c>http://127.0.0.1:5002</c> locally),
 /// per-call round-robin over the endpoints whose readiness is SERVING, DNS refresh, a deadline on every call
 /// (within which a call waits for a ready connection), quick reconnects, incoming deadline and
-/// cancellation propagated, and retries on UNAVAILABLE for calls that are safe to repeat.
+/// cancellation propagated, and retries on UNAVAILABLE for the methods the contract declares idempotent.
 /// </summary>
 public static class MeshClientRegistration
 {
-    /// <param name="retrySafe">
-    /// True only when every method of the client is idempotent (reads, or writes carrying an
-    /// idempotency key) — then UNAVAILABLE is retried with backoff, within the deadline.
+    /// <param name="service">
+    /// The client's service: its methods that declare <c>idempotency_level</c> in the contract
+    /// (reads, writes carrying an idempotency key) are retried on UNAVAILABLE, with backoff,
+    /// within the deadline; the others never are.
     /// </param>
-    public static IHttpClientBuilder AddMeshClient<TClient>(this IHostApplicationBuilder builder, string name, bool retrySafe)
+    public static IHttpClientBuilder AddMeshClient<TClient>(this IHostApplicationBuilder builder, string name, ProtoService service)
         where TClient : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(service);
         builder.Services.AddOptions<MeshClientOptions>().BindConfiguration("Mesh:Clients");
         builder.Services.TryAddSingleton(TimeProvider.System);
         MeshChannels.AddBalancing(builder.Services);
@@ -46,7 +49,7 @@ public static class MeshClientRegistration
                 var settings = provider.GetRequiredService<IOptions<MeshClientOptions>>().Value;
                 channel.Credentials = ChannelCredentials.Insecure;
                 var address = provider.GetRequiredService<IConfiguration>()[key];
-                channel.ServiceConfig = MeshChannels.ServiceConfig(settings, retrySafe, MeshChannels.ResolvesToManyEndpoints(address));
+                channel.ServiceConfig = MeshChannels.ServiceConfig(settings, [service], MeshChannels.ResolvesToManyEndpoints(address));
                 channel.InitialReconnectBackoff = settings.InitialReconnectBackoff;
                 channel.MaxReconnectBackoff = settings.MaxReconnectBackoff;
             })

@@ -1,0 +1,28 @@
+using Google.Protobuf.Reflection;
+using Grpc.Net.Client.Configuration;
+
+namespace Mesh.ServiceDefaults.Clients;
+
+/// <summary>
+/// Which methods a client may retry, read from the contract: a method declares
+/// <c>option idempotency_level = NO_SIDE_EFFECTS</c> (reads) or <c>IDEMPOTENT</c> (writes that
+/// carry an idempotency key, or set a value). A method that declares neither is never retried,
+/// so a future non-idempotent method cannot be repeated by accident.
+/// </summary>
+public static class RetryableMethods
+{
+    public static IEnumerable<MethodName> Of(ServiceDescriptor service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.Methods
+            .Where(IsRetryable)
+            .Select(method => new MethodName { Service = service.FullName, Method = method.Name });
+    }
+
+    public static bool IsRetryable(MethodDescriptor method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return method.GetOptions()?.IdempotencyLevel is MethodOptions.Types.IdempotencyLevel.NoSideEffects
+            or MethodOptions.Types.IdempotencyLevel.Idempotent;
+    }
+}
