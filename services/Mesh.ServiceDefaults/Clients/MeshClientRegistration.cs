@@ -33,6 +33,7 @@ public static class MeshClientRegistration
         MeshChannels.AddBalancing(builder.Services);
 
         var key = $"Mesh:Services:{name}:Address";
+        var idempotent = RetryableMethods.FullNamesOf(service);
         return builder.Services
             .AddGrpcClient<TClient>((provider, options) =>
             {
@@ -64,6 +65,7 @@ public static class MeshClientRegistration
             .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true)
             .AddInterceptor(provider => new CallDefaultsInterceptor(
                 provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DefaultDeadline,
-                provider.GetRequiredService<TimeProvider>()));
+                provider.GetRequiredService<TimeProvider>()))
+            .AddInterceptor(() => new RefusedStreamRetryInterceptor(idempotent));
     }
 }

@@ -19,6 +19,10 @@ public static class RetryableMethods
             .Select(method => new MethodName { Service = service.FullName, Method = method.Name });
     }
 
+    /// <summary>The retryable methods as gRPC full names (<c>/package.Service/Method</c>), as a call's <c>Method.FullName</c> reads.</summary>
+    public static IReadOnlySet<string> FullNamesOf(ServiceDescriptor service) =>
+        Of(service).Select(name => $"/{name.Service}/{name.Method}").ToHashSet(StringComparer.Ordinal);
+
     public static bool IsRetryable(MethodDescriptor method)
     {
         ArgumentNullException.ThrowIfNull(method);
