@@ -48,6 +48,19 @@ internal abstract class TcpRelay : IAsyncDisposable
     /// <summary>Starts accepting; subclasses call it once their own state is ready.</summary>
     protected void Start() => acceptLoop = AcceptAsync();
 
+    /// <summary>Closes every connection relayed so far, as a network partition would.</summary>
+    protected void CloseAll()
+    {
+        lock (connections)
+        {
+            connections.ForEach(connection => connection.Dispose());
+            connections.Clear();
+        }
+    }
+
+    /// <summary>Whether a new client connection is relayed; one that is not is closed at once.</summary>
+    protected virtual bool Admits() => true;
+
     /// <summary>The upstream for a new client connection.</summary>
     protected abstract Uri PickUpstream();
 
@@ -67,6 +80,12 @@ internal abstract class TcpRelay : IAsyncDisposable
             catch (SocketException) when (Stopping.IsCancellationRequested)
             {
                 return;
+            }
+
+            if (!Admits())
+            {
+                client.Dispose();
+                continue;
             }
 
             _ = RelayAsync(client, PickUpstream());
