@@ -13,8 +13,8 @@ namespace Mesh.Orders.Storage;
 /// transactions. Each decision is made by a statement that waits for the competing writer:
 /// the request_id claim by <c>ON CONFLICT</c> on the unique request_id, state moves by
 /// <c>UPDATE … WHERE state = $from</c> (re-checked on the row a concurrent writer committed),
-/// the first pricing under <c>FOR UPDATE</c>. The event is appended last, right before commit,
-/// because the log's append lock is held from the append until the commit.
+/// the first pricing under <c>FOR UPDATE</c>. The event is appended with the commit
+/// (<see cref="PostgresEventLog.AppendAtCommit"/>), so the log's append lock is held for no round trip.
 /// </summary>
 public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresEventLog log) : IOrderRepository
 {
@@ -193,13 +193,13 @@ public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresE
                 ?? throw new InvalidOperationException($"order {orderId} does not exist");
         });
 
-    /// <summary>Appends the event announcing the change just made to the order, last in the transaction; returns the order as announced.</summary>
+    /// <summary>Appends (at commit) the event announcing the change just made to the order; returns the order as announced.</summary>
     private async Task<OrderRecord> AnnounceAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, OrderEventType type, string orderId, DateTimeOffset now)
     {
         var order = await FindOneAsync(connection, transaction, "order_id", orderId)
             ?? throw new InvalidOperationException($"order {orderId} does not exist");
-        await log.AppendAsync(connection, transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
+        _ = log.AppendAtCommit(transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
         return order;
     }
 
