@@ -21,6 +21,8 @@ public sealed record BenchOptions
                                   (repeatable), for experiments such as
                                   Logging__LogLevel__Default=Warning; the report lists them
           --seconds N             measure each load phase N seconds instead of the profile's
+          --failover-rate N       PlaceOrder calls per second of the failover scenario instead of
+                                  the profile's 20/s (PostgreSQL capacity experiments)
           --help                  this text
 
         Internal: --serve-echo bare|mesh --port N runs the baseline echo server (the harness starts it).
@@ -34,6 +36,9 @@ public sealed record BenchOptions
 
     /// <summary>Overrides the measured seconds of every load phase (experiments); null keeps the profile's.</summary>
     public double? Seconds { get; init; }
+
+    /// <summary>Overrides the failover scenario's PlaceOrder rate (per second); null keeps the profile's.</summary>
+    public double? FailoverRate { get; init; }
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
 
@@ -70,6 +75,7 @@ public sealed record BenchOptions
                 "--serve-echo" => options with { ServeEcho = ParseEchoKind(Value()) },
                 "--service-env" => options with { ServiceEnvironment = WithVariable(options.ServiceEnvironment, Value()) },
                 "--seconds" => options with { Seconds = double.Parse(Value(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) },
+                "--failover-rate" => options with { FailoverRate = ParseRate(arg, Value()) },
                 "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--users-address" => Assign(options, ref users, Value()),
                 "--inventory-address" => Assign(options, ref inventory, Value()),
@@ -123,6 +129,11 @@ public sealed record BenchOptions
             ? new HashSet<string>(names, StringComparer.Ordinal)
             : throw new ArgumentException($"Unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios)}.");
     }
+
+    private static double ParseRate(string option, string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var rate) && rate > 0
+            ? rate
+            : throw new ArgumentException($"{option} takes a positive number of calls per second, not {value}.");
 
     private static string ParseEchoKind(string value) => value is "bare" or "mesh"
         ? value

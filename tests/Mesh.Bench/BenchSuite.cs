@@ -19,6 +19,11 @@ public static class BenchSuite
             profile = profile.WithSeconds(seconds);
         }
 
+        if (options.FailoverRate is double failoverRate)
+        {
+            profile = profile with { FailoverRate = failoverRate };
+        }
+
         var startedUtc = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         var root = MeshPaths.RepositoryRoot ?? Directory.GetCurrentDirectory();

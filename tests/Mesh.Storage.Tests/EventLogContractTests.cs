@@ -229,3 +229,9 @@ public sealed class PostgresEventLogContractTests : EventLogContractTests, IRequ
 {
     protected override async Task<IEventLogHarness> CreateHarnessAsync() => await PostgresHarness.CreateAsync();
 }
+
+/// <summary>The same contract when events are appended with the commit, as the services append them.</summary>
+public sealed class PostgresAtCommitEventLogContractTests : EventLogContractTests, IRequiresPostgres
+{
+    protected override async Task<IEventLogHarness> CreateHarnessAsync() => await PostgresHarness.CreateAsync(atCommit: true);
+}

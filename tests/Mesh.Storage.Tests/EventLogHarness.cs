@@ -111,40 +111,49 @@ public sealed class SqliteHarness : IEventLogHarness
     }
 }
 
+/// <summary>
+/// The PostgreSQL log, appending either at once (<see cref="PostgresEventLog.AppendAsync"/>) or
+/// with the commit (<see cref="PostgresEventLog.AppendAtCommit"/>, as the services do).
+/// </summary>
 public sealed class PostgresHarness : IEventLogHarness
 {
     private readonly PostgresServer.TestDatabase _testDatabase;
     private readonly PostgresEventLog _log;
+    private readonly bool _atCommit;
 
-    private PostgresHarness(PostgresServer.TestDatabase testDatabase, PostgresDatabase database, PostgresEventLog log)
+    private PostgresHarness(PostgresServer.TestDatabase testDatabase, PostgresDatabase database, PostgresEventLog log, bool atCommit)
     {
         _testDatabase = testDatabase;
         Database = database;
         _log = log;
+        _atCommit = atCommit;
     }
 
     public PostgresDatabase Database { get; }
 
     public IEventLog Log => _log;
 
-    public static async Task<PostgresHarness> CreateAsync(string name = "probe")
+    public static async Task<PostgresHarness> CreateAsync(string name = "probe", bool atCommit = false)
     {
         var testDatabase = await PostgresServer.CreateDatabaseAsync();
         var database = new PostgresDatabase(testDatabase.ConnectionString);
         await database.MigrateAsync([PostgresEventLog.Migration(name)]);
-        return new PostgresHarness(testDatabase, database, new PostgresEventLog(database, name));
+        return new PostgresHarness(testDatabase, database, new PostgresEventLog(database, name), atCommit);
     }
 
     public async Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<string> keys, DateTimeOffset occurTime, Func<Task>? beforeCommit = null, bool commit = true)
     {
         try
         {
-            return await Database.WriteAsync<IReadOnlyList<long>>(async (connection, transaction) =>
+            var appended = await Database.WriteAsync<IReadOnlyList<Task<long>>>(async (connection, transaction) =>
             {
-                var sequences = new List<long>();
+                var sequences = new List<Task<long>>();
                 for (var i = 0; i < keys.Count; i++)
                 {
-                    sequences.Add(await _log.AppendAsync(connection, transaction, keys[i], EventLogHarnessExtensions.Payload(keys[i], i), occurTime));
+                    var payload = EventLogHarnessExtensions.Payload(keys[i], i);
+                    sequences.Add(_atCommit
+                        ? _log.AppendAtCommit(transaction, keys[i], payload, occurTime)
+                        : Task.FromResult(await _log.AppendAsync(connection, transaction, keys[i], payload, occurTime)));
                 }
 
                 if (beforeCommit is not null)
@@ -154,6 +163,7 @@ public sealed class PostgresHarness : IEventLogHarness
 
                 return commit ? sequences : throw new RollbackException();
             });
+            return await Task.WhenAll(appended);
         }
         catch (RollbackException) when (!commit)
         {

@@ -13,6 +13,13 @@ internal static class PostgresCommands
         return command;
     }
 
+    public static NpgsqlBatchCommand BatchCommand(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
     public static NpgsqlParameter Text(string value) => new NpgsqlParameter<string> { TypedValue = value };
 
     public static NpgsqlParameter Texts(IEnumerable<string> values) => new NpgsqlParameter<string[]> { TypedValue = [.. values] };

@@ -13,8 +13,8 @@ namespace Mesh.Orders.Storage;
 /// transactions. Each decision is made by a statement that waits for the competing writer:
 /// the request_id claim by <c>ON CONFLICT</c> on the unique request_id, state moves by
 /// <c>UPDATE … WHERE state = $from</c> (re-checked on the row a concurrent writer committed),
-/// the first pricing under <c>FOR UPDATE</c>. The event is appended last, right before commit,
-/// because the log's append lock is held from the append until the commit.
+/// the first pricing under <c>FOR UPDATE</c>. The event is appended with the commit
+/// (<see cref="PostgresEventLog.AppendAtCommit"/>), so the log's append lock is held for no round trip.
 /// </summary>
 public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresEventLog log) : IOrderRepository
 {
@@ -54,33 +54,38 @@ public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresE
 
         return database.WriteAsync(async (connection, transaction) =>
         {
-            // FOR UPDATE: of two pricings racing, the second waits and then sees it is not the first.
-            bool firstPricing;
-            await using (var check = Create(connection, transaction,
-                "SELECT total_minor IS NULL FROM orders WHERE order_id = $1 AND state = 'pending' FOR UPDATE;", Text(orderId)))
-            {
-                firstPricing = await check.ExecuteScalarAsync() as bool?
-                    ?? throw new InvalidOperationException($"order {orderId} is no longer pending; it cannot be priced");
-            }
-
-            await using (var update = Create(connection, transaction, """
+            // One round trip for the check and every update. FOR UPDATE: of two pricings racing,
+            // the second waits and then sees it is not the first. If the order is no longer
+            // pending the updates match nothing and the throw below rolls the batch back.
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(BatchCommand(
+                "SELECT total_minor IS NULL FROM orders WHERE order_id = $1 AND state = 'pending' FOR UPDATE;", Text(orderId)));
+            batch.BatchCommands.Add(BatchCommand("""
                 UPDATE orders SET currency_code = $1, total_minor = $2, update_time_ms = $3
                 WHERE order_id = $4 AND state = 'pending';
-                """, Text(priced.CurrencyCode), Int64(priced.TotalMinor), Int64(now.ToUnixTimeMilliseconds()), Text(orderId)))
-            {
-                await update.ExecuteNonQueryAsync();
-            }
-
+                """, Text(priced.CurrencyCode), Int64(priced.TotalMinor), Int64(now.ToUnixTimeMilliseconds()), Text(orderId)));
             for (var i = 0; i < priced.Lines.Count; i++)
             {
                 var line = priced.Lines[i];
-                await using var update = Create(connection, transaction, """
+                batch.BatchCommands.Add(BatchCommand("""
                     UPDATE order_lines SET name = $1, unit_price_minor = $2, line_total_minor = $3
                     WHERE order_id = $4 AND line_no = $5 AND sku = $6 AND quantity = $7;
                     """,
                     Text(line.Name), Int64(line.UnitPriceMinor), Int64(line.LineTotalMinor),
-                    Text(orderId), Int64(i), Text(line.Sku), Int64(line.Quantity));
-                if (await update.ExecuteNonQueryAsync() != 1)
+                    Text(orderId), Int64(i), Text(line.Sku), Int64(line.Quantity)));
+            }
+
+            bool firstPricing;
+            await using (var reader = await batch.ExecuteReaderAsync())
+            {
+                firstPricing = await reader.ReadAsync()
+                    ? reader.GetBoolean(0)
+                    : throw new InvalidOperationException($"order {orderId} is no longer pending; it cannot be priced");
+            }
+
+            for (var i = 0; i < priced.Lines.Count; i++)
+            {
+                if (batch.BatchCommands[2 + i].RecordsAffected != 1)
                 {
                     throw new InvalidOperationException($"order {orderId} line {i} does not match the priced line");
                 }
@@ -138,31 +143,39 @@ public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresE
             return await ReadOrdersAsync(connection, null, command);
         }, cancellationToken);
 
-    /// <summary>One claim attempt; null if neither a new order nor a holder turned up (never expected).</summary>
-    private async Task<OrderClaim?> ClaimOnceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewOrder order)
+    /// <summary>
+    /// One claim attempt, in one round trip; null if neither a new order nor a holder turned up
+    /// (never expected). The batch's statements run one after the other, each with its own
+    /// snapshot, exactly as separate commands would.
+    /// </summary>
+    private static async Task<OrderClaim?> ClaimOnceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewOrder order)
     {
-        // A competing claim not yet committed makes ON CONFLICT wait for it, then do nothing.
-        bool created;
-        await using (var insert = Create(connection, transaction, """
-            INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms)
-            VALUES ($1, $2, $3, $4, 'pending', '', $5, $5)
-            ON CONFLICT (request_id) DO NOTHING;
-            """,
-            Text(order.OrderId), Text(order.RequestId), Text(order.RequestHash), Text(order.UserId), Int64(order.Now.ToUnixTimeMilliseconds())))
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            created = await insert.ExecuteNonQueryAsync() == 1;
-        }
-
-        if (created)
-        {
-            for (var i = 0; i < order.Lines.Count; i++)
+            BatchCommands =
             {
-                await using var line = Create(connection, transaction,
-                    "INSERT INTO order_lines (order_id, line_no, sku, quantity) VALUES ($1, $2, $3, $4);",
-                    Text(order.OrderId), Int64(i), Text(order.Lines[i].Sku), Int64(order.Lines[i].Quantity));
-                await line.ExecuteNonQueryAsync();
-            }
-        }
+                // A competing claim not yet committed makes ON CONFLICT wait for it, then do nothing.
+                BatchCommand("""
+                    INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms)
+                    VALUES ($1, $2, $3, $4, 'pending', '', $5, $5)
+                    ON CONFLICT (request_id) DO NOTHING;
+                    """,
+                    Text(order.OrderId), Text(order.RequestId), Text(order.RequestHash), Text(order.UserId), Int64(order.Now.ToUnixTimeMilliseconds())),
+                // The order id is new, so the row exists only if the insert above created it.
+                BatchCommand("""
+                    INSERT INTO order_lines (order_id, line_no, sku, quantity)
+                    SELECT $1, line.line_no, line.sku, line.quantity
+                    FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS line (line_no, sku, quantity)
+                    WHERE EXISTS (SELECT 1 FROM orders WHERE order_id = $1);
+                    """,
+                    Text(order.OrderId),
+                    new NpgsqlParameter<long[]> { TypedValue = [.. Enumerable.Range(0, order.Lines.Count).Select(i => (long)i)] },
+                    Texts(order.Lines.Select(line => line.Sku)),
+                    new NpgsqlParameter<long[]> { TypedValue = [.. order.Lines.Select(line => line.Quantity)] }),
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
+        var created = batch.BatchCommands[0].RecordsAffected == 1;
 
         // A new statement, a new snapshot: it sees the competing claim ON CONFLICT waited for.
         var holder = await FindOneAsync(connection, transaction, "request_id", order.RequestId);
@@ -193,22 +206,45 @@ public sealed class PostgresOrderRepository(PostgresDatabase database, PostgresE
                 ?? throw new InvalidOperationException($"order {orderId} does not exist");
         });
 
-    /// <summary>Appends the event announcing the change just made to the order, last in the transaction; returns the order as announced.</summary>
+    /// <summary>Appends (at commit) the event announcing the change just made to the order; returns the order as announced.</summary>
     private async Task<OrderRecord> AnnounceAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, OrderEventType type, string orderId, DateTimeOffset now)
     {
         var order = await FindOneAsync(connection, transaction, "order_id", orderId)
             ?? throw new InvalidOperationException($"order {orderId} does not exist");
-        await log.AppendAsync(connection, transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
+        _ = log.AppendAtCommit(transaction, order.UserId, OrderEvents.Announce(type, order, now), now);
         return order;
     }
 
+    /// <summary>
+    /// One order and its lines in ONE round trip (a batch of two statements): it runs up to three
+    /// times per PlaceOrder, inside transactions that hold the order's row lock, and on a busy
+    /// machine every round trip also waits for this process's next turn.
+    /// </summary>
     /// <param name="keyColumn">order_id or request_id: a unique column, from this class only.</param>
     private static async Task<OrderRecord?> FindOneAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string keyColumn, string key)
     {
-        await using var command = Create(connection, transaction, $"SELECT {OrderRows.Columns} FROM orders WHERE {keyColumn} = $1;", Text(key));
-        var orders = await ReadOrdersAsync(connection, transaction, command);
-        return orders.Count == 0 ? null : orders[0];
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                BatchCommand($"SELECT {OrderRows.Columns} FROM orders WHERE {keyColumn} = $1;", Text(key)),
+                BatchCommand($"""
+                    SELECT {OrderRows.LineColumns} FROM order_lines
+                    WHERE order_id IN (SELECT order_id FROM orders WHERE {keyColumn} = $1) ORDER BY order_id, line_no;
+                    """, Text(key)),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        var rows = new List<OrderRecord>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(OrderRows.ReadOrder(reader));
+        }
+
+        await reader.NextResultAsync();
+        var lines = await OrderRows.ReadLinesAsync(reader);
+        return rows.Count == 0 ? null : OrderRows.WithLines(rows, lines)[0];
     }
 
     /// <summary>Reads the order rows <paramref name="command"/> selects, then all their lines in one query.</summary>

@@ -20,8 +20,8 @@ namespace Mesh.Users.Storage;
 /// Unchanged and appends no event.</item>
 /// <item>Creates take <see cref="CreateLockKey"/> before inserting, held to commit, so users'
 /// sequences commit in order and a ListUsers page token never passes a user that commits later.</item>
-/// <item>The feed event is appended last, right before commit (the log's append lock serialises
-/// appenders from there to commit).</item>
+/// <item>The feed event is appended with the commit, in its round trip (the log's append lock
+/// serialises appenders only while the server inserts and commits).</item>
 /// </list>
 /// </summary>
 public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEventLog log) : IUserRepository
@@ -85,7 +85,7 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await AppendAsync(connection, transaction, UserEventType.UserCreated, created, now);
+            Append(transaction, UserEventType.UserCreated, created, now);
             return UserWriteResult.Of(UserWriteStatus.Created, created);
         }, cancellationToken);
     }
@@ -116,7 +116,7 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
             }
 
             await SaveAsync(connection, transaction, updated, cancellationToken);
-            await AppendAsync(connection, transaction, UserEventType.UserUpdated, updated, now);
+            Append(transaction, UserEventType.UserUpdated, updated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, updated);
         }, cancellationToken);
     }
@@ -141,7 +141,7 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
             }
 
             await SaveAsync(connection, transaction, deactivated, cancellationToken);
-            await AppendAsync(connection, transaction, UserEventType.UserDeactivated, deactivated, now);
+            Append(transaction, UserEventType.UserDeactivated, deactivated, now);
             return UserWriteResult.Of(UserWriteStatus.Updated, deactivated);
         }, cancellationToken);
     }
@@ -316,9 +316,9 @@ public sealed class PostgresUserRepository(PostgresDatabase database, PostgresEv
         }
     }
 
-    private Task<long> AppendAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, UserEventType type, UserRecord user, DateTimeOffset now) =>
-        log.AppendAsync(connection, transaction, UserFeed.KeyOf(user), UserFeed.EventOf(type, user, now), now);
+    // Sent with the COMMIT, so the log's append lock is held for no round trip; the sequence is not needed.
+    private void Append(NpgsqlTransaction transaction, UserEventType type, UserRecord user, DateTimeOffset now) =>
+        _ = log.AppendAtCommit(transaction, UserFeed.KeyOf(user), UserFeed.EventOf(type, user, now), now);
 
     private static UserRecord ReadUser(NpgsqlDataReader reader, int offset = 0) => new(
         UserId: reader.GetString(offset),

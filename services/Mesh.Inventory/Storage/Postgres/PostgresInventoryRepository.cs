@@ -12,7 +12,7 @@ namespace Mesh.Inventory.Storage.Postgres;
 /// COMMITTED transaction that locks what its decision depends on before reading it — the
 /// idempotency key, the reservation row, the item rows (see <see cref="PostgresReservationSettlement"/>
 /// for the order) — so a decision taken on one replica is never invalidated by another before
-/// it commits. Item changes are appended to the event log last, right before commit.
+/// it commits. Item changes are appended to the event log with the commit.
 /// </summary>
 public sealed class PostgresInventoryRepository(PostgresDatabase database, PostgresEventLog events, TimeProvider time) : IInventoryRepository
 {
@@ -246,11 +246,10 @@ public sealed class PostgresInventoryRepository(PostgresDatabase database, Postg
         {
             var write = new PostgresInventoryWrite(connection, transaction, Now());
             var result = await work(write);
-            // Last, right before commit: the log's append lock serialises appenders until then.
+            // Sent with the COMMIT: the log's append lock is held for no round trip.
             foreach (var change in write.Changes)
             {
-                await events.AppendAsync(
-                    connection, transaction, InventoryEventLog.FilterKey(change), InventoryEventLog.Payload(change, write.Now), write.Now);
+                _ = events.AppendAtCommit(transaction, InventoryEventLog.FilterKey(change), InventoryEventLog.Payload(change, write.Now), write.Now);
             }
 
             return result;

@@ -5,8 +5,8 @@ namespace Mesh.Inventory.Storage.Postgres;
 
 /// <summary>
 /// One inventory write transaction: its connection, its clock reading, and the item changes it
-/// made, which are appended to the event log only at the end (the log's append lock is then
-/// held for the shortest possible time, from the append to the commit).
+/// made, which are appended to the event log with the commit (in its round trip, so the log's
+/// append lock is held only while the server inserts and commits).
 /// </summary>
 internal sealed class PostgresInventoryWrite(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now)
 {

@@ -40,19 +40,16 @@ public sealed class PostgresConsumerCursors(PostgresDatabase database) : IConsum
         ArgumentNullException.ThrowIfNull(connection);
         // FOR UPDATE locks nothing when the row does not exist yet, so make sure it does. Two
         // statements, not one: in READ COMMITTED the SELECT must take a snapshot after the INSERT,
-        // which waits for a racing replica's insert of the same row to commit.
-        await using (var ensure = new NpgsqlCommand(
-            "INSERT INTO consumer_cursors (consumer, sequence, update_time_ms) VALUES ($1, 0, $2) ON CONFLICT (consumer) DO NOTHING;",
-            connection, transaction))
-        {
-            ensure.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
-            ensure.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.ToUnixTimeMilliseconds() });
-            await ensure.ExecuteNonQueryAsync();
-        }
-
-        await using var select = new NpgsqlCommand("SELECT sequence FROM consumer_cursors WHERE consumer = $1 FOR UPDATE;", connection, transaction);
+        // which waits for a racing replica's insert of the same row to commit. One batch, one
+        // round trip: the statements still run one after the other, each with its own snapshot.
+        var ensure = new NpgsqlBatchCommand(
+            "INSERT INTO consumer_cursors (consumer, sequence, update_time_ms) VALUES ($1, 0, $2) ON CONFLICT (consumer) DO NOTHING;");
+        ensure.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
+        ensure.Parameters.Add(new NpgsqlParameter<long> { TypedValue = now.ToUnixTimeMilliseconds() });
+        var select = new NpgsqlBatchCommand("SELECT sequence FROM consumer_cursors WHERE consumer = $1 FOR UPDATE;");
         select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
-        return (long)(await select.ExecuteScalarAsync())!;
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { ensure, select } };
+        return (long)(await batch.ExecuteScalarAsync())!;
     }
 
     /// <summary>Moves the cursor inside the caller's transaction (after <see cref="LockAsync"/>); it never moves backwards.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using Npgsql;
@@ -18,6 +19,9 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     /// </summary>
     public const long MigrationLockKey = 0x4D45_5348_4D49_4752;
 
+    // The commits of the WriteAsync transactions in flight, so steps can be registered for them.
+    private readonly ConcurrentDictionary<NpgsqlTransaction, PostgresCommit> _commits = new(ReferenceEqualityComparer.Instance);
+
     public PostgresDatabase(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -34,16 +38,38 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         DataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>Runs <paramref name="work"/> in one READ COMMITTED transaction; commits if it returns, rolls back if it throws.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one READ COMMITTED transaction; commits if it returns, rolls
+    /// back if it throws. Steps registered through <see cref="CommitOf"/> go with the COMMIT.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        var result = await work(connection, transaction);
-        // Not cancelled once the work is done: a commit that may or may not have happened is worse than a late one.
-        await transaction.CommitAsync(CancellationToken.None);
-        return result;
+        var commit = new PostgresCommit();
+        _commits[transaction] = commit;
+        try
+        {
+            var result = await work(connection, transaction);
+            await commit.CommitAsync(connection, transaction);
+            return result;
+        }
+        finally
+        {
+            _commits.TryRemove(transaction, out _);
+            commit.Abandon(); // after a commit every step is settled already
+        }
+    }
+
+    /// <summary>The commit of <paramref name="transaction"/>, which a <see cref="WriteAsync{T}"/> of this database is running.</summary>
+    /// <exception cref="InvalidOperationException">The transaction is not one <see cref="WriteAsync{T}"/> runs (it would commit without the steps).</exception>
+    public PostgresCommit CommitOf(NpgsqlTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return _commits.TryGetValue(transaction, out var commit)
+            ? commit
+            : throw new InvalidOperationException("Only a transaction run by PostgresDatabase.WriteAsync can send statements with its commit.");
     }
 
     /// <summary>Runs read-only <paramref name="work"/> on its own pooled connection.</summary>

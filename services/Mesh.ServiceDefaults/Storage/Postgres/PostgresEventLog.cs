@@ -15,7 +15,7 @@ namespace Mesh.ServiceDefaults.Storage.Postgres;
 /// <para><b>No event is ever skipped.</b> A sequence value is taken before its transaction
 /// commits, so with several writers a transaction holding sequence 7 could commit after one
 /// holding 8, and a follower that had already read through 8 would never see 7. To rule that
-/// out, <see cref="AppendAsync"/> first takes a transaction-scoped advisory lock for this log
+/// out, an append first takes a transaction-scoped advisory lock for this log
 /// (<c>pg_advisory_xact_lock(<see cref="LockClass"/>, hashtext(name))</c>), and only then takes
 /// its sequence. PostgreSQL makes a commit visible before it releases the transaction's locks,
 /// so the next appender can take a sequence only after the previous appender's events are
@@ -23,16 +23,18 @@ namespace Mesh.ServiceDefaults.Storage.Postgres;
 /// form a prefix of the sequence (with holes only where a transaction rolled back), and the head
 /// <see cref="PositionAsync"/> reports — the largest committed sequence — can only ever be
 /// followed by larger ones.</para>
-/// <para><b>Cost.</b> Appends to one log are serialised from the append until commit: at most
-/// one transaction per log is between those two points at a time, so a log's write throughput
-/// is bounded by 1 / (time from append to commit) — one round trip plus the commit's WAL flush
-/// when the caller appends last, far more if it does slow work after appending (and a stalled
-/// appender stalls every appender of the log). Append last, right before commit. Other writes
-/// in the same transaction, writes that append nothing, readers and other logs are not
-/// affected. A transaction appending to two logs takes both locks; take them in a fixed order
-/// (PostgreSQL detects and breaks a deadlock, but one of the writers fails).</para>
-/// <para><b>Waking followers.</b> Each append calls <c>pg_notify('{name}_events', sequence)</c>
-/// in the same transaction, which PostgreSQL delivers on commit (and drops on rollback) to
+/// <para><b>Cost.</b> Appends to one log are serialised from the lock until commit, so a log's
+/// write throughput is bounded by 1 / (time the lock is held). <see cref="AppendAtCommit"/>
+/// sends the lock, the inserts and the COMMIT in one round trip: the lock is held only while
+/// the server runs them (well under a millisecond). <see cref="AppendAsync"/> holds it from the
+/// append until the caller commits, at least one round trip to the client — which, on a
+/// machine whose cores are busy, waits for the client's next turn and serialised PlaceOrder on
+/// PostgreSQL at about 25/s (docs/benchmarks.md, "Failover"). Other writes, readers and other
+/// logs are not affected. A transaction appending to two logs takes both locks, in the order it
+/// first appended to each; keep that order fixed (PostgreSQL detects and breaks a deadlock, but
+/// one of the writers fails).</para>
+/// <para><b>Waking followers.</b> Each appending transaction calls <c>pg_notify('{name}_events', sequence)</c>
+/// once, for its last event, which PostgreSQL delivers on commit (and drops on rollback) to
 /// every replica. One LISTEN connection per log and process completes <see cref="NextChange"/>;
 /// followers also re-read at every heartbeat, a bounded poll should a notification be lost
 /// (e.g. while the LISTEN connection reconnects).</para>
@@ -89,34 +91,73 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         """;
 
     /// <summary>
-    /// Appends <paramref name="payload"/> inside the caller's READ COMMITTED transaction; returns
-    /// its sequence. Takes the log's append lock until the transaction ends (see the remarks).
+    /// Appends <paramref name="payload"/> to this log when <paramref name="transaction"/> commits:
+    /// the append lock, the insert and the wake-up go in the commit's own round trip (see
+    /// <see cref="PostgresCommit"/>), so the lock is held only while the server inserts and
+    /// commits. Events of one transaction keep the order they were registered in. Only for a
+    /// transaction <see cref="PostgresDatabase.WriteAsync{T}"/> runs.
+    /// </summary>
+    /// <returns>
+    /// The event's sequence, once the transaction has committed; cancelled if it rolled back or
+    /// its commit failed. Callers that need no sequence may ignore it.
+    /// </returns>
+    public Task<long> AppendAtCommit(NpgsqlTransaction transaction, string filterKey, IMessage payload, DateTimeOffset occurTime)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(filterKey);
+        ArgumentNullException.ThrowIfNull(payload);
+        return Database.CommitOf(transaction).Step(this, () => new PostgresPendingAppends(this)).Add(filterKey, payload, occurTime);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="payload"/> inside the caller's READ COMMITTED transaction now and
+    /// returns its sequence; takes the log's append lock until the transaction ends (see the
+    /// remarks), so every round trip before the commit is spent holding it. Prefer
+    /// <see cref="AppendAtCommit"/>, which holds it for no round trip at all.
     /// </summary>
     public async Task<long> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string filterKey, IMessage payload, DateTimeOffset occurTime)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(payload);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, hashtext($2));", connection, transaction))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = LockClass });
-            lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-            await lockCommand.ExecuteNonQueryAsync();
-        }
-
-        await using var insert = new NpgsqlCommand($"""
-            WITH appended AS (
-                INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($1, $2, $3) RETURNING sequence
-            )
-            SELECT sequence, pg_notify($4, sequence::text) FROM appended;
-            """, connection, transaction);
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filterKey });
-        insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = payload.ToByteArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = occurTime.ToUnixTimeMilliseconds() });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _channel });
-        await using var reader = await insert.ExecuteReaderAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(LockCommand());
+        batch.BatchCommands.Add(InsertCommand(filterKey, payload, occurTime, notify: true));
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync(); // past the lock's (void) result
         await reader.ReadAsync();
         return reader.GetInt64(0);
+    }
+
+    /// <summary>The append lock; always taken before the sequence (see the remarks).</summary>
+    internal NpgsqlBatchCommand LockCommand()
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, hashtext($2));");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = LockClass });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        return command;
+    }
+
+    /// <summary>Inserts one event, returning its sequence; <paramref name="notify"/> also wakes the followers on commit.</summary>
+    internal NpgsqlBatchCommand InsertCommand(string filterKey, IMessage payload, DateTimeOffset occurTime, bool notify)
+    {
+        var command = new NpgsqlBatchCommand(notify
+            ? $"""
+                WITH appended AS (
+                    INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($1, $2, $3) RETURNING sequence
+                )
+                SELECT sequence, pg_notify($4, sequence::text) FROM appended;
+                """
+            : $"INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($1, $2, $3) RETURNING sequence;");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = filterKey });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = payload.ToByteArray(), NpgsqlDbType = NpgsqlDbType.Bytea });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = occurTime.ToUnixTimeMilliseconds() });
+        if (notify)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _channel });
+        }
+
+        return command;
     }
 
     /// <inheritdoc />
