@@ -100,6 +100,18 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BurstOfFailures_AsWhenAReplicaDies_IsRetriedWithinTheBudget()
+    {
+        // Twenty calls in flight fail at once, as on a replica that was just killed.
+        _server.FailNext(20, StatusCode.Unavailable);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Users.GetUserAsync(new GetUserRequest(), deadline: DateTime.UtcNow.AddSeconds(5)).ResponseAsync));
+
+        Assert.All(replies, reply => Assert.Equal("served", reply.User.DisplayName));
+        Assert.Equal(40, _server.Attempts);
+    }
+
+    [Fact]
     public void EveryMeshMethod_DeclaresWhetherItIsSafeToRetry()
     {
         ProtoService[] services = [UserService.Descriptor, InventoryService.Descriptor, OrderService.Descriptor];

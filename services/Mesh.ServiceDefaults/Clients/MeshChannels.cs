@@ -69,8 +69,10 @@ public static class MeshChannels
         {
             config.MethodConfigs.Add(retryable);
             // A dying peer must not turn every call into three: retries stop when more than
-            // roughly one call in ten fails, and resume as calls succeed again.
-            config.RetryThrottling = new RetryThrottlingPolicy { MaxTokens = 10, TokenRatio = 0.1 };
+            // roughly one call in ten fails, and resume as calls succeed again. The budget still
+            // covers a burst — every call in flight on a replica that was just killed — since
+            // retries continue until half of it is spent.
+            config.RetryThrottling = new RetryThrottlingPolicy { MaxTokens = settings.RetryBudget, TokenRatio = 0.1 };
         }
 
         return config;

@@ -12,6 +12,15 @@ public sealed class MeshClientOptions
     /// <summary>Attempts per call, including the first, for calls that may be retried. Default 3.</summary>
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// Retry throttling tokens per channel (gRFC A6): each failed attempt takes one, each success
+    /// gives a tenth back, and retries stop while half or fewer are left. Default 100, so the
+    /// calls in flight on a replica that dies at once (up to 50) are all retried, while a steady
+    /// failure rate above about one call in ten stops retries. gRPC's examples use 10, which a
+    /// busy client spends on a single crash.
+    /// </summary>
+    public int RetryBudget { get; set; } = 100;
+
     /// <summary>Wait before the first reconnect to a peer that could not be reached. Default 250 ms (gRPC's own default is 1 s).</summary>
     public TimeSpan InitialReconnectBackoff { get; set; } = TimeSpan.FromMilliseconds(250);
 
