@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Mesh.ServiceDefaults.Storage;
 
 /// <summary>
@@ -11,7 +13,7 @@ internal sealed class SqliteReaderPool(int capacity)
     private readonly Stack<LongLivedSqliteConnection> _idle = new(capacity);
     private bool _closed;
 
-    public bool TryTake(int generation, out LongLivedSqliteConnection connection)
+    public bool TryTake(int generation, [NotNullWhen(true)] out LongLivedSqliteConnection? connection)
     {
         while (true)
         {
@@ -26,7 +28,7 @@ internal sealed class SqliteReaderPool(int capacity)
 
             if (candidate is null)
             {
-                connection = null!;
+                connection = null;
                 return false;
             }
 
