@@ -156,7 +156,8 @@ public sealed class InventoryGrpcService(
         switch (await repository.ReserveStockAsync(request.ReservationId, lines, ttl, context.CancellationToken))
         {
             case ReserveStockOutcome.Held held:
-                logger.LogInformation(
+                // One per order placed: Debug, so the shipped level does not log every order.
+                logger.LogDebug(
                     "Reserved {LineCount} lines as {ReservationId} until {ExpireTime}",
                     held.Reservation.Lines.Count, held.Reservation.ReservationId, held.Reservation.ExpireTime);
                 return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(held.Reservation) };
@@ -214,7 +215,11 @@ public sealed class InventoryGrpcService(
     {
         if (change.Changed)
         {
-            logger.LogInformation(
+            // A commit completes every order placed: Debug. Releases and expiries give stock
+            // back after something went wrong, which operators want to see.
+            var level = change.Reservation.Status == ReservationStatus.Committed ? LogLevel.Debug : LogLevel.Information;
+            logger.Log(
+                level,
                 "Reservation {ReservationId} went from {PreviousState} to {State}",
                 change.Reservation.ReservationId, change.PreviousStatus, change.Reservation.Status);
         }

@@ -303,18 +303,24 @@ public sealed class SqliteInventoryRepository(SqliteDatabase database, SqliteEve
     {
         var nowMs = InventoryRows.ToMs(now);
         var ids = new List<string>();
-        using (var select = Command(connection, transaction, string.Empty, ("$now", nowMs), ("$limit", limit)))
+        // Driven by the partial index of held reservations, so old committed lines are never scanned.
+        var skuFilter = skus is null
+            ? string.Empty
+            : $"AND EXISTS (SELECT 1 FROM reservation_lines AS l WHERE l.reservation_id = r.reservation_id AND l.sku IN {ListOf("$sku", skus.Count)})";
+        using (var select = Command(connection, transaction, $"""
+            SELECT r.reservation_id FROM reservations AS r
+            WHERE r.state = 'HELD' AND r.expire_time_ms <= $now {skuFilter}
+            ORDER BY r.expire_time_ms, r.reservation_id
+            LIMIT $limit
+            """,
+            ("$now", nowMs),
+            ("$limit", limit)))
         {
-            // Driven by the partial index of held reservations, so old committed lines are never scanned.
-            var skuFilter = skus is null
-                ? string.Empty
-                : $"AND EXISTS (SELECT 1 FROM reservation_lines AS l WHERE l.reservation_id = r.reservation_id AND l.sku IN {AddList(select, "$sku", skus)})";
-            select.CommandText = $"""
-                SELECT r.reservation_id FROM reservations AS r
-                WHERE r.state = 'HELD' AND r.expire_time_ms <= $now {skuFilter}
-                ORDER BY r.expire_time_ms, r.reservation_id
-                LIMIT $limit
-                """;
+            if (skus is not null)
+            {
+                BindList(select, "$sku", skus);
+            }
+
             await using var reader = await select.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -445,8 +451,8 @@ public sealed class SqliteInventoryRepository(SqliteDatabase database, SqliteEve
             return items;
         }
 
-        using var command = Command(connection, transaction, string.Empty);
-        command.CommandText = $"SELECT {InventoryRows.ItemColumns} FROM items WHERE sku IN {AddList(command, "$sku", skus)}";
+        using var command = Command(connection, transaction, $"SELECT {InventoryRows.ItemColumns} FROM items WHERE sku IN {ListOf("$sku", skus.Count)}");
+        BindList(command, "$sku", skus);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -517,9 +523,7 @@ public sealed class SqliteInventoryRepository(SqliteDatabase database, SqliteEve
         string sql,
         params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = connection.Prepared(sql, transaction);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -528,17 +532,21 @@ public sealed class SqliteInventoryRepository(SqliteDatabase database, SqliteEve
         return command;
     }
 
-    /// <summary>Binds <paramref name="values"/> as numbered parameters and returns the SQL list "($p0, $p1, ...)".</summary>
-    private static string AddList(SqliteCommand command, string prefix, IEnumerable<string> values)
+    /// <summary>
+    /// The SQL list "($p0, $p1, ...)" of <paramref name="count"/> numbered parameters: the same
+    /// text for the same count, so the statement is prepared once per list length.
+    /// </summary>
+    private static string ListOf(string prefix, int count) =>
+        $"({string.Join(", ", Enumerable.Range(0, count).Select(index => prefix + index.ToString(CultureInfo.InvariantCulture)))})";
+
+    /// <summary>Binds <paramref name="values"/> to the parameters <see cref="ListOf"/> named, in order.</summary>
+    private static void BindList(SqliteCommand command, string prefix, IEnumerable<string> values)
     {
-        var names = new List<string>();
+        var index = 0;
         foreach (var value in values)
         {
-            var name = prefix + names.Count.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.AddWithValue(name, value);
-            names.Add(name);
+            command.Parameters.AddWithValue(prefix + index.ToString(CultureInfo.InvariantCulture), value);
+            index++;
         }
-
-        return $"({string.Join(", ", names)})";
     }
 }

@@ -58,9 +58,10 @@ public sealed class PlaceOrderSaga(
                 throw OrderErrors.Replay(order);
         }
 
+        // Every order starts here: Debug, or the shipped level would log each one.
         if (claim.Created)
         {
-            logger.LogInformation("Placing order {OrderId} for request {RequestId}", order.OrderId, order.RequestId);
+            logger.LogDebug("Placing order {OrderId} for request {RequestId}", order.OrderId, order.RequestId);
         }
         else
         {
@@ -127,7 +128,8 @@ public sealed class PlaceOrderSaga(
         // If this write fails the stock is committed but the order still PENDING: a retry with
         // the same request_id, or the sweeper, finds the committed reservation and confirms it.
         var confirmed = await repository.ConfirmAsync(orderId, Now());
-        logger.LogInformation("Confirmed order {OrderId} ({Currency} {TotalMinor})", orderId, confirmed.CurrencyCode, confirmed.TotalMinor);
+        // The normal outcome of every order: Debug. Rejections, compensations and recoveries stay at Information or above.
+        logger.LogDebug("Confirmed order {OrderId} ({Currency} {TotalMinor})", orderId, confirmed.CurrencyCode, confirmed.TotalMinor);
         return confirmed;
     }
 

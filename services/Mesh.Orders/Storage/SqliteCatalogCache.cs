@@ -72,17 +72,17 @@ public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider tim
                 return found;
             }
 
-            await using var command = Command(connection, null, string.Empty);
-            var names = skus.Select((sku, index) =>
-            {
-                var name = "$s" + index.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(name, sku);
-                return name;
-            }).ToList();
-            command.CommandText = $"""
+            // The text depends only on how many skus, so the statement is prepared once per count.
+            var names = skus.Select((_, index) => "$s" + index.ToString(CultureInfo.InvariantCulture)).ToList();
+            await using var command = Command(connection, null, $"""
                 SELECT sku, name, currency_code, unit_price_minor, available, reserved, sequence FROM catalog_items
                 WHERE sku IN ({string.Join(", ", names)});
-                """;
+                """);
+            var index = 0;
+            foreach (var sku in skus)
+            {
+                command.Parameters.AddWithValue(names[index++], sku);
+            }
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -118,11 +118,6 @@ public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider tim
         await upsert.ExecuteNonQueryAsync();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        connection.Prepared(sql, transaction);
 }

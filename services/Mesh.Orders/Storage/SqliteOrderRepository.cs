@@ -217,28 +217,20 @@ public sealed class SqliteOrderRepository(SqliteDatabase database, SqliteEventLo
             return rows;
         }
 
-        await using var lines = Command(connection, transaction, string.Empty);
-        var names = new List<string>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var name = "$o" + i.ToString(CultureInfo.InvariantCulture);
-            names.Add(name);
-            lines.Parameters.AddWithValue(name, rows[i].OrderId);
-        }
-
-        lines.CommandText = $"""
+        // The text depends only on how many orders, so the statement is prepared once per count.
+        var names = Enumerable.Range(0, rows.Count).Select(i => "$o" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        await using var lines = Command(connection, transaction, $"""
             SELECT {OrderRows.LineColumns} FROM order_lines
             WHERE order_id IN ({string.Join(", ", names)}) ORDER BY order_id, line_no;
-            """;
+            """);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            lines.Parameters.AddWithValue(names[i], rows[i].OrderId);
+        }
         await using var lineReader = await lines.ExecuteReaderAsync();
         return OrderRows.WithLines(rows, await OrderRows.ReadLinesAsync(lineReader));
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        connection.Prepared(sql, transaction);
 }

@@ -24,8 +24,7 @@ public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
     public Task<long> GetAsync(string consumer, CancellationToken cancellationToken) =>
         database.ReadAsync(async connection =>
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT sequence FROM consumer_cursors WHERE consumer = $consumer;";
+            using var command = connection.Prepared("SELECT sequence FROM consumer_cursors WHERE consumer = $consumer;");
             command.Parameters.AddWithValue("$consumer", consumer);
             var value = await command.ExecuteScalarAsync(cancellationToken);
             return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
@@ -35,12 +34,10 @@ public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
     public static async Task SetAsync(
         SqliteConnection connection, SqliteTransaction transaction, string consumer, long sequence, DateTimeOffset now)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var command = connection.Prepared("""
             INSERT INTO consumer_cursors (consumer, sequence, update_time_ms) VALUES ($consumer, $sequence, $now)
             ON CONFLICT (consumer) DO UPDATE SET sequence = max(sequence, excluded.sequence), update_time_ms = excluded.update_time_ms;
-            """;
+            """, transaction);
         command.Parameters.AddWithValue("$consumer", consumer);
         command.Parameters.AddWithValue("$sequence", sequence);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -55,12 +52,10 @@ public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
     public static async Task ResetAsync(
         SqliteConnection connection, SqliteTransaction transaction, string consumer, long sequence, DateTimeOffset now)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        using var command = connection.Prepared("""
             INSERT INTO consumer_cursors (consumer, sequence, update_time_ms) VALUES ($consumer, $sequence, $now)
             ON CONFLICT (consumer) DO UPDATE SET sequence = excluded.sequence, update_time_ms = excluded.update_time_ms;
-            """;
+            """, transaction);
         command.Parameters.AddWithValue("$consumer", consumer);
         command.Parameters.AddWithValue("$sequence", sequence);
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -70,9 +65,7 @@ public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
     /// <summary>The cursor as seen inside the caller's transaction (to skip events already applied).</summary>
     public static async Task<long> GetAsync(SqliteConnection connection, SqliteTransaction transaction, string consumer)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT sequence FROM consumer_cursors WHERE consumer = $consumer;";
+        using var command = connection.Prepared("SELECT sequence FROM consumer_cursors WHERE consumer = $consumer;", transaction);
         command.Parameters.AddWithValue("$consumer", consumer);
         var value = await command.ExecuteScalarAsync();
         return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);

@@ -16,6 +16,16 @@ public sealed class SqliteEventLog : IEventLog
 {
     private readonly string _table;
 
+    // The log's SQL, built once per log so each text is the same on every call and its
+    // statement is prepared once per connection (SqliteCommandExtensions.Prepared).
+    private readonly string _appendSql;
+    private readonly string _positionSql;
+    private readonly string _pruneMarkSql;
+    private readonly string _pruneDeleteSql;
+
+    // Page queries by number of filter keys, built on first use (a race builds the same text twice, harmlessly).
+    private readonly string?[] _readSql = new string?[9];
+
     public SqliteEventLog(SqliteDatabase database, string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -27,6 +37,19 @@ public sealed class SqliteEventLog : IEventLog
         Database = database;
         Name = name;
         _table = TableName(name);
+        _appendSql = $"INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($key, $payload, $time) RETURNING sequence;";
+        // AUTOINCREMENT remembers the largest sequence even after retention deleted every row.
+        _positionSql = $"""
+            SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{_table}'), 0),
+                   coalesce((SELECT pruned_through FROM event_log_retention WHERE log = $log), 0);
+            """;
+        _pruneMarkSql = $"""
+            INSERT INTO event_log_retention (log, pruned_through)
+            SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
+            ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
+            """;
+        // Delete by sequence, not by time alone, so the retained log stays one unbroken range.
+        _pruneDeleteSql = $"DELETE FROM {_table} WHERE sequence <= (SELECT pruned_through FROM event_log_retention WHERE log = $log);";
     }
 
     public SqliteDatabase Database { get; }
@@ -53,9 +76,7 @@ public sealed class SqliteEventLog : IEventLog
     public async Task<long> AppendAsync(
         SqliteConnection connection, SqliteTransaction transaction, string filterKey, IMessage payload, DateTimeOffset occurTime)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {_table} (filter_key, payload, occur_time_ms) VALUES ($key, $payload, $time) RETURNING sequence;";
+        using var command = connection.Prepared(_appendSql, transaction);
         command.Parameters.AddWithValue("$key", filterKey);
         command.Parameters.AddWithValue("$payload", payload.ToByteArray());
         command.Parameters.AddWithValue("$time", occurTime.ToUnixTimeMilliseconds());
@@ -65,12 +86,7 @@ public sealed class SqliteEventLog : IEventLog
     public Task<EventLogPosition> PositionAsync(CancellationToken cancellationToken) =>
         Database.ReadAsync(async connection =>
         {
-            using var command = connection.CreateCommand();
-            // AUTOINCREMENT remembers the largest sequence even after retention deleted every row.
-            command.CommandText = $"""
-                SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{_table}'), 0),
-                       coalesce((SELECT pruned_through FROM event_log_retention WHERE log = $log), 0);
-                """;
+            using var command = connection.Prepared(_positionSql);
             command.Parameters.AddWithValue("$log", Name);
             using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -95,23 +111,13 @@ public sealed class SqliteEventLog : IEventLog
         long after, long through, int limit, IReadOnlyCollection<string> filterKeys, CancellationToken cancellationToken) =>
         Database.ReadAsync<IReadOnlyList<StoredEvent>>(async connection =>
         {
-            using var command = connection.CreateCommand();
-            var filter = string.Empty;
-            if (filterKeys.Count > 0)
+            using var command = connection.Prepared(ReadSql(filterKeys.Count));
+            var index = 0;
+            foreach (var key in filterKeys)
             {
-                var names = filterKeys.Select((key, index) =>
-                {
-                    command.Parameters.AddWithValue($"$k{index}", key);
-                    return $"$k{index}";
-                });
-                filter = $" AND filter_key IN ({string.Join(", ", names)})";
+                command.Parameters.AddWithValue(FilterParameter(index++), key);
             }
 
-            command.CommandText = $"""
-                SELECT sequence, filter_key, payload, occur_time_ms FROM {_table}
-                WHERE sequence > $after AND sequence <= $through{filter}
-                ORDER BY sequence LIMIT $limit;
-                """;
             command.Parameters.AddWithValue("$after", after);
             command.Parameters.AddWithValue("$through", through);
             command.Parameters.AddWithValue("$limit", limit);
@@ -133,26 +139,35 @@ public sealed class SqliteEventLog : IEventLog
     public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, transaction) =>
         {
-            using (var mark = connection.CreateCommand())
+            using (var mark = connection.Prepared(_pruneMarkSql, transaction))
             {
-                mark.Transaction = transaction;
-                mark.CommandText = $"""
-                    INSERT INTO event_log_retention (log, pruned_through)
-                    SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
-                    ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
-                    """;
                 mark.Parameters.AddWithValue("$log", Name);
                 mark.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
                 await mark.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            // Delete by sequence, not by time alone, so the retained log stays one unbroken range.
-            using var delete = connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = $"DELETE FROM {_table} WHERE sequence <= (SELECT pruned_through FROM event_log_retention WHERE log = $log);";
+            using var delete = connection.Prepared(_pruneDeleteSql, transaction);
             delete.Parameters.AddWithValue("$log", Name);
             return await delete.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
     private static string TableName(string name) => name + "_events";
+
+    private static string FilterParameter(int index) => "$k" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The page query for <paramref name="filterKeys"/> filter keys: one text per count.</summary>
+    private string ReadSql(int filterKeys) =>
+        filterKeys < _readSql.Length ? _readSql[filterKeys] ??= BuildReadSql(filterKeys) : BuildReadSql(filterKeys);
+
+    private string BuildReadSql(int filterKeys)
+    {
+        var filter = filterKeys == 0
+            ? string.Empty
+            : $" AND filter_key IN ({string.Join(", ", Enumerable.Range(0, filterKeys).Select(FilterParameter))})";
+        return $"""
+            SELECT sequence, filter_key, payload, occur_time_ms FROM {_table}
+            WHERE sequence > $after AND sequence <= $through{filter}
+            ORDER BY sequence LIMIT $limit;
+            """;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.ServiceDefaults.Storage;
@@ -5,14 +6,31 @@ namespace Mesh.ServiceDefaults.Storage;
 /// <summary>
 /// One service's SQLite database: WAL journal, foreign keys on, writes serialised in-process
 /// (SQLite has one writer anyway; waiting on a semaphore is cheaper than busy retries).
+/// Connections are opened and configured once and kept: one writer, used under the write lock,
+/// and a few idle readers (WAL readers never block the writer). Each keeps its prepared
+/// statements (<see cref="SqliteCommandExtensions.Prepared"/>), so a hot read or write costs
+/// the statement's execution, not an open, three pragmas and a parse.
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    private const int SqliteCantOpen = 14;
+    private const int SqliteConstraint = 19;
+
+    /// <summary>
+    /// Reads run synchronously inside Microsoft.Data.Sqlite, so concurrent reads are bounded by
+    /// the threads running them; more than this many idle ones would only hold memory.
+    /// </summary>
+    private static readonly int IdleReaders = Math.Clamp(Environment.ProcessorCount * 2, 4, 16);
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteReaderPool _readers = new(IdleReaders);
     private readonly string _connectionString;
     private readonly string _createConnectionString;
     private readonly Lock _commitGate = new();
     private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private LongLivedSqliteConnection? _writer;
+    private int _generation;
+    private volatile bool _disposed;
 
     public SqliteDatabase(string path)
     {
@@ -29,7 +47,8 @@ public sealed class SqliteDatabase : IDisposable
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            // This class keeps its own connections; disposing one must really close it.
+            Pooling = false,
             DefaultTimeout = 10,
         };
         // Only migration may create the file: a deleted database must fail loudly (and turn
@@ -41,36 +60,42 @@ public sealed class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Opens a connection with the per-connection pragmas applied.</summary>
-    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default) =>
-        OpenAsync(_connectionString, cancellationToken);
-
-    private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
-
-    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction; commits if it returns.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one IMMEDIATE transaction; commits if it returns, rolls
+    /// back if it throws. The connection stays open for the next write unless the failure came
+    /// from SQLite itself (other than a constraint) or left it inside a transaction.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(work);
         // Writes are not cancelled once they hold the lock: a half-applied call is worse than a late one.
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenAsync(CancellationToken.None);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(CancellationToken.None);
-            SignalCommit();
-            return result;
+            var connection = Writer();
+            try
+            {
+                var result = await TransactAsync(connection, work);
+                SignalCommit();
+                return result;
+            }
+            catch (Exception failure)
+            {
+                if (!MayReuse(connection, failure))
+                {
+                    RetireWriter();
+                }
+
+                throw;
+            }
         }
         finally
         {
+            if (_disposed)
+            {
+                RetireWriter();
+            }
+
             _writeLock.Release();
         }
     }
@@ -87,23 +112,33 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    private void SignalCommit()
-    {
-        TaskCompletionSource committed;
-        lock (_commitGate)
-        {
-            committed = _nextCommit;
-            _nextCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        committed.TrySetResult();
-    }
-
-    /// <summary>Runs read-only <paramref name="work"/> on its own connection (WAL readers never block the writer).</summary>
+    /// <summary>Runs read-only <paramref name="work"/> on a reader connection of its own for the duration.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        var connection = Reader();
+        T result;
+        try
+        {
+            result = await work(connection);
+        }
+        catch (Exception failure)
+        {
+            if (MayReuse(connection, failure))
+            {
+                _readers.Return(connection, Volatile.Read(ref _generation));
+            }
+            else
+            {
+                connection.Dispose();
+            }
+
+            throw;
+        }
+
+        _readers.Return(connection, Volatile.Read(ref _generation));
+        return result;
     }
 
     /// <summary>
@@ -112,31 +147,37 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     public async Task MigrateAsync(IReadOnlyList<string> migrations, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(_createConnectionString, cancellationToken);
-        using (var wal = connection.CreateCommand())
+        ArgumentNullException.ThrowIfNull(migrations);
+        await using (var connection = LongLivedSqliteConnection.Open(_createConnectionString, generation: -1))
         {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync(cancellationToken);
+            using (var wal = connection.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            using var versionCommand = connection.CreateCommand();
+            versionCommand.CommandText = "PRAGMA user_version;";
+            var applied = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            if (applied > migrations.Count)
+            {
+                throw new InvalidOperationException(
+                    $"Database {Path} is at schema version {applied}, newer than this build knows ({migrations.Count}).");
+            }
+
+            for (var version = applied + 1; version <= migrations.Count; version++)
+            {
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                using var migrate = connection.CreateCommand();
+                migrate.Transaction = transaction;
+                migrate.CommandText = migrations[version - 1] + $"\nPRAGMA user_version = {version};";
+                await migrate.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
 
-        using var versionCommand = connection.CreateCommand();
-        versionCommand.CommandText = "PRAGMA user_version;";
-        var applied = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        if (applied > migrations.Count)
-        {
-            throw new InvalidOperationException(
-                $"Database {Path} is at schema version {applied}, newer than this build knows ({migrations.Count}).");
-        }
-
-        for (var version = applied + 1; version <= migrations.Count; version++)
-        {
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            using var migrate = connection.CreateCommand();
-            migrate.Transaction = transaction;
-            migrate.CommandText = migrations[version - 1] + $"\nPRAGMA user_version = {version};";
-            await migrate.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        // Migration may have created the file anew: nothing opened before may serve it.
+        RetireAll();
     }
 
     /// <summary>True when the database file exists, opens read-write and has the expected schema version.</summary>
@@ -144,16 +185,11 @@ public sealed class SqliteDatabase : IDisposable
     {
         try
         {
-            // Pooled connections keep a deleted file's inode open, so ask the file system too.
-            if (!File.Exists(Path))
+            var version = await ReadAsync(async connection =>
             {
-                return false;
-            }
-
-            await using var connection = await OpenAsync(cancellationToken);
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version;";
-            var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+                using var command = connection.Prepared("PRAGMA user_version;");
+                return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }, cancellationToken);
             return version == expectedVersion;
         }
         catch (SqliteException)
@@ -166,5 +202,104 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    /// <summary>Closes every connection; a write in flight closes the writer when it ends.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _readers.Clear(forever: true);
+        if (_writeLock.Wait(0))
+        {
+            RetireWriter();
+            _writeLock.Release();
+        }
+
+        // The semaphore stays undisposed on purpose: a write in flight still releases it.
+    }
+
+    private static async Task<T> TransactAsync<T>(
+        LongLivedSqliteConnection connection, Func<SqliteConnection, SqliteTransaction, Task<T>> work)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>
+    /// After <paramref name="failure"/>, a connection is kept only when the failure was the work's
+    /// own (a domain exception, a cancellation, a constraint violation) and its transaction is
+    /// closed. Anything else SQLite raised (I/O error, corruption, a file gone) closes it, so the
+    /// next operation opens a fresh one instead of reusing a broken one forever.
+    /// </summary>
+    private static bool MayReuse(LongLivedSqliteConnection connection, Exception failure) =>
+        connection.IsIdle && (failure is not SqliteException sqlite || (sqlite.SqliteErrorCode & 0xFF) == SqliteConstraint);
+
+    private LongLivedSqliteConnection Writer()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureFileExists();
+        var generation = Volatile.Read(ref _generation);
+        if (_writer is { } writer && writer.Generation == generation)
+        {
+            return writer;
+        }
+
+        RetireWriter();
+        return _writer = LongLivedSqliteConnection.Open(_connectionString, generation);
+    }
+
+    private LongLivedSqliteConnection Reader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureFileExists();
+        var generation = Volatile.Read(ref _generation);
+        return _readers.TryTake(generation, out var idle) ? idle : LongLivedSqliteConnection.Open(_connectionString, generation);
+    }
+
+    /// <summary>
+    /// An open connection keeps a deleted file's inode alive and would go on serving a database
+    /// nobody else can see; one stat per operation makes every call fail instead, as a fresh
+    /// open would, and closes what was opened on the old file.
+    /// </summary>
+    private void EnsureFileExists()
+    {
+        if (File.Exists(Path))
+        {
+            return;
+        }
+
+        RetireAll();
+        throw new SqliteException($"The database file {Path} does not exist (any more).", SqliteCantOpen);
+    }
+
+    /// <summary>Makes every open connection stale: idle readers close now, the writer and busy readers when next seen.</summary>
+    private void RetireAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _readers.Clear(forever: false);
+    }
+
+    /// <summary>Closes the writer; only under the write lock.</summary>
+    private void RetireWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    private void SignalCommit()
+    {
+        TaskCompletionSource committed;
+        lock (_commitGate)
+        {
+            committed = _nextCommit;
+            _nextCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        committed.TrySetResult();
+    }
 }

@@ -126,11 +126,6 @@ public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrder
         await amount.ExecuteNonQueryAsync();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql) =>
+        connection.Prepared(sql, transaction);
 }

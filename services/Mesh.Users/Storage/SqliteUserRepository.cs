@@ -247,13 +247,8 @@ public sealed class SqliteUserRepository(SqliteDatabase database, SqliteEventLog
         SqliteConnection connection, SqliteTransaction transaction, UserEventType type, UserRecord user, DateTimeOffset now) =>
         log.AppendAsync(connection, transaction, UserFeed.KeyOf(user), UserFeed.EventOf(type, user, now), now);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        connection.Prepared(sql, transaction);
 
     private static UserRecord ReadUser(SqliteDataReader reader, int offset = 0) => new(
         UserId: reader.GetString(offset),

@@ -1,4 +1,7 @@
+using Grpc.Core;
+using Grpc.Health.V1;
 using Mesh.Common.V1;
+using Mesh.Testing;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
 using Microsoft.Data.Sqlite;
@@ -32,6 +35,43 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal(created, (await second.Client.CreateUserAsync(request)).User);
         var listed = await second.Client.ListUsersAsync(new ListUsersRequest { Page = new PageRequest { PageSize = 10 } });
         Assert.Equal([created, deactivated], listed.Users);
+    }
+
+    [Fact]
+    public async Task Host_DatabaseFileDeletedWhileServing_CallsFailAndRestartServesAFreshDatabase()
+    {
+        var path = Path.Combine(_directory.FullName, "users.db");
+        var readiness = new HealthCheckRequest { Service = "readiness" };
+        string userId;
+        using (var first = UsersHost.OnDatabase(path))
+        {
+            // Reads and writes have opened the service's long-lived connections.
+            userId = (await first.CreateUserAsync()).UserId;
+            await first.Client.GetUserAsync(new GetUserRequest { UserId = userId });
+
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+
+            await RpcAssert.FailsAsync(StatusCode.Internal, () => first.Client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
+            await RpcAssert.FailsAsync(StatusCode.Internal, () => first.CreateUserAsync());
+            var health = new Health.HealthClient(first.Channel);
+            await Eventually.HoldsAsync(
+                async () => (await health.CheckAsync(readiness)).Status == HealthCheckResponse.Types.ServingStatus.NotServing,
+                "readiness reports NOT_SERVING");
+            Assert.False(File.Exists(path));
+        }
+
+        using var second = UsersHost.OnDatabase(path);
+
+        var secondHealth = new Health.HealthClient(second.Channel);
+        await Eventually.HoldsAsync(
+            async () => (await secondHealth.CheckAsync(readiness)).Status == HealthCheckResponse.Types.ServingStatus.Serving,
+            "the restarted host reports SERVING");
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => second.Client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
+        var recreated = await second.CreateUserAsync();
+        Assert.Equal(recreated, (await second.Client.GetUserAsync(new GetUserRequest { UserId = recreated.UserId })).User);
     }
 
     public void Dispose()
