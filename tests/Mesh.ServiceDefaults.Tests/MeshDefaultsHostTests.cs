@@ -91,6 +91,7 @@ public class MeshDefaultsHostTests
 
     [Theory]
     [InlineData("sqlite-busy")]
+    [InlineData("sqlite-file-gone")]
     [InlineData("postgres-serialization")]
     public async Task Call_StorageBusyOrTransactionRolledBack_IsUnavailableSoTheCallerRetries(string userId)
     {

@@ -86,6 +86,8 @@ public sealed class ProbeHost : IAsyncDisposable
                     throw new InvalidOperationException("secret internal detail");
                 case "sqlite-busy":
                     throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
+                case "sqlite-file-gone":
+                    throw new Microsoft.Data.Sqlite.SqliteException("unable to open database file", 14);
                 case "postgres-serialization":
                     throw new Npgsql.PostgresException("could not serialize access", "ERROR", "ERROR", "40001");
                 case "postgres-constraint":

@@ -58,6 +58,14 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             return new RpcException(new Status(StatusCode.Unavailable, "storage is busy; retry with backoff"));
         }
 
+        // The database file is gone (deleted or unmounted): this replica reports NOT_SERVING and
+        // the call changed nothing, so another replica — or this one after a restart — can serve it.
+        if (exception is SqliteException { SqliteErrorCode: 14 })
+        {
+            logger.LogError(exception, "Storage cannot be opened in {Method}", context.Method);
+            return new RpcException(new Status(StatusCode.Unavailable, "storage is unavailable; retry with backoff"));
+        }
+
         // Lost connections, fail-overs, deadlock victims and serialisation failures: the
         // transaction rolled back, so trying again is safe.
         if (exception is Npgsql.NpgsqlException { IsTransient: true } or Npgsql.PostgresException { SqlState: "40001" or "40P01" or "55P03" or "57P01" })

@@ -48,8 +48,8 @@ public sealed class EchoServerProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        // The services are ASP.NET Core (Sdk.Web) apps, which run the server GC; so must the baseline.
-        startInfo.Environment["DOTNET_gcServer"] = "1";
+        // The services run the workstation GC (ServerGarbageCollection=false in their projects); so must the baseline.
+        startInfo.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the echo server.");
         process.OutputDataReceived += (_, line) => Forward(output, kind, line.Data);
         process.ErrorDataReceived += (_, line) => Forward(output, kind, line.Data);

@@ -54,8 +54,8 @@ public sealed class PersistenceTests : IDisposable
                 File.Delete(path + suffix);
             }
 
-            await RpcAssert.FailsAsync(StatusCode.Internal, () => first.Client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
-            await RpcAssert.FailsAsync(StatusCode.Internal, () => first.CreateUserAsync());
+            await RpcAssert.FailsAsync(StatusCode.Unavailable, () => first.Client.GetUserAsync(new GetUserRequest { UserId = userId }).ResponseAsync);
+            await RpcAssert.FailsAsync(StatusCode.Unavailable, () => first.CreateUserAsync());
             var health = new Health.HealthClient(first.Channel);
             await Eventually.HoldsAsync(
                 async () => (await health.CheckAsync(readiness)).Status == HealthCheckResponse.Types.ServingStatus.NotServing,
