@@ -102,10 +102,12 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
     [Fact]
     public async Task BurstOfFailures_AsWhenAReplicaDies_IsRetriedWithinTheBudget()
     {
-        // Twenty calls in flight fail at once, as on a replica that was just killed.
-        _server.FailNext(20, StatusCode.Unavailable);
+        // Twenty calls in flight fail at once, as on a replica that was just killed: the first
+        // attempt of each fails, whenever it arrives, and every later attempt succeeds.
+        _server.FailFirstAttemptOfEachCall(StatusCode.Unavailable);
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Users.GetUserAsync(new GetUserRequest(), deadline: DateTime.UtcNow.AddSeconds(5)).ResponseAsync));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 20).Select(call =>
+            Users.GetUserAsync(new GetUserRequest { UserId = $"call-{call}" }, deadline: DateTime.UtcNow.AddSeconds(5)).ResponseAsync));
 
         Assert.All(replies, reply => Assert.Equal("served", reply.User.DisplayName));
         Assert.Equal(40, _server.Attempts);
@@ -133,12 +135,14 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
 
     private UserService.UserServiceClient Users => _client.Services.GetRequiredService<UserService.UserServiceClient>();
 
-    /// <summary>Counts attempts and fails the next N of them with a chosen status.</summary>
+    /// <summary>Counts attempts and fails the next N of them, or the first attempt of each call, with a chosen status.</summary>
     public sealed class FlakyServer
     {
         private int _attempts;
         private int _failuresLeft;
         private StatusCode _status;
+        private volatile bool _failFirstAttempts;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _seenCalls = new(StringComparer.Ordinal);
 
         public int Attempts => Volatile.Read(ref _attempts);
 
@@ -148,9 +152,25 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
             Volatile.Write(ref _failuresLeft, count);
         }
 
-        public void Attempt()
+        public void FailFirstAttemptOfEachCall(StatusCode status)
+        {
+            _status = status;
+            _failFirstAttempts = true;
+        }
+
+        public void Attempt(string call = "")
         {
             Interlocked.Increment(ref _attempts);
+            if (_failFirstAttempts)
+            {
+                if (_seenCalls.TryAdd(call, true))
+                {
+                    throw new RpcException(new Status(_status, "injected"));
+                }
+
+                return;
+            }
+
             if (Interlocked.Decrement(ref _failuresLeft) >= 0)
             {
                 throw new RpcException(new Status(_status, "injected"));
@@ -162,7 +182,7 @@ public sealed class MeshClientRetryTests : IAsyncLifetime
     {
         public override Task<GetUserResponse> GetUser(GetUserRequest request, ServerCallContext context)
         {
-            server.Attempt();
+            server.Attempt(request.UserId);
             return Task.FromResult(new GetUserResponse { User = new User { DisplayName = "served" } });
         }
     }
