@@ -28,10 +28,7 @@ internal abstract class TcpRelay : IAsyncDisposable
     {
         await Stopping.CancelAsync();
         listener.Stop();
-        lock (connections)
-        {
-            connections.ForEach(connection => connection.Dispose());
-        }
+        CloseAll();
 
         try
         {

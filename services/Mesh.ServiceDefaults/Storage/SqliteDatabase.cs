@@ -26,8 +26,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly SqliteReaderPool _readers = new(IdleReaders);
     private readonly string _connectionString;
     private readonly string _createConnectionString;
-    private readonly Lock _commitGate = new();
-    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _commits = new();
     private LongLivedSqliteConnection? _writer;
     private int _generation;
     private volatile bool _disposed;
@@ -76,7 +75,7 @@ public sealed class SqliteDatabase : IDisposable
             try
             {
                 var result = await TransactAsync(connection, work);
-                SignalCommit();
+                _commits.Signal();
                 return result;
             }
             catch (Exception failure)
@@ -104,13 +103,7 @@ public sealed class SqliteDatabase : IDisposable
     /// Completes after the next write transaction commits. Feed streams take this task before
     /// they read, so a commit between their read and their wait is never missed.
     /// </summary>
-    public Task NextCommit()
-    {
-        lock (_commitGate)
-        {
-            return _nextCommit.Task;
-        }
-    }
+    public Task NextCommit() => _commits.Next();
 
     /// <summary>Runs read-only <paramref name="work"/> on a reader connection of its own for the duration.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken = default)
@@ -289,17 +282,5 @@ public sealed class SqliteDatabase : IDisposable
     {
         _writer?.Dispose();
         _writer = null;
-    }
-
-    private void SignalCommit()
-    {
-        TaskCompletionSource committed;
-        lock (_commitGate)
-        {
-            committed = _nextCommit;
-            _nextCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        committed.TrySetResult();
     }
 }

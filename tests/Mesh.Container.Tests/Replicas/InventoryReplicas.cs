@@ -244,22 +244,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>The last log lines of every container, for failure messages.</summary>
-    public async Task<string> RecentLogsAsync(int lines = 30)
-    {
-        if (ContainerEngine.Current is null)
-        {
-            return "";
-        }
-
-        var text = new List<string>();
-        foreach (var container in created.Containers.ToList())
-        {
-            var logs = await Engine.RunAsync(Deadlines.EngineCommand, "logs", "--tail", lines.ToString(CultureInfo.InvariantCulture), container);
-            text.Add($"--- {container} ---{Environment.NewLine}{logs.StandardOutput}{logs.StandardError}");
-        }
-
-        return string.Join(Environment.NewLine, text);
-    }
+    public Task<string> RecentLogsAsync(int lines = 30) => created.RecentLogsAsync(lines);
 
     private void Report(string message) => diagnostics.OnMessage(new DiagnosticMessage("dns replicas: " + message));
 

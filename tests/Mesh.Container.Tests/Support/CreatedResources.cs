@@ -19,6 +19,24 @@ internal sealed class CreatedResources
 
     public void AddNetwork(string name) => networks.Add(name);
 
+    /// <summary>The last <paramref name="lines"/> log lines of every container still tracked, for failure messages.</summary>
+    public async Task<string> RecentLogsAsync(int lines)
+    {
+        if (ContainerEngine.Current is null)
+        {
+            return "";
+        }
+
+        var text = new List<string>();
+        foreach (var container in containers.ToList())
+        {
+            var logs = await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "logs", "--tail", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), container);
+            text.Add($"--- {container} ---{Environment.NewLine}{logs.StandardOutput}{logs.StandardError}");
+        }
+
+        return string.Join(Environment.NewLine, text);
+    }
+
     /// <summary>Removes one container (and its anonymous volumes) now; throws if it is still there.</summary>
     public async Task RemoveContainerAsync(string name)
     {

@@ -51,7 +51,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     private readonly string _channel;
     private readonly Lock _changeGate = new();
     private readonly CancellationTokenSource _stopListening = new();
-    private TaskCompletionSource _nextChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changes = new();
     private Task? _listener;
     private bool _disposed;
 
@@ -248,21 +248,10 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
             // One LISTEN connection per log and process, opened by the first follower.
             _listener ??= Task.Run(() => ListenAsync(_stopListening.Token));
-            return _nextChange.Task;
+            return _changes.Next();
         }
     }
 
-    private void SignalChange()
-    {
-        TaskCompletionSource changed;
-        lock (_changeGate)
-        {
-            changed = _nextChange;
-            _nextChange = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
-    }
 
     private async Task ListenAsync(CancellationToken stopping)
     {
@@ -271,14 +260,14 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             try
             {
                 await using var connection = await Database.OpenAsync(stopping);
-                connection.Notification += (_, _) => SignalChange();
+                connection.Notification += (_, _) => _changes.Signal();
                 await using (var listen = new NpgsqlCommand($"LISTEN {_channel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stopping);
                 }
 
                 // A commit before LISTEN took effect sent no notification here: wake everyone to re-read.
-                SignalChange();
+                _changes.Signal();
                 while (true)
                 {
                     if (!await connection.WaitAsync(ListenIdleCheck, stopping))
@@ -296,7 +285,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
             {
                 // Lost the LISTEN connection: followers re-read now and poll at heartbeats until it is back.
-                SignalChange();
+                _changes.Signal();
                 try
                 {
                     await Task.Delay(ListenRetry, stopping);
@@ -330,7 +319,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         }
 
         _stopListening.Dispose();
-        SignalChange(); // nobody waits on a log that no longer listens
+        _changes.Signal(); // nobody waits on a log that no longer listens
     }
 
     private static string TableName(string name) => name + "_events";
