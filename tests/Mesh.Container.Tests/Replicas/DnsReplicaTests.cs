@@ -62,8 +62,8 @@ public sealed class DnsReplicaTests(InventoryReplicas replicas, ITestOutputHelpe
         Assert.Equal(Names(survivors), after.Keys.Order(StringComparer.Ordinal));
         AssertEvenSpread(after, "over the two survivors after the kill");
         // Stopping a container removes its address from the network's DNS. The probe's own lookup at
-        // the end may time out (aardvark-dns 1.4 can stop answering a running container for a while
-        // after another one leaves), but it never returns the dead address.
+        // the end may time out (aardvark-dns 1.4 drops queries while it reloads), but it never
+        // returns the dead address.
         Assert.DoesNotContain(victim.Address, result.ResolvedAtEnd);
         var resolved = await replicas.ResolveAliasAsync();
         output.WriteLine($"{InventoryReplicas.Alias} resolves to {string.Join(", ", resolved)} after the kill");
@@ -73,25 +73,31 @@ public sealed class DnsReplicaTests(InventoryReplicas replicas, ITestOutputHelpe
     /// <summary>
     /// grpc-dotnet's DNS resolver re-resolves at most once every 15 s, whatever the refresh interval
     /// (its rate limit is not configurable), so this uses the default <c>Mesh:Clients:DnsRefreshInterval</c>
-    /// of 15 s: a lower setting would not make the newcomer known any sooner.
+    /// of 15 s: a lower setting would not make the newcomer known any sooner. The newcomer is in DNS from
+    /// its start, a second before it serves, so the balancer's health watch (not DNS) has to keep calls
+    /// off it until it is ready: no call may fail.
     /// </summary>
+    /// <remarks>
+    /// It is started into the alias rather than connected to the network later: with podman 4.3 and
+    /// netavark/aardvark-dns 1.4, <c>podman network connect</c> left the network's DNS answering no query
+    /// for about 35 s (until the next reload) in 3 of 7 runs here, which no client could work around.
+    /// </remarks>
     [ContainerFact]
     public async Task ReplicaJoiningTheAlias_WhileCalling_GetsCallsWithinTheDnsRefreshInterval()
     {
         var refresh = TimeSpan.FromSeconds(15);
         await replicas.EnsureReplicasAsync(3);
-        // Started outside the alias and joined once SERVING, as a pod enters a headless Service's DNS only when ready.
-        var staging = await replicas.CreateNetworkAsync("staging");
-        var newcomer = await replicas.StartReplicaAsync(staging, alias: null);
+        InventoryReplica? newcomer = null;
         DateTimeOffset joined = default;
 
         var result = await replicas.RunProbeAsync(Settings(rate: 20, seconds: 25), async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(3));
-            newcomer = await replicas.JoinAsync(newcomer);
             joined = DateTimeOffset.UtcNow;
+            newcomer = await replicas.AddReplicaAsync();
         });
 
+        Assert.NotNull(newcomer);
         var first = result.Calls.FirstOrDefault(call => call.Outcome == newcomer.Name);
         var after = first is null ? new Dictionary<string, int>() : result.OutcomesBetween(first.Started, DateTimeOffset.MaxValue);
         output.WriteLine(result.ToString());

@@ -36,6 +36,15 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
 
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Resolver options for the containers that look the alias up. aardvark-dns 1.4 closes and reopens
+    /// its sockets on every reload (each container start, stop or network connect), and a query sent in
+    /// that instant is lost. With glibc's defaults (5 s per try, 2 tries, each nameserver, each search
+    /// name) one lost query stalled a lookup for 40 s here, longer than the scale-out test's window;
+    /// 1 s per try bounds the stall at a few seconds. The balancer's own behaviour is unchanged.
+    /// </summary>
+    private static readonly string[] ResolverOptions = ["--dns-option", "timeout:1", "--dns-option", "attempts:3"];
+
     private readonly string prefix = "mesh-dns-" + Guid.NewGuid().ToString("N")[..10];
     private readonly CreatedResources created = new();
     private readonly List<InventoryReplica> running = [];
@@ -125,10 +134,10 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Starts one more replica on <paramref name="network"/> with <paramref name="alias"/> (none: not
-    /// in the mesh's DNS yet) and waits until its readiness is SERVING through its published port.
+    /// Starts one more replica on <paramref name="network"/> with <paramref name="alias"/> and waits
+    /// until its readiness is SERVING through its published port.
     /// </summary>
-    public async Task<InventoryReplica> StartReplicaAsync(string network, string? alias)
+    private async Task<InventoryReplica> StartReplicaAsync(string network, string alias)
     {
         var name = $"{prefix}-inventory-{Interlocked.Increment(ref started).ToString(CultureInfo.InvariantCulture)}";
         var volume = name + "-data";
@@ -137,7 +146,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         List<string> run =
         [
             "run", "--detach", "--name", name, "--hostname", name, "--label", MeshContainers.Label,
-            "--network", network, .. alias is null ? Array.Empty<string>() : ["--network-alias", alias],
+            "--network", network, "--network-alias", alias,
             "--user", MeshContainers.AppUid, "--read-only", "--tmpfs", "/tmp",
             "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--volume", $"{volume}:/data", "--env", "Mesh__Storage__Path=/data/inventory.db",
@@ -154,22 +163,15 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         return new InventoryReplica(name, await AddressOnAsync(name, network), port);
     }
 
-    /// <summary>Puts a running replica into the mesh's DNS under <see cref="Alias"/> (as a pod turning ready joins a headless Service).</summary>
-    public async Task<InventoryReplica> JoinAsync(InventoryReplica replica)
+    /// <summary>
+    /// Starts one more replica straight into <see cref="Alias"/> (in DNS from its start, as a pod is
+    /// when its Service publishes not-ready addresses) and returns once it is SERVING.
+    /// </summary>
+    public async Task<InventoryReplica> AddReplicaAsync()
     {
-        (await Engine.RunAsync(Deadlines.EngineCommand, "network", "connect", "--alias", Alias, NetworkName, replica.Name)).EnsureSuccess();
-        var joined = replica with { Address = await AddressOnAsync(replica.Name, NetworkName) };
-        running.Add(joined);
-        return joined;
-    }
-
-    /// <summary>A network of this fixture's own (labelled, removed at disposal), e.g. to start a replica outside the alias.</summary>
-    public async Task<string> CreateNetworkAsync(string suffix)
-    {
-        var network = $"{prefix}-{suffix}";
-        (await Engine.RunAsync(Deadlines.EngineCommand, "network", "create", "--label", MeshContainers.Label, network)).EnsureSuccess();
-        created.AddNetwork(network);
-        return network;
+        var replica = await StartReplicaAsync(NetworkName, Alias);
+        running.Add(replica);
+        return replica;
     }
 
     /// <summary>SIGKILLs <paramref name="replica"/>: no drain, no goodbye, as a crashed node.</summary>
@@ -185,7 +187,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         var name = $"{prefix}-probe-{Interlocked.Increment(ref started).ToString(CultureInfo.InvariantCulture)}";
         List<string> run =
         [
-            "run", "--detach", "--name", name, "--label", MeshContainers.Label, "--network", NetworkName,
+            "run", "--detach", "--name", name, "--label", MeshContainers.Label, "--network", NetworkName, .. ResolverOptions,
             "--user", MeshContainers.AppUid, "--read-only", "--tmpfs", "/tmp",
             "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--volume", $"{ProbeDirectory}:{ProbeMount}:ro",
@@ -220,9 +222,8 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>
-    /// What the network's DNS answers for <see cref="Alias"/> now, asked from a new container. (A
-    /// long-running one can see aardvark-dns 1.4 stop answering for a while after a container
-    /// leaves the network; a new container's start makes it reload, so its answer is current.)
+    /// What the network's DNS answers for <see cref="Alias"/> now, asked from a new container (whose
+    /// start makes aardvark-dns reload, so the answer is current).
     /// </summary>
     public async Task<IReadOnlyList<string>> ResolveAliasAsync()
     {
@@ -230,10 +231,10 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         created.AddContainer(name);
         try
         {
-            var lookup = (await Engine.RunAsync(Deadlines.EngineCommand,
-                "run", "--name", name, "--label", MeshContainers.Label, "--network", NetworkName,
+            var lookup = (await Engine.RunAsync(Deadlines.EngineCommand, [
+                "run", "--name", name, "--label", MeshContainers.Label, "--network", NetworkName, .. ResolverOptions,
                 "--user", MeshContainers.AppUid, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "mcr.microsoft.com/dotnet/aspnet:10.0", "getent", "ahostsv4", Alias)).EnsureSuccess();
+                "mcr.microsoft.com/dotnet/aspnet:10.0", "getent", "ahostsv4", Alias])).EnsureSuccess();
             return [.. lookup.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(line => line.Split(' ', 2)[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         }
