@@ -24,16 +24,28 @@ public static class ProcessProbe
         return ticks / TicksPerSecond;
     }
 
-    /// <summary>Current resident set size (VmRSS) in MiB, or null when the process is gone.</summary>
-    public static double? RssMb(int pid) => StatusKb(pid, "VmRSS:") / 1024.0;
-
-    /// <summary>The kernel's high-water mark of resident memory (VmHWM) over the process's life, in MiB.</summary>
-    public static double? PeakRssMb(int pid) => StatusKb(pid, "VmHWM:") / 1024.0;
-
-    private static long? StatusKb(int pid, string key)
+    /// <summary>
+    /// Resident memory in MiB and the part of it the process holds alone (RssAnon + RssShmem: heaps,
+    /// stacks and the JIT's code, which .NET maps through shared memory), from one read of
+    /// /proc/pid/status; null when the process is gone. The rest (RssFile) is pages of mapped
+    /// files, the runtime's and framework's assemblies and libraries, which every .NET process on
+    /// the node maps from the same page cache.
+    /// </summary>
+    public static (double RssMb, double PrivateMb)? Memory(int pid)
     {
         var status = Read($"/proc/{pid}/status");
-        var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        if (status is null || Kb(status, "VmRSS:") is not long rss)
+        {
+            return null;
+        }
+
+        var privateKb = (Kb(status, "RssAnon:") ?? 0) + (Kb(status, "RssShmem:") ?? 0);
+        return (rss / 1024.0, privateKb / 1024.0);
+    }
+
+    private static long? Kb(string status, string key)
+    {
+        var line = status.Split('\n').FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
         return line is null
             ? null
             : long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);

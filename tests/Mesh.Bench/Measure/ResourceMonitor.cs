@@ -2,7 +2,8 @@ namespace Mesh.Bench.Measure;
 
 /// <summary>
 /// Samples the watched processes every 100 ms while a scenario runs: CPU seconds as the growth of
-/// utime + stime (per pid, so a restarted service adds both lives) and peak VmRSS. The watched pids
+/// utime + stime (per pid, so a restarted service adds both lives) and peak VmRSS, with the private
+/// part of the peak sample (so a report can tell a process's own memory from mapped files). The watched pids
 /// are looked up on every sample, so a service the scenario restarts is followed to its new pid.
 /// </summary>
 public sealed class ResourceMonitor : IAsyncDisposable
@@ -11,7 +12,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
 
     private readonly IReadOnlyList<(string Name, Func<int?> Pid)> watched;
     private readonly Dictionary<(string Name, int Pid), (double First, double Last)> cpu = [];
-    private readonly Dictionary<string, double> peakRss = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double Rss, double Private)> peakRss = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stop = new();
     private readonly Task sampling;
 
@@ -36,7 +37,8 @@ public sealed class ResourceMonitor : IAsyncDisposable
             return [.. watched.Select(w => new ProcessUsage(
                 w.Name,
                 Math.Round(cpu.Where(entry => entry.Key.Name == w.Name).Sum(entry => entry.Value.Last - entry.Value.First), 2),
-                Math.Round(peakRss.GetValueOrDefault(w.Name), 1)))];
+                Math.Round(peakRss.GetValueOrDefault(w.Name).Rss, 1),
+                Math.Round(peakRss.GetValueOrDefault(w.Name).Private, 1)))];
         }
     }
 
@@ -96,9 +98,9 @@ public sealed class ResourceMonitor : IAsyncDisposable
                     cpu[(name, pid)] = cpu.TryGetValue((name, pid), out var seen) ? (seen.First, seconds) : (seconds, seconds);
                 }
 
-                if (ProcessProbe.RssMb(pid) is double rss)
+                if (ProcessProbe.Memory(pid) is { } memory && memory.RssMb > peakRss.GetValueOrDefault(name).Rss)
                 {
-                    peakRss[name] = Math.Max(peakRss.GetValueOrDefault(name), rss);
+                    peakRss[name] = memory;
                 }
             }
         }

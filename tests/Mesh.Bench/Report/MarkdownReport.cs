@@ -29,7 +29,9 @@ public static class MarkdownReport
         md.AppendLine("Latency in ms. Closed loop: N calls in flight, latency = service time at saturation. Open loop: fixed arrival rate,");
         md.AppendLine("latency from each call's intended start (coordinated omission corrected). CPU s = user + system seconds during the");
         md.AppendLine("row's measured window (the whole phase for start-up); CPU ms/call = server-side CPU (all but B) per successful call or");
-        md.AppendLine("delivered event + the load generator's (B or H); RSS = highest sampled VmRSS (every 100 ms, warm-up included).");
+        md.AppendLine("delivered event + the load generator's (B or H); RSS = highest sampled VmRSS (every 100 ms, warm-up included), in");
+        md.AppendLine("brackets the private part of that sample (RssAnon + RssShmem: heaps, stacks, JIT-compiled code); the rest is pages");
+        md.AppendLine("of mapped runtime and framework files, the same files in every .NET process.");
         md.AppendLine("U users, I inventory, O orders, E echo server, B this load generator, H h2load.");
         md.AppendLine();
         md.AppendLine("## Targets");
@@ -60,7 +62,7 @@ public static class MarkdownReport
     {
         ArgumentNullException.ThrowIfNull(rows);
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Mode | Offered/s | Achieved/s | p50 | p90 | p99 | max | Errors | CPU ms/call | CPU s | Peak RSS MB | Notes |");
+        md.AppendLine("| Scenario | Mode | Offered/s | Achieved/s | p50 | p90 | p99 | max | Errors | CPU ms/call | CPU s | Peak RSS MB (private) | Notes |");
         md.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|--:|---|---|---|");
         foreach (var row in rows)
         {
@@ -83,7 +85,7 @@ public static class MarkdownReport
             };
             var errors = load.Failed == 0 ? "0" : string.Join(", ", load.ErrorsByStatus.Select(pair => $"{pair.Key} {pair.Value:N0}"));
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {row.Scenario} | {mode} | {offered} | {achieved} | {Ms(load.Latency.P50Ms)} | {Ms(load.Latency.P90Ms)} | {Ms(load.Latency.P99Ms)} | {Ms(load.Latency.MaxMs)} | {errors} | {PerCall(row)} | {Usage(row.Resources, u => u.CpuSeconds, "0.0")} | {Usage(row.Resources.Where(u => u.Process is not "bench" and not "h2load").ToList(), u => u.PeakRssMb, "0")} | {row.Note} |");
+                $"| {row.Scenario} | {mode} | {offered} | {achieved} | {Ms(load.Latency.P50Ms)} | {Ms(load.Latency.P90Ms)} | {Ms(load.Latency.P99Ms)} | {Ms(load.Latency.MaxMs)} | {errors} | {PerCall(row)} | {Usage(row.Resources, u => u.CpuSeconds, "0.0")} | {Memory(row.Resources.Where(u => u.Process is not "bench" and not "h2load"))} | {row.Note} |");
         }
 
         return md.ToString();
@@ -95,6 +97,9 @@ public static class MarkdownReport
 
     private static string Usage(IReadOnlyList<ProcessUsage> usage, Func<ProcessUsage, double> value, string format) =>
         string.Join(" ", usage.Select(u => $"{Letter(u.Process)} {value(u).ToString(format, CultureInfo.InvariantCulture)}"));
+
+    private static string Memory(IEnumerable<ProcessUsage> usage) =>
+        string.Join(" ", usage.Select(u => string.Create(CultureInfo.InvariantCulture, $"{Letter(u.Process)} {u.PeakRssMb:0} ({u.PrivateAtPeakMb:0})")));
 
     private static string Letter(string process) =>
         ProcessLetters.FirstOrDefault(pair => pair.Process == process).Letter ?? process;

@@ -103,7 +103,7 @@ public static class TargetEvaluator
         foreach (var service in MeshTarget.ServiceNames)
         {
             var peaks = rows.Where(row => row.Ok && !row.Key.StartsWith("startup", StringComparison.Ordinal))
-                .SelectMany(row => row.Resources.Where(usage => usage.Process == service).Select(usage => (row.Scenario, usage.PeakRssMb)))
+                .SelectMany(row => row.Resources.Where(usage => usage.Process == service).Select(usage => (row.Scenario, usage.PeakRssMb, usage.PrivateAtPeakMb)))
                 .Where(peak => peak.PeakRssMb > 0)
                 .ToList();
             if (peaks.Count == 0)
@@ -113,7 +113,7 @@ public static class TargetEvaluator
             }
 
             var worst = peaks.MaxBy(peak => peak.PeakRssMb);
-            checks.Add(new TargetCheck($"RSS at load: {service}", F($"<= {RssMb:0} MB"), F($"peak {worst.PeakRssMb:0} MB ({worst.Scenario})"), Verdict(worst.PeakRssMb <= RssMb)));
+            checks.Add(new TargetCheck($"RSS at load: {service}", F($"<= {RssMb:0} MB"), F($"peak {worst.PeakRssMb:0} MB ({worst.Scenario}), {worst.PrivateAtPeakMb:0} MB of it private"), Verdict(worst.PeakRssMb <= RssMb)));
         }
 
         var failoverTarget = F($"0 failed calls; p99 in the kill window <= {FailoverP99Ms:0} ms");
