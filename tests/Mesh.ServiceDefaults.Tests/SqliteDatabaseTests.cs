@@ -110,6 +110,35 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_FileJustDeleted_FailsAtOnceSoNoWriteGoesToTheDeletedFile()
+    {
+        using var database = new SqliteDatabase(DbPath);
+        await database.MigrateAsync(Migrations);
+        await InsertAsync(database, "before");
+
+        DeleteDatabaseFiles();
+
+        // No readiness check ran in between: the write itself must notice.
+        await Assert.ThrowsAsync<SqliteException>(() => InsertAsync(database, "after"));
+        Assert.False(File.Exists(DbPath));
+    }
+
+    [Fact]
+    public async Task ReadAsync_FileJustDeleted_FailsAtOnceRatherThanServeTheDeletedFile()
+    {
+        using var database = new SqliteDatabase(DbPath);
+        await database.MigrateAsync(Migrations);
+        await InsertAsync(database, "before");
+        Assert.Equal(1, await CountAsync(database));
+
+        DeleteDatabaseFiles();
+
+        // The idle reader still holds the deleted inode; the read must not answer from it.
+        await Assert.ThrowsAsync<SqliteException>(() => CountAsync(database));
+        Assert.False(File.Exists(DbPath));
+    }
+
+    [Fact]
     public async Task WriteAsync_AfterWorkThrew_NextWriteCommits()
     {
         using var database = new SqliteDatabase(DbPath);
