@@ -23,6 +23,9 @@ public sealed class BenchContext(BenchProfile profile, MeshTarget mesh, BenchDat
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
+    /// <summary>Environment variables (<c>--service-env</c>) for every service process a scenario starts itself, as for the mesh's.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public IReadOnlyList<ScenarioRow> Rows => rows;
 
     /// <summary>Deadline of every load call: long enough never to cut a slow success short, short enough to bound a run.</summary>

@@ -50,6 +50,14 @@ public sealed record BenchProfile
     /// <summary>PlaceOrder rate of the failover scenario (replicas on PostgreSQL, a smaller capacity than SQLite's).</summary>
     public required double FailoverRate { get; init; }
 
+    /// <summary>
+    /// Load at the failover rate on the freshly started replicas before the measured run (after 2 s
+    /// flat out). With only the 2 s, the runtime's tier-1 recompilation went on into the run (45 % of
+    /// the replicas' CPU samples were the JIT's background thread) and the first seconds measured
+    /// the feeds catching up with the burst.
+    /// </summary>
+    public required TimeSpan FailoverWarmup { get; init; }
+
     public required int StartupRepetitions { get; init; }
 
     public required int H2LoadRequests { get; init; }
@@ -71,6 +79,7 @@ public sealed record BenchProfile
         RestartDuration = TimeSpan.FromSeconds(5),
         RestartKillAfter = TimeSpan.FromSeconds(1),
         FailoverRate = 20,
+        FailoverWarmup = TimeSpan.FromSeconds(2),
         StartupRepetitions = 1,
         H2LoadRequests = 5_000,
         EchoWithMeshDefaults = false,
@@ -92,6 +101,7 @@ public sealed record BenchProfile
         RestartDuration = TimeSpan.FromSeconds(20),
         RestartKillAfter = TimeSpan.FromSeconds(5),
         FailoverRate = 20, // below what PostgreSQL-backed PlaceOrder sustains on this machine (see docs/benchmarks.md)
+        FailoverWarmup = TimeSpan.FromSeconds(10),
         StartupRepetitions = 3,
         H2LoadRequests = 60_000,
         ExtraPlaceOrderConcurrency = [256],

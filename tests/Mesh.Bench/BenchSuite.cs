@@ -43,7 +43,7 @@ public static class BenchSuite
                 ? MeshTarget.Connect(external)
                 : await StartMeshAsync(log, options.ServiceEnvironment, cancellationToken).ConfigureAwait(false);
             var data = await BenchData.CreateAsync(mesh, cancellationToken).ConfigureAwait(false);
-            context = new BenchContext(profile, mesh, data, log, output, cancellationToken);
+            context = new BenchContext(profile, mesh, data, log, output, cancellationToken) { ServiceEnvironment = options.ServiceEnvironment };
 
             await RunScenariosAsync(options, context).ConfigureAwait(false);
         }

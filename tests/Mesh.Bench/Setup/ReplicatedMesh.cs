@@ -17,7 +17,13 @@ public sealed class ReplicatedMesh : IAsyncDisposable
     private readonly string prefix = "mesh_bench_" + Guid.NewGuid().ToString("N")[..10];
     private readonly List<(string Name, ServiceProcess Process)> processes = [];
 
-    private ReplicatedMesh(string server) => this.server = server;
+    private readonly IReadOnlyDictionary<string, string> extraEnvironment;
+
+    private ReplicatedMesh(string server, IReadOnlyDictionary<string, string> extraEnvironment)
+    {
+        this.server = server;
+        this.extraEnvironment = extraEnvironment;
+    }
 
     public Uri UsersAddress { get; private set; } = null!;
 
@@ -28,10 +34,13 @@ public sealed class ReplicatedMesh : IAsyncDisposable
     /// <summary>Every process, named (for the resource monitor).</summary>
     public IReadOnlyList<(string Name, ServiceProcess Process)> Processes => processes;
 
-    public static async Task<ReplicatedMesh> StartAsync(string server, ServiceLog log, CancellationToken cancellationToken)
+    /// <summary>Starts the five processes; <paramref name="extraEnvironment"/> goes to each (the harness's <c>--service-env</c>).</summary>
+    public static async Task<ReplicatedMesh> StartAsync(
+        string server, IReadOnlyDictionary<string, string> extraEnvironment, ServiceLog log, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(extraEnvironment);
         ArgumentNullException.ThrowIfNull(log);
-        var mesh = new ReplicatedMesh(server);
+        var mesh = new ReplicatedMesh(server, extraEnvironment);
         try
         {
             await mesh.LaunchAsync(log, cancellationToken).ConfigureAwait(false);
@@ -112,12 +121,23 @@ public sealed class ReplicatedMesh : IAsyncDisposable
     private void Launch(ServiceLog log, MeshService service, string name, Uri address, Dictionary<string, string?> settings)
     {
         var info = MeshServiceInfo.Of(service);
-        var environment = new Dictionary<string, string?>(settings, StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(settings, StringComparer.Ordinal);
+        foreach (var (key, value) in extraEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        var storage = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Mesh__Storage__Provider"] = "postgres",
             ["Mesh__Storage__ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = $"{prefix}_{info.Name}" }.ConnectionString,
             ["Mesh__ReplicaName"] = name,
         };
+        foreach (var (key, value) in storage)
+        {
+            environment[key] = value;
+        }
+
         var process = ServiceProcess.Start(new ServiceLaunchSpec(info, MeshPaths.ServiceAssembly(service), address, environment), line => log.Write($"[{name}] {line}"));
         processes.Add((name, process));
     }
