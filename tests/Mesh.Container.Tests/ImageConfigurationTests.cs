@@ -1,3 +1,4 @@
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using Mesh.Container.Tests.Support;
 
@@ -5,7 +6,8 @@ namespace Mesh.Container.Tests;
 
 /// <summary>
 /// What each built image declares: the official images' non-root uid, port 8080, an exec-form
-/// entrypoint (no shell at run time), no shell health check, and /data as the writable place.
+/// entrypoint (no shell at run time), no shell health check, and /data as the writable place;
+/// and what it ships: assemblies compiled ReadyToRun.
 /// </summary>
 [Collection(MeshContainersCollection.Name)]
 public sealed class ImageConfigurationTests
@@ -29,6 +31,44 @@ public sealed class ImageConfigurationTests
         Assert.True(IsAbsent(root, "Healthcheck"), "a HEALTHCHECK would need a shell or a client in the image; probes use grpc.health.v1");
         Assert.Equal("/app", root.GetProperty("WorkingDir").GetString());
         Assert.Contains($"Mesh__Storage__Path=/data/{service.Name}.db", root.GetProperty("Env").EnumerateArray().Select(entry => entry.GetString()));
+    }
+
+    /// <summary>
+    /// The service's own assembly and the shared ones carry precompiled native code (a ReadyToRun
+    /// header), so a new container serves without compiling its hot paths first.
+    /// </summary>
+    [ContainerTheory]
+    [MemberData(nameof(Services))]
+    public async Task Image_EachService_ShipsReadyToRunAssemblies(string name)
+    {
+        var service = ServiceImage.Named(name);
+        var container = $"mesh-r2r-{name}-{Guid.NewGuid().ToString("N")[..8]}";
+        var folder = Directory.CreateTempSubdirectory("mesh-r2r-");
+        try
+        {
+            (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand,
+                "create", "--name", container, "--label", MeshContainers.Label, MeshContainers.ImageOf(service))).EnsureSuccess();
+            foreach (var assembly in new[] { $"{service.Project}.dll", "Mesh.ServiceDefaults.dll", "Mesh.Contracts.dll" })
+            {
+                var copy = Path.Combine(folder.FullName, assembly);
+                (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "cp", $"{container}:/app/{assembly}", copy)).EnsureSuccess();
+
+                Assert.True(IsReadyToRun(copy), $"/app/{assembly} in {MeshContainers.ImageOf(service)} has no ReadyToRun code");
+            }
+        }
+        finally
+        {
+            await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "rm", "--force", container);
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>ReadyToRun images have a managed native header; IL-only assemblies do not.</summary>
+    private static bool IsReadyToRun(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new PEReader(stream);
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 
     private static async Task<JsonDocument> ImageConfigAsync(ServiceImage service)
