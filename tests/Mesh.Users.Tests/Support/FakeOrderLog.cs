@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Common.V1;
 using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Storage;
 
 namespace Mesh.Users.Tests.Support;
 
@@ -15,8 +16,8 @@ public sealed class FakeOrderLog
 {
     private readonly Lock _gate = new();
     private readonly List<OrderEvent> _events = [];
-    private TaskCompletionSource _appended = NewSignal();
-    private TaskCompletionSource _endStreams = NewSignal();
+    private readonly ChangeSignal _appended = new();
+    private readonly ChangeSignal _endStreams = new();
     private TaskCompletionSource? _pageHold;
     private long _holdPagesAfter;
 
@@ -60,7 +61,6 @@ public sealed class FakeOrderLog
 
     public OrderEvent Append(OrderEventType type, Order order)
     {
-        TaskCompletionSource appended;
         OrderEvent added;
         lock (_gate)
         {
@@ -72,11 +72,9 @@ public sealed class FakeOrderLog
                 OccurTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
             };
             _events.Add(added);
-            appended = _appended;
-            _appended = NewSignal();
         }
 
-        appended.TrySetResult();
+        _appended.Signal();
         return added;
     }
 
@@ -100,35 +98,13 @@ public sealed class FakeOrderLog
     }
 
     /// <summary>Completes at the next append.</summary>
-    public Task NextAppend()
-    {
-        lock (_gate)
-        {
-            return _appended.Task;
-        }
-    }
+    public Task NextAppend() => _appended.Next();
 
     /// <summary>Completes when open Watch streams are to end with UNAVAILABLE.</summary>
-    public Task StreamsEnded()
-    {
-        lock (_gate)
-        {
-            return _endStreams.Task;
-        }
-    }
+    public Task StreamsEnded() => _endStreams.Next();
 
     /// <summary>Ends every open Watch stream with UNAVAILABLE (a restart of orders); new ones are served normally.</summary>
-    public void EndStreams()
-    {
-        TaskCompletionSource end;
-        lock (_gate)
-        {
-            end = _endStreams;
-            _endStreams = NewSignal();
-        }
-
-        end.TrySetResult();
-    }
+    public void EndStreams() => _endStreams.Signal();
 
     /// <summary>ListOrderEvents pages after <paramref name="after"/> or later wait until <see cref="ReleasePages"/>.</summary>
     public void HoldPagesAfter(long after)
