@@ -121,23 +121,16 @@ public sealed class ReplicatedMesh : IAsyncDisposable
     private void Launch(ServiceLog log, MeshService service, string name, Uri address, Dictionary<string, string?> settings)
     {
         var info = MeshServiceInfo.Of(service);
-        var environment = new Dictionary<string, string?>(settings, StringComparer.Ordinal);
-        foreach (var (key, value) in extraEnvironment)
+        // --service-env first, so the scenario's own settings win over an experiment's.
+        var environment = extraEnvironment.ToDictionary(pair => pair.Key, pair => (string?)pair.Value, StringComparer.Ordinal);
+        foreach (var (key, value) in settings)
         {
             environment[key] = value;
         }
 
-        var storage = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Mesh__Storage__Provider"] = "postgres",
-            ["Mesh__Storage__ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = $"{prefix}_{info.Name}" }.ConnectionString,
-            ["Mesh__ReplicaName"] = name,
-        };
-        foreach (var (key, value) in storage)
-        {
-            environment[key] = value;
-        }
-
+        environment["Mesh__Storage__Provider"] = "postgres";
+        environment["Mesh__Storage__ConnectionString"] = new NpgsqlConnectionStringBuilder(server) { Database = $"{prefix}_{info.Name}" }.ConnectionString;
+        environment["Mesh__ReplicaName"] = name;
         var process = ServiceProcess.Start(new ServiceLaunchSpec(info, MeshPaths.ServiceAssembly(service), address, environment), line => log.Write($"[{name}] {line}"));
         processes.Add((name, process));
     }

@@ -127,17 +127,14 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         var starting = new List<Task<InventoryReplica>>();
         for (var i = running.Count; i < count; i++)
         {
-            starting.Add(StartReplicaAsync(NetworkName, Alias));
+            starting.Add(StartReplicaAsync());
         }
 
         running.AddRange(await Task.WhenAll(starting));
     }
 
-    /// <summary>
-    /// Starts one more replica on <paramref name="network"/> with <paramref name="alias"/> and waits
-    /// until its readiness is SERVING through its published port.
-    /// </summary>
-    private async Task<InventoryReplica> StartReplicaAsync(string network, string alias)
+    /// <summary>Starts one more replica on the network under <see cref="Alias"/> and waits until its readiness is SERVING through its published port.</summary>
+    private async Task<InventoryReplica> StartReplicaAsync()
     {
         var name = $"{prefix}-inventory-{Interlocked.Increment(ref started).ToString(CultureInfo.InvariantCulture)}";
         var volume = name + "-data";
@@ -146,7 +143,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         List<string> run =
         [
             "run", "--detach", "--name", name, "--hostname", name, "--label", MeshContainers.Label,
-            "--network", network, "--network-alias", alias,
+            "--network", NetworkName, "--network-alias", Alias,
             "--user", MeshContainers.AppUid, "--read-only", "--tmpfs", "/tmp",
             "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--volume", $"{volume}:/data", "--env", "Mesh__Storage__Path=/data/inventory.db",
@@ -160,7 +157,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
         var port = await PublishedPortAsync(name);
         await WaitUntilServingAsync(name, port);
         Report($"{name} SERVING {clock.Elapsed.TotalSeconds:F1} s after run");
-        return new InventoryReplica(name, await AddressOnAsync(name, network), port);
+        return new InventoryReplica(name, await AddressOnAsync(name, NetworkName), port);
     }
 
     /// <summary>
@@ -169,7 +166,7 @@ public sealed class InventoryReplicas(IMessageSink diagnostics) : IAsyncLifetime
     /// </summary>
     public async Task<InventoryReplica> AddReplicaAsync()
     {
-        var replica = await StartReplicaAsync(NetworkName, Alias);
+        var replica = await StartReplicaAsync();
         running.Add(replica);
         return replica;
     }
