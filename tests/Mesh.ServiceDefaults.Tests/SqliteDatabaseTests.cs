@@ -36,8 +36,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task MigrateAsync_DatabaseNewerThanBuild_Refuses()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.MigrateAsync(Migrations[..1]));
     }
@@ -45,14 +44,10 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task IsUsableAsync_FileDeleted_IsFalseAndNothingIsRecreated()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         SqliteConnection.ClearAllPools();
 
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DbPath)!))
-        {
-            File.Delete(file);
-        }
+        DeleteDatabaseFiles();
 
         Assert.False(await database.IsUsableAsync(Migrations.Length, CancellationToken.None));
         await Assert.ThrowsAsync<SqliteException>(() => database.ReadAsync(_ => Task.FromResult(0)));
@@ -71,8 +66,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_WorkThrows_RollsBack()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(async (connection, transaction) =>
         {
@@ -95,8 +89,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task ReadAndWrite_FileDeletedWhileConnectionsAreOpen_FailAndNothingIsRecreated()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         // Open the long-lived writer and a reader before the file goes.
         await InsertAsync(database, "before");
         Assert.Equal(1, await CountAsync(database));
@@ -112,8 +105,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_FileJustDeleted_FailsAtOnceSoNoWriteGoesToTheDeletedFile()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         await InsertAsync(database, "before");
 
         DeleteDatabaseFiles();
@@ -126,8 +118,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task ReadAsync_FileJustDeleted_FailsAtOnceRatherThanServeTheDeletedFile()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         await InsertAsync(database, "before");
         Assert.Equal(1, await CountAsync(database));
 
@@ -141,8 +132,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_AfterWorkThrew_NextWriteCommits()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(async (connection, transaction) =>
         {
@@ -157,8 +147,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_AfterSqliteErrorInWork_NextWriteCommits()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
 
         // A statement SQLite itself refuses, after a row was written in the same transaction.
         await Assert.ThrowsAsync<SqliteException>(() => database.WriteAsync<int>(async (connection, transaction) =>
@@ -175,8 +164,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_CancelledBetweenStatements_WritesNothingAndNextWriteCommits()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         using var cancellation = new CancellationTokenSource();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => database.WriteAsync<int>(async (connection, transaction) =>
@@ -194,8 +182,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task ReadAsync_WhileWritesCommit_SeesOnlyWholeTransactions()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         const int Writes = 100;
 
         // Every write adds two rows in one transaction, so a reader must never see an odd count.
@@ -234,8 +221,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task Prepared_SameSqlWithNewParameters_UsesEachCallsValues()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         await InsertAsync(database, "one");
         await InsertAsync(database, "two");
 
@@ -258,8 +244,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task Prepared_SameSqlNestedInsideItsOwnReader_BothRun()
     {
-        using var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        using var database = await MigratedDatabaseAsync();
         await InsertAsync(database, "one");
         await InsertAsync(database, "two");
         const string Sql = "SELECT id, body FROM notes WHERE id >= $from ORDER BY id;";
@@ -287,8 +272,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task Dispose_ClosesEveryConnection()
     {
-        var database = new SqliteDatabase(DbPath);
-        await database.MigrateAsync(Migrations);
+        var database = await MigratedDatabaseAsync();
         await InsertAsync(database, "one");
         Assert.Equal(1, await CountAsync(database));
         Assert.True(File.Exists(DbPath + "-wal"));
@@ -334,6 +318,14 @@ public sealed class SqliteDatabaseTests : IDisposable
 
             return bodies;
         });
+
+    /// <summary>A database on <see cref="DbPath"/> with every migration applied.</summary>
+    private async Task<SqliteDatabase> MigratedDatabaseAsync()
+    {
+        var database = new SqliteDatabase(DbPath);
+        await database.MigrateAsync(Migrations);
+        return database;
+    }
 
     private void DeleteDatabaseFiles()
     {

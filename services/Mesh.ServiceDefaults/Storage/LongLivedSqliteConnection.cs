@@ -55,12 +55,12 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
             }
 
             // The same SQL nested inside its own use: the inner use gets a command of its own.
-            return Uncached(sql, transaction);
+            return SqliteCommandExtensions.NewCommand(this, sql, transaction);
         }
 
         if (_statements.Count >= MaxCachedStatements)
         {
-            return Uncached(sql, transaction);
+            return SqliteCommandExtensions.NewCommand(this, sql, transaction);
         }
 
         var command = new CachedSqliteCommand(sql, this);
@@ -82,13 +82,5 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
         }
 
         base.Dispose(disposing);
-    }
-
-    private SqliteCommand Uncached(string sql, SqliteTransaction? transaction)
-    {
-        var command = CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
     }
 }

@@ -15,11 +15,14 @@ public static class SqliteCommandExtensions
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        if (connection is LongLivedSqliteConnection longLived)
-        {
-            return longLived.Prepared(sql, transaction);
-        }
+        return connection is LongLivedSqliteConnection longLived
+            ? longLived.Prepared(sql, transaction)
+            : NewCommand(connection, sql, transaction);
+    }
 
+    /// <summary>A new, uncached command for <paramref name="sql"/> in <paramref name="transaction"/>.</summary>
+    internal static SqliteCommand NewCommand(SqliteConnection connection, string sql, SqliteTransaction? transaction)
+    {
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
