@@ -3,8 +3,10 @@ using Grpc.Health.V1;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Health;
+using Mesh.ServiceDefaults.Hosting;
 using Mesh.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Mesh.Inventory.Tests.Hosting;
 
@@ -58,6 +60,19 @@ public sealed class HostingTests
         Assert.True(await WaitForStatusAsync(health, HealthNames.Readiness, HealthCheckResponse.Types.ServingStatus.NotServing));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
             (await health.CheckAsync(new HealthCheckRequest { Service = HealthNames.Liveness })).Status);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    public async Task Start_NonPositiveExpirySweepInterval_RefusesToStartNamingTheSetting(string value)
+    {
+        var exception = await ServiceStartup.FailureAsync(
+            builder => builder.AddMeshDefaults("inventory").AddInventory(),
+            ("Mesh:Inventory:ExpirySweepInterval", value));
+
+        var invalid = Assert.IsType<OptionsValidationException>(exception);
+        Assert.Contains("Mesh:Inventory:ExpirySweepInterval must be positive", invalid.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,11 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Mesh.Orders.Api;
+using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
 using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Testing;
 using Microsoft.Data.Sqlite;
@@ -151,15 +153,15 @@ public sealed class OrdersHostingTests
     [InlineData("Mesh:Orders:ReservationTtl", "00:20:00")]
     [InlineData("Mesh:Orders:AbandonAfter", "-00:00:01")]
     [InlineData("Mesh:Orders:SweepInterval", "00:00:00")]
-    public void Start_InvalidOrdersOption_Fails(string key, string value)
+    public async Task Start_InvalidOrdersOption_RefusesToStartNamingTheSection(string key, string value)
     {
-        using var host = new MeshServiceFactory<OrderGrpcService>()
-            .WithSetting("Mesh:Services:Users:Address", "http://127.0.0.1:1")
-            .WithSetting("Mesh:Services:Inventory:Address", "http://127.0.0.1:1")
-            .WithSetting(key, value);
+        var exception = await ServiceStartup.FailureAsync(
+            builder => builder.AddMeshDefaults("orders").AddOrders(),
+            ("Mesh:Services:Users:Address", "http://127.0.0.1:1"),
+            ("Mesh:Services:Inventory:Address", "http://127.0.0.1:1"),
+            (key, value));
 
-        var exception = Assert.ThrowsAny<Exception>(() => host.Server);
-
-        Assert.IsType<OptionsValidationException>(exception.GetBaseException());
+        var invalid = Assert.IsType<OptionsValidationException>(exception);
+        Assert.Equal(OrdersOptions.ValidationMessage, invalid.Message);
     }
 }
