@@ -34,11 +34,15 @@ public sealed class ResourceMonitor : IAsyncDisposable
         Sample();
         lock (cpu)
         {
-            return [.. watched.Select(w => new ProcessUsage(
-                w.Name,
-                Math.Round(cpu.Where(entry => entry.Key.Name == w.Name).Sum(entry => entry.Value.Last - entry.Value.First), 2),
-                Math.Round(peakRss.GetValueOrDefault(w.Name).Rss, 1),
-                Math.Round(peakRss.GetValueOrDefault(w.Name).Private, 1)))];
+            return [.. watched.Select(w =>
+            {
+                var peak = peakRss.GetValueOrDefault(w.Name);
+                return new ProcessUsage(
+                    w.Name,
+                    Math.Round(cpu.Where(entry => entry.Key.Name == w.Name).Sum(entry => entry.Value.Last - entry.Value.First), 2),
+                    Math.Round(peak.Rss, 1),
+                    Math.Round(peak.Private, 1));
+            })];
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
 
     private readonly string _table;
     private readonly string _channel;
-    private readonly Lock _changeGate = new();
+    private readonly Lock _listenerGate = new();
     private readonly CancellationTokenSource _stopListening = new();
     private readonly ChangeSignal _changes = new();
     private Task? _listener;
@@ -239,7 +239,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     /// <inheritdoc />
     public Task NextChange()
     {
-        lock (_changeGate)
+        lock (_listenerGate)
         {
             if (_disposed)
             {
@@ -251,7 +251,6 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
             return _changes.Next();
         }
     }
-
 
     private async Task ListenAsync(CancellationToken stopping)
     {
@@ -301,7 +300,7 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Task? listener;
-        lock (_changeGate)
+        lock (_listenerGate)
         {
             if (_disposed)
             {
