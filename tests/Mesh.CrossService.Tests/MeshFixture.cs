@@ -13,6 +13,7 @@ public sealed class MeshFixture : IAsyncLifetime
     private const int OutputCapacity = 2000;
 
     private readonly ConcurrentQueue<string> output = new();
+    private readonly ConcurrentQueue<string> errorLines = new();
 
     /// <summary>The running mesh.</summary>
     public MeshLauncher Mesh { get; private set; } = null!;
@@ -22,6 +23,9 @@ public sealed class MeshFixture : IAsyncLifetime
 
     /// <summary>The last lines the launcher and the services printed, for failure messages.</summary>
     public string RecentOutput(int lines = 60) => string.Join(Environment.NewLine, output.TakeLast(lines));
+
+    /// <summary>Every error-level entry the services logged so far (console <c>fail:</c> and <c>crit:</c> lines), oldest first.</summary>
+    public IReadOnlyList<string> ErrorLines => [.. errorLines];
 
     /// <summary>A new channel to <paramref name="service"/>; the caller disposes it.</summary>
     public GrpcChannel Channel(MeshService service) => GrpcChannel.ForAddress(Mesh.AddressOf(service));
@@ -64,6 +68,11 @@ public sealed class MeshFixture : IAsyncLifetime
 
     private void Record(string line)
     {
+        if (line.Contains("fail: ", StringComparison.Ordinal) || line.Contains("crit: ", StringComparison.Ordinal))
+        {
+            errorLines.Enqueue(line);
+        }
+
         output.Enqueue(line);
         while (output.Count > OutputCapacity && output.TryDequeue(out _))
         {

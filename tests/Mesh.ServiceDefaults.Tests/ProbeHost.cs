@@ -3,11 +3,15 @@ using Grpc.Net.Client;
 using Mesh.ServiceDefaults.Health;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Validation;
+using Mesh.Testing;
 using Mesh.Users.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Mesh.ServiceDefaults.Tests;
 
@@ -17,15 +21,19 @@ namespace Mesh.ServiceDefaults.Tests;
 /// </summary>
 public sealed class ProbeHost : IAsyncDisposable
 {
-    private ProbeHost(WebApplication app, ToggleReadinessCheck readiness)
+    private ProbeHost(WebApplication app, ToggleReadinessCheck readiness, LogCapture logs, Uri? loopbackAddress)
     {
         App = app;
         Readiness = readiness;
-        Channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
-        {
-            HttpHandler = app.GetTestServer().CreateHandler(),
-            MaxSendMessageSize = null,
-        });
+        Logs = logs;
+        LoopbackAddress = loopbackAddress;
+        Channel = loopbackAddress is null
+            ? GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+            {
+                HttpHandler = app.GetTestServer().CreateHandler(),
+                MaxSendMessageSize = null,
+            })
+            : GrpcChannel.ForAddress(loopbackAddress, new GrpcChannelOptions { MaxSendMessageSize = null });
     }
 
     public WebApplication App { get; }
@@ -34,10 +42,30 @@ public sealed class ProbeHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public static async Task<ProbeHost> StartAsync(Action<IServiceCollection>? configure = null)
+    /// <summary>Everything the host logged (after the host's own level filters).</summary>
+    public LogCapture Logs { get; }
+
+    /// <summary>The 127.0.0.1 address of a host started with <c>overLoopback</c>; null on TestServer.</summary>
+    public Uri? LoopbackAddress { get; }
+
+    /// <summary>
+    /// Starts the probe on TestServer, or with <paramref name="overLoopback"/> on real Kestrel at
+    /// a free 127.0.0.1 port (for what only a real HTTP/2 server does: framing, limits).
+    /// </summary>
+    public static async Task<ProbeHost> StartAsync(Action<IServiceCollection>? configure = null, bool overLoopback = false)
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
+        if (overLoopback)
+        {
+            builder.Configuration[WebHostDefaults.ServerUrlsKey] = "http://127.0.0.1:0";
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
         builder.Configuration["Mesh:Health:CheckInterval"] = "00:00:00.050";
         builder.AddMeshDefaults("probe");
         var readiness = new ToggleReadinessCheck();
@@ -48,7 +76,10 @@ public sealed class ProbeHost : IAsyncDisposable
         app.MapMeshDefaults();
         app.MapGrpcService<ProbeUserService>();
         await app.StartAsync();
-        return new ProbeHost(app, readiness);
+        var address = overLoopback
+            ? new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single())
+            : null;
+        return new ProbeHost(app, readiness, logs, address);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -80,6 +81,42 @@ public static class MeshErrors
         Build(Code.Unavailable, message, ErrorReason.DependencyUnavailable,
             new ResourceInfo { ResourceType = "service", ResourceName = dependency });
 
+    /// <summary>
+    /// INVALID_ARGUMENT for a request body that does not parse as <paramref name="messageType"/>.
+    /// The parser's error rides along as the status's debug exception (never sent), so the
+    /// server can tell this rejection from a validation failure.
+    /// </summary>
+    public static RpcException MalformedRequest(string messageType, Exception parseError)
+    {
+        var status = BuildStatus(
+            Code.InvalidArgument,
+            $"the request body is not a valid {messageType}: {parseError.Message}",
+            ErrorReason.MalformedRequest,
+            new Dictionary<string, string> { ["message_type"] = messageType });
+        return new RpcException(
+            new Grpc.Core.Status(StatusCode.InvalidArgument, status.Message, new MalformedRequestException(messageType, parseError)),
+            new Metadata { { StatusDetailsKey, status.ToByteArray() } });
+    }
+
+    /// <summary>
+    /// The google.rpc.Status a RESOURCE_EXHAUSTED rejection of an oversized request carries
+    /// (grpc-dotnet raises the status itself, before any Mesh code runs).
+    /// </summary>
+    public static Google.Rpc.Status MessageTooLarge(string message, int maxBytes) =>
+        BuildStatus(Code.ResourceExhausted, message, ErrorReason.MessageTooLarge,
+            new Dictionary<string, string> { ["max_bytes"] = maxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>The google.rpc.Status a framing error grpc-dotnet reports carries, with its own code.</summary>
+    public static Google.Rpc.Status ProtocolError(StatusCode code, string message) =>
+        BuildStatus((Code)(int)code, message, ErrorReason.ProtocolError, null);
+
+    /// <summary>The trailer (or trailers-only header) that carries a google.rpc.Status.</summary>
+    public const string StatusDetailsKey = "grpc-status-details-bin";
+
+    /// <summary>The ErrorInfo.reason text of <paramref name="reason"/> (e.g. "MALFORMED_REQUEST").</summary>
+    public static string ReasonName(ErrorReason reason) =>
+        ErrorReasonReflection.Descriptor.EnumTypes[0].FindValueByNumber((int)reason).Name["ERROR_REASON_".Length..];
+
     /// <summary>Reads the ErrorInfo reason of a Mesh error, or Unspecified.</summary>
     public static ErrorReason ReasonOf(RpcException exception)
     {
@@ -93,6 +130,10 @@ public static class MeshErrors
         Build(code, message, reason, null, details);
 
     private static RpcException Build(
+        Code code, string message, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata, params Google.Protobuf.IMessage[] details) =>
+        BuildStatus(code, message, reason, metadata, details).ToRpcException();
+
+    private static Google.Rpc.Status BuildStatus(
         Code code, string message, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata, params Google.Protobuf.IMessage[] details)
     {
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
@@ -108,12 +149,9 @@ public static class MeshErrors
             status.Details.Add(Any.Pack(detail));
         }
 
-        return status.ToRpcException();
+        return status;
     }
 
-    // ErrorInfo.reason is UPPER_SNAKE_CASE by convention: the enum value name without its prefix.
-    private static string ReasonName(ErrorReason reason) =>
-        ErrorReasonReflection.Descriptor.EnumTypes[0].FindValueByNumber((int)reason).Name["ERROR_REASON_".Length..];
 
     private static string ToPascal(string upperSnake) =>
         string.Concat(upperSnake.Split('_', StringSplitOptions.RemoveEmptyEntries)

@@ -1,7 +1,9 @@
+using Grpc.AspNetCore.Server.Model;
 using Grpc.Reflection;
 using Mesh.ServiceDefaults.Health;
 using Mesh.ServiceDefaults.Interceptors;
 using Mesh.ServiceDefaults.Reflection;
+using Mesh.ServiceDefaults.Rejections;
 using Mesh.ServiceDefaults.Shutdown;
 using Mesh.ServiceDefaults.Telemetry;
 using Mesh.ServiceDefaults.Validation;
@@ -16,7 +18,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Mesh.ServiceDefaults.Hosting;
 
-/// <summary>The conventions every Mesh service is hosted with; see DESIGN "Hosting conventions".</summary>
+/// <summary>The conventions every Mesh service is hosted with: h2c Kestrel, health, reflection, telemetry, interceptors.</summary>
 public static class MeshDefaults
 {
     /// <summary>Largest request message accepted; bigger ones get RESOURCE_EXHAUSTED.</summary>
@@ -31,11 +33,15 @@ public static class MeshDefaults
 
         // Plaintext HTTP/2 only: h2c cannot be negotiated on an Http1AndHttp2 endpoint.
         var connectionAge = builder.Configuration.GetSection(ConnectionAgeOptions.Section).Get<ConnectionAgeOptions>() ?? new ConnectionAgeOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            listen.Protocols = HttpProtocols.Http2;
-            listen.Use(MaxConnectionAge.Middleware(connectionAge));
-        }));
+            KestrelLimits.Apply(kestrel.Limits);
+            kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(MaxConnectionAge.Middleware(connectionAge));
+            });
+        });
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])
             && string.IsNullOrWhiteSpace(builder.Configuration["HTTP_PORTS"]))
         {
@@ -49,6 +55,8 @@ public static class MeshDefaults
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<ValidationInterceptor>();
         });
+        UseGuardedMethodBinding(builder.Services);
+        builder.Services.AddSingleton<RejectionLog>();
 
         builder.Services.AddOptions<MeshHealthOptions>().BindConfiguration("Mesh:Health");
         builder.Services.AddSingleton<HealthStatusBoard>();
@@ -66,15 +74,22 @@ public static class MeshDefaults
         // is most of the log volume and a measurable share of CPU. Warnings still show; a service's
         // configuration (Logging:LogLevel) can turn them back on.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // grpc-dotnet logs every refused call at Information, a stack trace with each bad frame: any
+        // client could flood the log. RejectedCallMiddleware and CallTelemetryInterceptor log those
+        // calls instead; grpc-dotnet's Error entries (an exception outside our interceptors) still show.
+        builder.Logging.AddFilter(GrpcCallHandlerCategory, LogLevel.Warning);
 
         builder.AddMeshTelemetry(serviceName);
         return builder;
     }
 
-    /// <summary>Maps grpc.health.v1 and server reflection (v1 and v1alpha).</summary>
     /// <summary>Response header naming the replica that served the call (<c>grpcurl -v</c> shows it).</summary>
     public const string ReplicaHeader = "mesh-replica";
 
+    /// <summary>The log category of grpc-dotnet's per-call handler.</summary>
+    public const string GrpcCallHandlerCategory = "Grpc.AspNetCore.Server.ServerCallHandler";
+
+    /// <summary>Maps grpc.health.v1 and server reflection (v1 and v1alpha).</summary>
     public static WebApplication MapMeshDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -86,10 +101,26 @@ public static class MeshDefaults
             context.Response.Headers[ReplicaHeader] = replica;
             return next(context);
         });
+        app.UseMiddleware<RejectedCallMiddleware>();
         app.MapGrpcService<MeshHealthService>();
         app.MapGrpcService<ReflectionV1ServiceImpl>();
         app.MapGrpcService<ReflectionServiceImpl>();
         return app;
+    }
+
+    // grpc-dotnet's binder registers each method with the generated request marshaller, which
+    // throws on bytes that do not parse (UNKNOWN, an Error log with a stack trace). Ours binds the
+    // same methods with a guarded marshaller; without grpc-dotnet's there would be two of each route.
+    private static void UseGuardedMethodBinding(IServiceCollection services)
+    {
+        const string binderProvider = "Grpc.AspNetCore.Server.Model.Internal.BinderServiceMethodProvider`1";
+        var registration = services.SingleOrDefault(descriptor =>
+                descriptor.ServiceType == typeof(IServiceMethodProvider<>)
+                && descriptor.ImplementationType?.FullName == binderProvider)
+            ?? throw new InvalidOperationException(
+                $"grpc-dotnet no longer registers {binderProvider}; review {nameof(GuardedMethodProvider<object>)} against its binder.");
+        services.Remove(registration);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedMethodProvider<>));
     }
 
     /// <summary>Registers the validator that checks <typeparamref name="TRequest"/> before its handler runs.</summary>

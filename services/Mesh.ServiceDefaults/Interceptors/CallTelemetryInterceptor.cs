@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Mesh.ServiceDefaults.Rejections;
 using Mesh.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +9,10 @@ namespace Mesh.ServiceDefaults.Interceptors;
 
 /// <summary>
 /// Outermost server interceptor: records each call's duration by method and status code,
-/// and logs every call that did not succeed (caller mistakes at Information, faults at Warning).
+/// and logs every call that did not succeed: faults at Warning, caller mistakes through the
+/// rate-limited <see cref="RejectionLog"/> (a client must not be able to flood the log).
 /// </summary>
-public sealed class CallTelemetryInterceptor(RpcMetrics metrics, ILogger<CallTelemetryInterceptor> logger) : Interceptor
+public sealed class CallTelemetryInterceptor(RpcMetrics metrics, RejectionLog rejections, ILogger<CallTelemetryInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -60,7 +62,7 @@ public sealed class CallTelemetryInterceptor(RpcMetrics metrics, ILogger<CallTel
         }
         else
         {
-            logger.LogInformation("{Method} returned {StatusCode} in {ElapsedMs:F1} ms: {Detail}", context.Method, code, elapsed, detail);
+            rejections.Rejected(context.Method, context.Peer, code.ToString(), detail ?? string.Empty);
         }
     }
 

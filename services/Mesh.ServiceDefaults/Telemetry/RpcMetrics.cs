@@ -13,12 +13,16 @@ public sealed class RpcMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly Histogram<double> _serverDuration;
+    private readonly Counter<long> _rejected;
 
     public RpcMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _serverDuration = _meter.CreateHistogram<double>(
             "rpc.server.duration", unit: "ms", description: "Duration of inbound RPCs, by method and status code.");
+        _rejected = _meter.CreateCounter<long>(
+            "mesh.rpc.server.rejected_requests", unit: "{request}",
+            description: "Inbound RPCs refused for what the caller sent before a handler ran, by method and reason.");
     }
 
     public void RecordServer(string fullMethod, int statusCode, double milliseconds)
@@ -32,6 +36,19 @@ public sealed class RpcMetrics : IDisposable
             { "rpc.grpc.status_code", statusCode },
         };
         _serverDuration.Record(milliseconds, tags);
+    }
+
+    /// <summary>Counts a call refused before its handler ran (malformed body, oversized, bad framing).</summary>
+    public void RecordRejected(string fullMethod, string reason)
+    {
+        var (service, method) = Split(fullMethod);
+        _rejected.Add(1, new TagList
+        {
+            { "rpc.system", "grpc" },
+            { "rpc.service", service },
+            { "rpc.method", method },
+            { "error.type", reason },
+        });
     }
 
     // "/mesh.users.v1.UserService/GetUser" → ("mesh.users.v1.UserService", "GetUser")
