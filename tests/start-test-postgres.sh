@@ -26,7 +26,7 @@ start_test_postgres() {
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   "${test_pg_as[@]}" "$pg_bin/initdb" -D "$test_pg_root/data" -U postgres --auth=trust --encoding=UTF8 --no-sync >/dev/null </dev/null
   "${test_pg_as[@]}" "$pg_bin/pg_ctl" -D "$test_pg_root/data" -l "$test_pg_root/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $test_pg_root -c fsync=off -c max_connections=200" start >/dev/null </dev/null \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $test_pg_root -c fsync=off -c max_connections=500" start >/dev/null </dev/null \
     || { cat "$test_pg_root/server.log" >&2; return 1; }
   export MESH_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres"
   echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') for the tests on 127.0.0.1:$port"
