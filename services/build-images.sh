@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the three service images (mesh-users, mesh-inventory, mesh-orders) from the repository root
-# with podman or docker. The Dockerfiles share their restore and shared-library layers, so the
-# images are built one after another: the first pays for restore, the other two reuse its layers.
+# with podman or docker, all from services/Dockerfile with --build-arg SERVICE=<name>. The images share
+# its restore and shared-library layers, so they are built one after another: the first pays for
+# restore, the other two reuse its layers.
 #
 # Usage: services/build-images.sh [options] [-- extra build arguments]
 #   --engine ENGINE          podman or docker, by name or path (default: $MESH_CONTAINER_ENGINE,
@@ -75,15 +76,16 @@ if [ "$engine_name" = podman ] && [[ " ${extra[*]-} " != *" --platform"* ]]; the
 fi
 
 cd "$root"
-declare -A project=([users]=Mesh.Users [inventory]=Mesh.Inventory [orders]=Mesh.Orders)
+for service in "${services[@]}"; do
+  case "$service" in users|inventory|orders) ;; *) echo "build-images: unknown service '$service'" >&2; exit 2 ;; esac
+done
 built=()
 for service in "${services[@]}"; do
-  [ -n "${project[$service]:-}" ] || { echo "build-images: unknown service '$service'" >&2; exit 2; }
   image="$prefix$service:$tag"
-  echo "== $engine build $image (services/${project[$service]}/Dockerfile)"
+  echo "== $engine build $image (services/Dockerfile, SERVICE=$service)"
   started=$SECONDS
   "$engine" build ${pull_args[@]+"${pull_args[@]}"} ${network_args[@]+"${network_args[@]}"} ${arch_args[@]+"${arch_args[@]}"} \
-    --file "services/${project[$service]}/Dockerfile" --tag "$image" \
+    --file services/Dockerfile --build-arg "SERVICE=$service" --tag "$image" \
     ${extra[@]+"${extra[@]}"} .
   echo "== built $image in $((SECONDS - started)) s"
   built+=("$image")

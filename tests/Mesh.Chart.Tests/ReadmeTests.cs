@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mesh.Chart.Tests.Infrastructure;
@@ -54,7 +55,8 @@ public sealed partial class ReadmeTests
     private static IEnumerable<string> DocumentedPaths()
     {
         var schema = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;
-        var definitions = schema["definitions"]!;
+        var definitions = schema["$defs"]!;
+        JsonNode Definition(JsonNode reference) => definitions[((string)reference["$ref"]!).Split('/')[^1]]!;
 
         IEnumerable<string> Walk(JsonNode node, string prefix)
         {
@@ -74,9 +76,17 @@ public sealed partial class ReadmeTests
 
                 if (path is "serviceDefaults")
                 {
-                    foreach (var child in Walk(definitions[((string)property!["$ref"]!).Split('/')[^1]]!, path + "."))
+                    // The defaults take the shared service shape, less what they forbid (a service's own image).
+                    var defaults = Definition(property!);
+                    var forbidden = defaults["properties"]?.AsObject()
+                        .Where(setting => setting.Value?.GetValueKind() is JsonValueKind.False)
+                        .Select(setting => setting.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+                    foreach (var child in Walk(Definition(defaults["allOf"]!.AsArray().Single()!), path + "."))
                     {
-                        yield return child;
+                        if (!forbidden.Contains(child[(path.Length + 1)..].Split('.')[0]))
+                        {
+                            yield return child;
+                        }
                     }
 
                     continue;

@@ -6,9 +6,12 @@ using Mesh.Chart.Tests.Infrastructure;
 
 namespace Mesh.Chart.Tests;
 
-/// <summary>skaffold.yaml against the official schema and against the repository: Dockerfiles, chart values, ports.</summary>
+/// <summary>skaffold.yaml against the official schema and against the repository: the Dockerfile and its SERVICE argument, chart values, ports.</summary>
 public sealed partial class SkaffoldTests
 {
+    /// <summary>The one Dockerfile of the three services, relative to the repository root.</summary>
+    private const string ServicesDockerfile = "services/Dockerfile";
+
     private static readonly Lazy<JsonObject> LazyConfig = new(() => (JsonObject)YamlJson.LoadFile(RepositoryPaths.Skaffold)!);
 
     private static JsonObject Config => LazyConfig.Value;
@@ -48,9 +51,9 @@ public sealed partial class SkaffoldTests
     }
 
     [Fact]
-    public void Skaffold_Artifacts_BuildEveryServiceFromTheRepositoryRootWithAnExistingDockerfile()
+    public void Skaffold_Artifacts_BuildEveryServiceFromTheRepositoryRootWithTheOneDockerfile()
     {
-        var dockerfiles = new List<string>();
+        var services = new List<string>();
         foreach (var artifact in Artifacts)
         {
             var context = (string?)artifact!["context"] ?? ".";
@@ -59,10 +62,15 @@ public sealed partial class SkaffoldTests
             Assert.Equal(RepositoryPaths.Root, Path.GetFullPath(Path.Combine(RepositoryPaths.Root, context)).TrimEnd(Path.DirectorySeparatorChar));
             var path = Path.Combine(RepositoryPaths.Root, context, dockerfile);
             Assert.True(File.Exists(path), $"{artifact["image"]}: {dockerfile} does not exist");
-            dockerfiles.Add(dockerfile);
+            Assert.Equal(ServicesDockerfile, dockerfile);
+            // The build argument picks the service; the image is named for it.
+            var service = ServiceOf(artifact);
+            Assert.Equal($"mesh-{service}", (string?)artifact["image"]);
+            services.Add(service);
         }
 
-        Assert.Equal(MeshFacts.Services.Select(DockerfileOf).Order(), dockerfiles.Order());
+        Assert.Equal(MeshFacts.Services.Order(), services.Order());
+        Assert.Contains("ARG SERVICE", File.ReadAllLines(Path.Combine(RepositoryPaths.Root, ServicesDockerfile)));
     }
 
     [Fact]
@@ -90,14 +98,14 @@ public sealed partial class SkaffoldTests
             var artifact = artifactsBySanitizedName[match.Groups[1].Value];
             var built = $"registry.test/{artifact["image"]}:skaffold@sha256:{new string('0', 64)}";
             arguments.AddRange(["--set-string", $"{key}={built}"]);
-            expectedImages.Add((string)artifact["docker"]!["dockerfile"]!, built);
+            expectedImages.Add(ServiceOf(artifact), built);
         }
 
         Assert.Equal(Artifacts.Count, expectedImages.Count);
         var chart = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), arguments);
         foreach (var name in MeshFacts.Services)
         {
-            Assert.Equal(expectedImages[DockerfileOf(name)], chart.Container(name).Image);
+            Assert.Equal(expectedImages[name], chart.Container(name).Image);
         }
     }
 
@@ -184,7 +192,13 @@ public sealed partial class SkaffoldTests
     private static IEnumerable<string> ValuesFiles() =>
         (Release["valuesFiles"]?.AsArray() ?? []).Select(file => Path.Combine(RepositoryPaths.Root, (string)file!));
 
-    private static string DockerfileOf(string service) => $"services/Mesh.{char.ToUpperInvariant(service[0])}{service[1..]}/Dockerfile";
+    /// <summary>What SERVICE an artifact passes to services/Dockerfile.</summary>
+    private static string ServiceOf(JsonNode artifact)
+    {
+        var service = (string?)artifact["docker"]?["buildArgs"]?["SERVICE"];
+        Assert.NotNull(service);
+        return service;
+    }
 
     /// <summary>Skaffold's template name of an image: '/', '-' and '.' become '_'.</summary>
     private static string SanitizedName(string image) => image.Replace('/', '_').Replace('-', '_').Replace('.', '_');

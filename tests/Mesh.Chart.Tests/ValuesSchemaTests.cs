@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mesh.Chart.Tests.Infrastructure;
 
 namespace Mesh.Chart.Tests;
@@ -13,6 +15,9 @@ public sealed class ValuesSchemaTests
             ("services.users.imagePullPolicy=Sometimes", "imagePullPolicy"),
             ("services.payments.image=mesh-payments:1", "payments"),
             ("serviceDefaults.replicas=two", "replicas"),
+            // The image is a service's own: the defaults have none, and they keep every setting they require.
+            ("serviceDefaults.image=mesh-users:1", "image"),
+            ("serviceDefaults.probes=null", "probes"),
             ("serviceDefaults.replicas=0", "replicas"),
             ("serviceDefaults.service.port=70000", "port"),
             ("serviceDefaults.resources.requests.cpu=lots", "cpu"),
@@ -71,6 +76,68 @@ public sealed class ValuesSchemaTests
         Assert.Contains(offendingName, result.StandardError, StringComparison.Ordinal);
     }
 
+    /// <summary>Per-service settings that are wrong by their shape alone (no storage-mode or scaling rule involved).</summary>
+    public static TheoryData<string, string, int> BadPerServiceSettings()
+    {
+        var cases = new (string Setting, string Name)[]
+        {
+            ("replicaz=1", "replicaz"),
+            ("imagePullPolicy=Sometimes", "imagePullPolicy"),
+            ("replicas=two", "replicas"),
+            ("replicas=0", "replicas"),
+            ("service.port=70000", "port"),
+            ("resources.requests.cpu=lots", "cpu"),
+            ("tmpSizeLimit=big", "tmpSizeLimit"),
+            ("probes.startup.periodSeconds=0", "periodSeconds"),
+            ("shutdown.preStopSleepSeconds=0", "preStopSleepSeconds"),
+            ("clients.dnsRefreshIntervalSeconds=5", "dnsRefreshIntervalSeconds"),
+            ("connections.maxAgeSeconds=-1", "maxAgeSeconds"),
+            ("storage.mode=oracle", "mode"),
+            ("storage.sqlite.size=huge", "size"),
+            ("storage.postgres.existingSecretKey=a:b", "existingSecretKey"),
+            ("storage.postgres.networkPolicy.cidrs={10.0.0.0}", "cidrs"),
+            ("telemetry.otlpEndpoint=collector:4317", "otlpEndpoint"),
+            ("podDisruptionBudget.maxUnavailable=some", "maxUnavailable"),
+            ("autoscaling.targetCPUUtilizationPercentage=101", "targetCPUUtilizationPercentage"),
+            ("topologySpread.whenUnsatisfiable=Sometimes", "whenUnsatisfiable"),
+            ("serviceAccount.create=maybe", "create"),
+            ("extraEnv[0].name=1BAD", "name"),
+        };
+        var data = new TheoryData<string, string, int>();
+        foreach (var (setting, name) in cases)
+        {
+            data.Add(setting, name, 4);
+            data.Add(setting, name, 3);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadPerServiceSettings))]
+    public async Task HelmTemplate_BadPerServiceSetting_IsRejectedIdenticallyUnderServiceDefaultsAndEveryService(string setting, string offendingName, int helmMajor)
+    {
+        var helm = await HelmInstallation.MajorAsync(helmMajor);
+
+        var underDefaults = await ChartRenderer.TemplateAsync(helm, ["--set", "serviceDefaults." + setting]);
+
+        Assert.False(underDefaults.Succeeded, underDefaults.ToString());
+        Assert.Contains("schema", underDefaults.StandardError, StringComparison.Ordinal);
+        Assert.Contains(offendingName, underDefaults.StandardError, StringComparison.Ordinal);
+        foreach (var service in MeshFacts.Services)
+        {
+            var underService = await ChartRenderer.TemplateAsync(helm, ["--set", $"services.{service}.{setting}"]);
+
+            Assert.False(underService.Succeeded, underService.ToString());
+            // One definition gives one verdict: the same errors, only located under the service (Helm 4 writes
+            // locations as /a/b, Helm 3 as a.b).
+            var relocated = underService.StandardError
+                .Replace($"/services/{service}", "/serviceDefaults", StringComparison.Ordinal)
+                .Replace($"services.{service}", "serviceDefaults", StringComparison.Ordinal);
+            Assert.Equal(underDefaults.StandardError, relocated);
+        }
+    }
+
     [Theory]
     [InlineData("serviceDefaults.storage.mode=postgres,postgresql.enabled=true,serviceDefaults.replicas=3", 4)]
     [InlineData("serviceDefaults.storage.mode=postgres,postgresql.enabled=true,serviceDefaults.replicas=3", 3)]
@@ -114,12 +181,74 @@ public sealed class ValuesSchemaTests
     [Fact]
     public void Schema_SqliteLimits_ExplainWhyInTheirDescriptions()
     {
-        var schema = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;
+        var schema = LoadSchema();
 
-        var description = (string?)schema["definitions"]?["singleReplica"]?["properties"]?["replicas"]?["description"];
+        var description = (string?)schema["$defs"]?["singleReplica"]?["properties"]?["replicas"]?["description"];
 
         Assert.NotNull(description);
         Assert.Contains("ReadWriteOnce", description, StringComparison.Ordinal);
         Assert.Contains("storage.mode=postgres", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_ServiceDefaultsAndEveryService_ReferToOneSharedServiceShape()
+    {
+        var schema = LoadSchema();
+        var defaults = Resolve(schema, schema["properties"]!["serviceDefaults"]!);
+        var services = MeshFacts.Services.Select(service => Resolve(schema, schema["properties"]!["services"]!["properties"]![service]!)).ToList();
+
+        foreach (var entry in services.Prepend(defaults))
+        {
+            // The shape comes from the shared definition alone: an entry adds only what it requires.
+            Assert.Equal("#/$defs/serviceSettings", (string?)entry["allOf"]?.AsArray().Single()?["$ref"]);
+            Assert.Empty(entry.AsObject().Select(keyword => keyword.Key).Except(["description", "allOf", "required", "properties"]));
+        }
+
+        // The image is a service's own: the defaults forbid it (and declare nothing else), every service requires it.
+        var declaredByDefaults = defaults["properties"]!.AsObject();
+        Assert.Equal(["image"], declaredByDefaults.Select(property => property.Key));
+        Assert.Equal(JsonValueKind.False, declaredByDefaults["image"]!.GetValueKind());
+        Assert.All(services, entry => Assert.Null(entry["properties"]));
+        Assert.All(services, entry => Assert.Equal(["image"], entry["required"]!.AsArray().Select(key => (string?)key)));
+        Assert.Contains("image", schema["$defs"]!["serviceSettings"]!["properties"]!.AsObject().Select(property => property.Key));
+    }
+
+    [Fact]
+    public void Schema_ServiceShape_IsDeclaredOnce()
+    {
+        var schema = LoadSchema();
+
+        // Every object declaring per-service settings, wherever it occurs: a second copy of the shape would show.
+        var declarations = Descendants(schema)
+            .OfType<JsonObject>()
+            .Where(node => node["properties"] is JsonObject properties
+                && properties["probes"] is JsonObject && properties["podDisruptionBudget"] is JsonObject)
+            .ToList();
+
+        Assert.Same(schema["$defs"]!["serviceSettings"], Assert.Single(declarations));
+    }
+
+    private static JsonNode LoadSchema() => JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;
+
+    /// <summary>A property's schema, following a $ref into $defs.</summary>
+    private static JsonNode Resolve(JsonNode schema, JsonNode node) =>
+        node["$ref"] is { } reference ? schema["$defs"]![((string)reference!).Split('/')[^1]]! : node;
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject value => value.Select(property => property.Value),
+            JsonArray value => value,
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+        {
+            foreach (var descendant in Descendants(child))
+            {
+                yield return descendant;
+            }
+        }
     }
 }

@@ -7,11 +7,14 @@ namespace Mesh.Container.Tests;
 /// <summary>
 /// What each built image declares: the official images' non-root uid, port 8080, an exec-form
 /// entrypoint (no shell at run time), no shell health check, and /data as the writable place;
-/// and what it ships: assemblies compiled ReadyToRun.
+/// and what it ships: assemblies compiled ReadyToRun, and the entry link to the service's own.
 /// </summary>
 [Collection(MeshContainersCollection.Name)]
 public sealed class ImageConfigurationTests
 {
+    /// <summary>What the entrypoint starts: the same name in every image, a link to the service's assembly.</summary>
+    private const string EntryDll = "service.dll";
+
     /// <summary>The three services.</summary>
     public static TheoryData<string> Services() => [.. ServiceImage.All.Select(service => service.Name)];
 
@@ -26,7 +29,7 @@ public sealed class ImageConfigurationTests
 
         Assert.Equal(MeshContainers.AppUid, root.GetProperty("User").GetString());
         Assert.Equal(["8080/tcp"], root.GetProperty("ExposedPorts").EnumerateObject().Select(port => port.Name));
-        Assert.Equal(["dotnet", $"{service.Project}.dll"], root.GetProperty("Entrypoint").EnumerateArray().Select(part => part.GetString()));
+        Assert.Equal(["dotnet", EntryDll], root.GetProperty("Entrypoint").EnumerateArray().Select(part => part.GetString()));
         Assert.True(IsAbsent(root, "Cmd"), "an image CMD would be appended to the entrypoint");
         Assert.True(IsAbsent(root, "Healthcheck"), "a HEALTHCHECK would need a shell or a client in the image; probes use grpc.health.v1");
         Assert.Equal("/app", root.GetProperty("WorkingDir").GetString());
@@ -42,19 +45,50 @@ public sealed class ImageConfigurationTests
     public async Task Image_EachService_ShipsReadyToRunAssemblies(string name)
     {
         var service = ServiceImage.Named(name);
-        var container = $"mesh-r2r-{name}-{Guid.NewGuid().ToString("N")[..8]}";
-        var folder = Directory.CreateTempSubdirectory("mesh-r2r-");
-        try
+
+        await WithAppFilesAsync(service, "mesh-r2r", async (container, folder) =>
         {
-            (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand,
-                "create", "--name", container, "--label", MeshContainers.Label, MeshContainers.ImageOf(service))).EnsureSuccess();
             foreach (var assembly in new[] { $"{service.Project}.dll", "Mesh.ServiceDefaults.dll", "Mesh.Contracts.dll" })
             {
-                var copy = Path.Combine(folder.FullName, assembly);
+                var copy = Path.Combine(folder, assembly);
                 (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "cp", $"{container}:/app/{assembly}", copy)).EnsureSuccess();
 
                 Assert.True(IsReadyToRun(copy), $"/app/{assembly} in {MeshContainers.ImageOf(service)} has no ReadyToRun code");
             }
+        });
+    }
+
+    /// <summary>
+    /// The one Dockerfile's fixed entrypoint starts the service's own assembly: /app/service.dll is a
+    /// link to it, which the dotnet host resolves before it reads the runtimeconfig and deps files.
+    /// </summary>
+    [ContainerTheory]
+    [MemberData(nameof(Services))]
+    public async Task Image_EachService_EntryDllLinksToItsOwnAssembly(string name)
+    {
+        var service = ServiceImage.Named(name);
+
+        await WithAppFilesAsync(service, "mesh-entry", async (container, folder) =>
+        {
+            // The folder, not the file: `cp` of a link alone copies its target, inside a folder the link itself.
+            (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "cp", $"{container}:/app", folder)).EnsureSuccess();
+            var entry = new FileInfo(Path.Combine(folder, "app", EntryDll));
+
+            Assert.Equal($"{service.Project}.dll", entry.LinkTarget);
+            Assert.True(File.Exists(Path.Combine(folder, "app", $"{service.Project}.dll")), $"/app/{service.Project}.dll is missing");
+        });
+    }
+
+    /// <summary>Creates (never starts) a container of the service's image and hands it and an empty local folder to <paramref name="inspect"/>.</summary>
+    private static async Task WithAppFilesAsync(ServiceImage service, string purpose, Func<string, string, Task> inspect)
+    {
+        var container = $"{purpose}-{service.Name}-{Guid.NewGuid().ToString("N")[..8]}";
+        var folder = Directory.CreateTempSubdirectory(purpose + "-");
+        try
+        {
+            (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand,
+                "create", "--name", container, "--label", MeshContainers.Label, MeshContainers.ImageOf(service))).EnsureSuccess();
+            await inspect(container, folder.FullName);
         }
         finally
         {

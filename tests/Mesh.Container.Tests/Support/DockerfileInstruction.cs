@@ -33,6 +33,10 @@ public sealed record DockerfileInstruction(string Keyword, string Arguments)
         return instructions;
     }
 
+    /// <summary>This instruction with the SERVICE build argument replaced by <paramref name="service"/>'s name, as its image's build reads it.</summary>
+    public DockerfileInstruction For(ServiceImage service) =>
+        this with { Arguments = Arguments.Replace("${SERVICE}", service.Name, StringComparison.Ordinal).Replace("$SERVICE", service.Name, StringComparison.Ordinal) };
+
     /// <inheritdoc />
     public override string ToString() => $"{Keyword} {Arguments}";
 }

@@ -6,8 +6,8 @@ internal static class RepositoryPaths
     /// <summary>The folder that holds Mesh.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The Dockerfile of <paramref name="service"/>.</summary>
-    public static string DockerfileOf(ServiceImage service) => Path.Combine(Root, "services", service.Project, "Dockerfile");
+    /// <summary>The one Dockerfile of the three services (its SERVICE build argument picks one).</summary>
+    public static string Dockerfile => Path.Combine(Root, "services", "Dockerfile");
 
     private static string FindRoot()
     {
