@@ -6,6 +6,7 @@ using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mesh.Inventory;

@@ -8,6 +8,7 @@ using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;

@@ -3,6 +3,7 @@ using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Mesh.Users.Api;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;

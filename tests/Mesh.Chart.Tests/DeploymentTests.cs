@@ -1,6 +1,6 @@
 using System.Globalization;
-using k8s.Models;
 using Mesh.Chart.Tests.Infrastructure;
+using k8s.Models;
 
 namespace Mesh.Chart.Tests;
 

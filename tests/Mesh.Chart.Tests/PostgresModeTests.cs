@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using k8s.Models;
 using Mesh.Chart.Tests.Infrastructure;
+using k8s.Models;
 
 namespace Mesh.Chart.Tests;
 

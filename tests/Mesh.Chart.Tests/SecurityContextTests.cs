@@ -1,5 +1,5 @@
-using k8s.Models;
 using Mesh.Chart.Tests.Infrastructure;
+using k8s.Models;
 
 namespace Mesh.Chart.Tests;
 

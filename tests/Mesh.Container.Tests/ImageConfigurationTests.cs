@@ -48,7 +48,7 @@ public sealed class ImageConfigurationTests
 
         await WithAppFilesAsync(service, "mesh-r2r", async (container, folder) =>
         {
-            foreach (var assembly in new[] { $"{service.Project}.dll", "Mesh.ServiceDefaults.dll", "Mesh.Contracts.dll" })
+            foreach (var assembly in new[] { $"{service.Project}.dll", "Mesh.ServiceDefaults.dll", "Mesh.Storage.dll", "Mesh.Contracts.dll" })
             {
                 var copy = Path.Combine(folder, assembly);
                 (await MeshContainers.Engine.RunAsync(Deadlines.EngineCommand, "cp", $"{container}:/app/{assembly}", copy)).EnsureSuccess();

@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Rpc;
+using Grpc.Core;
 using Mesh.Inventory.V1;
 using Mesh.Launcher;
 using Mesh.Orders.V1;

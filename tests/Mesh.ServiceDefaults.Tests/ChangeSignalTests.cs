@@ -1,4 +1,5 @@
-using Mesh.ServiceDefaults.Storage;
+
+using Mesh.Storage;
 
 namespace Mesh.ServiceDefaults.Tests;
 

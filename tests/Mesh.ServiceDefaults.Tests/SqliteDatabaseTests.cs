@@ -1,4 +1,4 @@
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.ServiceDefaults.Tests;

@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Storage.Tests;
 
@@ -93,7 +94,7 @@ public abstract class EventLogContractTests
         Assert.Equal(StatusCode.OutOfRange, expired.StatusCode);
         var beyond = Assert.Throws<RpcException>(() => EventLogCursor.EnsureReadable(position, position.Head + 1));
         Assert.Equal(StatusCode.OutOfRange, beyond.StatusCode);
-        Assert.Equal(position, EventLogPosition.FromError(expired));
+        Assert.Equal(position, EventLogCursor.PositionFrom(expired));
     }
 
     [ContractFact]

@@ -1,7 +1,7 @@
 using Google.Protobuf;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.Storage.Tests;
 

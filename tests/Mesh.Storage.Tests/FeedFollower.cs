@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

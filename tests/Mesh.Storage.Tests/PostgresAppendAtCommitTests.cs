@@ -1,5 +1,4 @@
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Npgsql;
 
 namespace Mesh.Storage.Tests;

@@ -1,4 +1,4 @@
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Npgsql;
 
 namespace Mesh.Storage.Tests;

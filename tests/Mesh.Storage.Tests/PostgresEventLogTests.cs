@@ -1,5 +1,5 @@
 using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 
 namespace Mesh.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Mesh.Inventory.Domain;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Inventory.Feeds;
 

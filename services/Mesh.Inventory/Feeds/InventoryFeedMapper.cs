@@ -3,7 +3,7 @@ using Mesh.Common.V1;
 using Mesh.Inventory.Api;
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.V1;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Inventory.Feeds;
 

@@ -1,5 +1,5 @@
-using Mesh.Inventory.Domain;
 using System.Data.Common;
+using Mesh.Inventory.Domain;
 
 namespace Mesh.Inventory.Storage;
 

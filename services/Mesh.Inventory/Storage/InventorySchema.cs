@@ -1,8 +1,7 @@
 using Mesh.Inventory.Feeds;
-using Mesh.ServiceDefaults.Feeds;
 using Mesh.Inventory.Storage.Postgres;
-using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.Inventory.Storage;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.Feeds;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Inventory.Storage;

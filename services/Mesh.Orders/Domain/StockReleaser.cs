@@ -1,6 +1,6 @@
-using Mesh.ServiceDefaults.Clients;
 using Grpc.Core;
 using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Clients;
 
 namespace Mesh.Orders.Domain;
 

@@ -5,6 +5,7 @@ using Mesh.Inventory.V1;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Orders.Feeds;

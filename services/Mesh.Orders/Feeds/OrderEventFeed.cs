@@ -2,6 +2,7 @@ using Grpc.Core;
 using Mesh.Orders.Domain;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Orders.Feeds;
 

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Mesh.Orders.Api;
 using Mesh.Orders.Domain;
 using Mesh.Orders.V1;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Orders.Feeds;
 

@@ -1,7 +1,6 @@
 using Mesh.Orders.Feeds;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.Orders.Storage;
 
@@ -117,7 +116,7 @@ public static class OrdersSchema
         // 2: the order event log (transactional outbox) behind ListOrderEvents and WatchOrderEvents.
         // It starts empty: orders placed before this migration are not announced.
         SqliteEventLog.Migration(OrderEvents.LogName),
-        ConsumerCursors.Migration + CreateCatalogItems,
+        SqliteConsumerCursors.Migration + CreateCatalogItems,
     ]);
 
     /// <summary>The same three migrations for PostgreSQL, where several replicas share one database.</summary>

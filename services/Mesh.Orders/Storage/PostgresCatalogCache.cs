@@ -1,5 +1,5 @@
 using Mesh.Orders.Domain;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Npgsql;
 using static Mesh.Orders.Storage.PostgresCommands;
 

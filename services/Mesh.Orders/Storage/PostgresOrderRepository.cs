@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Feeds;
 using Mesh.Orders.V1;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Npgsql;
 using static Mesh.Orders.Storage.PostgresCommands;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mesh.Orders.Domain;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Orders.Storage;
@@ -18,14 +17,14 @@ public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider tim
         ArgumentNullException.ThrowIfNull(changes);
         return database.WriteAsync(async (connection, transaction) =>
         {
-            var cursor = await ConsumerCursors.GetAsync(connection, transaction, consumer);
+            var cursor = await SqliteConsumerCursors.GetAsync(connection, transaction, consumer);
             foreach (var change in changes.Where(change => change.Sequence > cursor))
             {
                 await UpsertAsync(connection, transaction, change);
             }
 
             var applied = changes.Select(change => change.Sequence).Append(cursor).Max();
-            await ConsumerCursors.SetAsync(connection, transaction, consumer, applied, time.GetUtcNow());
+            await SqliteConsumerCursors.SetAsync(connection, transaction, consumer, applied, time.GetUtcNow());
             return applied;
         });
     }
@@ -34,7 +33,7 @@ public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider tim
     public Task AdvanceAsync(string consumer, long head) =>
         database.WriteAsync(async (connection, transaction) =>
         {
-            await ConsumerCursors.SetAsync(connection, transaction, consumer, head, time.GetUtcNow());
+            await SqliteConsumerCursors.SetAsync(connection, transaction, consumer, head, time.GetUtcNow());
             return true;
         });
 
@@ -55,7 +54,7 @@ public sealed class SqliteCatalogCache(SqliteDatabase database, TimeProvider tim
             }
 
             // Reset, not Set: after inventory's log was replaced its new head may be below the old cursor.
-            await ConsumerCursors.ResetAsync(connection, transaction, consumer, head, time.GetUtcNow());
+            await SqliteConsumerCursors.ResetAsync(connection, transaction, consumer, head, time.GetUtcNow());
             return true;
         });
     }

@@ -3,8 +3,7 @@ using Google.Protobuf;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Feeds;
 using Mesh.Orders.V1;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Orders.Storage;

@@ -1,5 +1,7 @@
 using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -46,8 +48,8 @@ public static class FeedRegistration
         }
         else
         {
-            builder.Services.TryAddSingleton<ConsumerCursors>();
-            builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<ConsumerCursors>());
+            builder.Services.TryAddSingleton<SqliteConsumerCursors>();
+            builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<SqliteConsumerCursors>());
         }
 
         builder.Services.TryAddSingleton<FeedConsumerMetrics>();

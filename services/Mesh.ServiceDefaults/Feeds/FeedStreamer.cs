@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Common.V1;
+using Mesh.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,7 @@
 using Mesh.ServiceDefaults.Health;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,8 +32,8 @@ public static class MeshStorageRegistration
 
     public static StorageProvider ParseProvider(string? configured) => configured?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "sqlite" => Storage.StorageProvider.Sqlite,
-        "postgres" or "postgresql" => Storage.StorageProvider.Postgres,
+        null or "" or "sqlite" => Mesh.Storage.StorageProvider.Sqlite,
+        "postgres" or "postgresql" => Mesh.Storage.StorageProvider.Postgres,
         _ => throw new InvalidOperationException(
             $"{ProviderKey} is \"{configured}\"; use \"sqlite\" (embedded, one replica) or \"postgres\" (shared by replicas)."),
     };
@@ -48,7 +50,7 @@ public static class MeshStorageRegistration
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(postgres);
         var provider = builder.StorageProvider();
-        if (provider == Storage.StorageProvider.Sqlite)
+        if (provider == Mesh.Storage.StorageProvider.Sqlite)
         {
             builder.AddMeshSqlite(defaultFileName, sqlite);
             return provider;

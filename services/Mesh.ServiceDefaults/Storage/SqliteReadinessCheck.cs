@@ -1,4 +1,5 @@
 using Mesh.ServiceDefaults.Health;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.ServiceDefaults.Storage;
 

@@ -4,6 +4,7 @@ using Mesh.Common.V1;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Errors;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Users.Domain;
 using Mesh.Users.Storage;
 using Microsoft.Extensions.Options;
@@ -172,7 +173,7 @@ public sealed class OrderStatsConsumer(
     private async Task SkipDeletedEventsAsync(RpcException expired, CancellationToken cancellationToken)
     {
         // The error says where the retained log begins: the last sequence retention deleted.
-        var retainedFrom = EventLogPosition.FromError(expired)?.PrunedThrough
+        var retainedFrom = EventLogCursor.PositionFrom(expired)?.PrunedThrough
             ?? throw new InvalidOperationException("The orders feed reported an expired cursor without its position.", expired);
         var cursor = await cursors.GetAsync(Name, cancellationToken);
         await stats.SkipToAsync(retainedFrom, time.GetUtcNow(), cancellationToken);

@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Common.V1;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Users.Api;
 using Mesh.Users.Domain;
 using Mesh.Users.V1;

@@ -1,5 +1,5 @@
 using System.Data;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Mesh.Users.Domain;
 using Npgsql;
 

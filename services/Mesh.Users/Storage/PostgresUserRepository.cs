@@ -1,4 +1,4 @@
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using Mesh.Users.Domain;
 using Mesh.Users.Feeds;
 using Mesh.Users.V1;

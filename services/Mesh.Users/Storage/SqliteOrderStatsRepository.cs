@@ -1,5 +1,4 @@
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.Domain;
 using Microsoft.Data.Sqlite;
 
@@ -20,7 +19,7 @@ public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrder
 
         return database.WriteAsync(async (connection, transaction) =>
         {
-            var cursor = await ConsumerCursors.GetAsync(connection, transaction, CursorName);
+            var cursor = await SqliteConsumerCursors.GetAsync(connection, transaction, CursorName);
             foreach (var change in changes)
             {
                 if (change.Sequence <= cursor)
@@ -36,7 +35,7 @@ public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrder
                 cursor = change.Sequence;
             }
 
-            await ConsumerCursors.SetAsync(connection, transaction, CursorName, cursor, now);
+            await SqliteConsumerCursors.SetAsync(connection, transaction, CursorName, cursor, now);
             return cursor;
         }, cancellationToken);
     }
@@ -48,8 +47,8 @@ public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrder
 
         return database.WriteAsync(async (connection, transaction) =>
         {
-            await ConsumerCursors.SetAsync(connection, transaction, CursorName, sequence, now);
-            return await ConsumerCursors.GetAsync(connection, transaction, CursorName);
+            await SqliteConsumerCursors.SetAsync(connection, transaction, CursorName, sequence, now);
+            return await SqliteConsumerCursors.GetAsync(connection, transaction, CursorName);
         }, cancellationToken);
     }
 
@@ -88,7 +87,7 @@ public sealed class SqliteOrderStatsRepository(SqliteDatabase database) : IOrder
                 }
             }
 
-            var through = await ConsumerCursors.GetAsync(connection, transaction, CursorName);
+            var through = await SqliteConsumerCursors.GetAsync(connection, transaction, CursorName);
             return new UserOrderStats(placed, cancelled, rejected, spend, through);
         }, cancellationToken);
     }

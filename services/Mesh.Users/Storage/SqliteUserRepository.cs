@@ -1,6 +1,5 @@
 using System.Globalization;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.Domain;
 using Mesh.Users.Feeds;
 using Mesh.Users.V1;

@@ -1,6 +1,5 @@
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.Feeds;
 
 namespace Mesh.Users.Storage;
@@ -95,7 +94,7 @@ public static class UsersSchema
         // 2: the "users" event log behind WatchUsers (filter key: user_id).
         SqliteEventLog.Migration(UserFeed.LogName),
         // 3: cursors of the feeds this service consumes.
-        ConsumerCursors.Migration,
+        SqliteConsumerCursors.Migration,
         CreateOrderStats,
     ]);
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Google.Protobuf;
 using Mesh.Bench.V1;
 
 namespace Mesh.Bench.Echo;

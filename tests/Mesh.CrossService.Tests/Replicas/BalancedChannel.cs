@@ -1,8 +1,8 @@
 using Grpc.Net.Client;
 using Mesh.Inventory.V1;
 using Mesh.Orders.V1;
-using Mesh.Users.V1;
 using Mesh.ServiceDefaults.Clients;
+using Mesh.Users.V1;
 
 namespace Mesh.CrossService.Tests.Replicas;
 

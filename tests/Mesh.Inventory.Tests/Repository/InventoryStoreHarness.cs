@@ -1,7 +1,7 @@
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Inventory.Tests.Repository;
 

@@ -1,5 +1,5 @@
 using Mesh.Inventory.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 
 namespace Mesh.Inventory.Tests.Repository;
 

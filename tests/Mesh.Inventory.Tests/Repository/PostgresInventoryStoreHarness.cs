@@ -2,8 +2,8 @@ using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.Tests.Support;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
 
 namespace Mesh.Inventory.Tests.Repository;
 

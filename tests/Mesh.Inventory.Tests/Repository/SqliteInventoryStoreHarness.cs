@@ -1,8 +1,8 @@
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.Inventory.Tests.Repository;
 

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Mesh.Orders.Tests.Support;
-using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 
 namespace Mesh.Orders.Tests.Api;
 

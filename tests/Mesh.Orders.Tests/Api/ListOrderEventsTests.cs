@@ -1,10 +1,10 @@
 using Grpc.Core;
 using Mesh.Orders.Api;
 using Mesh.Orders.Tests.Support;
-using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

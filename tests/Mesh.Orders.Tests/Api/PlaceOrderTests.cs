@@ -2,9 +2,9 @@ using Google.Rpc;
 using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Orders.Tests.Support;
-using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 
 namespace Mesh.Orders.Tests.Api;
 

@@ -1,6 +1,6 @@
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Tests.Support;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,9 +2,9 @@ using Grpc.Core;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
-using Mesh.Testing.Postgres;
 using Mesh.Orders.V1;
 using Mesh.Testing;
+using Mesh.Testing.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mesh.Orders.Tests.Feeds;

@@ -6,7 +6,7 @@ using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Hosting;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Mesh.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Mesh.Orders.Storage;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 
 namespace Mesh.Orders.Tests.Storage;
 

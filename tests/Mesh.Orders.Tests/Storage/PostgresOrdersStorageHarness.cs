@@ -1,7 +1,7 @@
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
 using Mesh.Testing.Postgres;
 using Npgsql;
 

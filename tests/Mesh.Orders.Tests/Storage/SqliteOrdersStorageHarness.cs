@@ -1,7 +1,7 @@
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
+using Mesh.Storage.Sqlite;
 
 namespace Mesh.Orders.Tests.Storage;
 
@@ -21,7 +21,7 @@ public sealed class SqliteOrdersStorageHarness : IOrdersStorageHarness
         SecondReplicaRepository = new SqliteOrderRepository(database, log);
         Cache = new SqliteCatalogCache(database, TimeProvider.System);
         SecondReplicaCache = new SqliteCatalogCache(database, TimeProvider.System);
-        Cursors = new ConsumerCursors(database);
+        Cursors = new SqliteConsumerCursors(database);
     }
 
     public IOrderRepository Repository { get; }

@@ -193,7 +193,7 @@ public sealed class OrdersMesh : IDisposable
     /// <summary>Every stored order row and line of the orders database as text, to prove a call changed nothing.</summary>
     public string OrdersSnapshot() => _ordersPostgres is null ? Snapshot(OrdersDatabasePath) : PostgresSnapshot(_ordersPostgres);
 
-    public string OrdersDatabasePath => OrdersHost.Services.GetRequiredService<Mesh.ServiceDefaults.Storage.SqliteDatabase>().Path;
+    public string OrdersDatabasePath => OrdersHost.Services.GetRequiredService<Mesh.Storage.Sqlite.SqliteDatabase>().Path;
 
     public static string Snapshot(string databasePath)
     {

@@ -1,5 +1,5 @@
 using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.ServiceDefaults.Tests.Feeds;
@@ -31,14 +31,14 @@ public sealed class ConsumerMachineryTests : IDisposable
     public async Task ConsumerCursors_SetInsideTransaction_NeverMovesBackAndRollsBackWithTheEffect()
     {
         using var database = new SqliteDatabase(Path.Combine(_folder, "c.db"));
-        await database.MigrateAsync([ConsumerCursors.Migration]);
-        var cursors = new ConsumerCursors(database);
+        await database.MigrateAsync([SqliteConsumerCursors.Migration]);
+        var cursors = new SqliteConsumerCursors(database);
 
-        await database.WriteAsync(async (c, t) => { await ConsumerCursors.SetAsync(c, t, "feed", 10, DateTimeOffset.UtcNow); return 0; });
-        await database.WriteAsync(async (c, t) => { await ConsumerCursors.SetAsync(c, t, "feed", 4, DateTimeOffset.UtcNow); return 0; });
+        await database.WriteAsync(async (c, t) => { await SqliteConsumerCursors.SetAsync(c, t, "feed", 10, DateTimeOffset.UtcNow); return 0; });
+        await database.WriteAsync(async (c, t) => { await SqliteConsumerCursors.SetAsync(c, t, "feed", 4, DateTimeOffset.UtcNow); return 0; });
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>(async (c, t) =>
         {
-            await ConsumerCursors.SetAsync(c, t, "feed", 99, DateTimeOffset.UtcNow);
+            await SqliteConsumerCursors.SetAsync(c, t, "feed", 99, DateTimeOffset.UtcNow);
             throw new InvalidOperationException("the effect failed");
         }));
 

@@ -3,6 +3,7 @@ using Grpc.Net.Client;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

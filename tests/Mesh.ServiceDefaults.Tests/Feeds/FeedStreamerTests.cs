@@ -1,5 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Testing;
 using Microsoft.Data.Sqlite;
 
@@ -204,7 +206,7 @@ public sealed class FeedStreamerTests : IDisposable
         Assert.Equal(StatusCode.OutOfRange, failure.StatusCode);
         Assert.Equal("CURSOR_EXPIRED", RpcAssert.Reason(failure));
         Assert.Equal("after_sequence", failure.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
-        Assert.Equal(new Mesh.ServiceDefaults.Feeds.EventLogPosition(8, 6), Mesh.ServiceDefaults.Feeds.EventLogPosition.FromError(failure));
+        Assert.Equal(new EventLogPosition(8, 6), EventLogCursor.PositionFrom(failure));
         Assert.Equal([7L, 8L], boundary.Events.Select(e => e.Sequence));
     }
 
@@ -217,7 +219,7 @@ public sealed class FeedStreamerTests : IDisposable
 
         var position = await host.Log.PositionAsync(CancellationToken.None);
 
-        Assert.Equal(new Mesh.ServiceDefaults.Feeds.EventLogPosition(4, 4), position);
+        Assert.Equal(new EventLogPosition(4, 4), position);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Mesh.Common.V1;
 using Mesh.ServiceDefaults.Paging;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;

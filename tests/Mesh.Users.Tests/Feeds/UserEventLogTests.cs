@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Testing;
-using Mesh.ServiceDefaults.Storage;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;

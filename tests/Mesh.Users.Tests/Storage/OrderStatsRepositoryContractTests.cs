@@ -1,4 +1,4 @@
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Domain;
 using Mesh.Users.Tests.Support;

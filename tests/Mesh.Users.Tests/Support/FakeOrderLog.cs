@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Common.V1;
 using Mesh.Orders.V1;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 
 namespace Mesh.Users.Tests.Support;
 

@@ -1,9 +1,10 @@
-using Mesh.ServiceDefaults.Feeds;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace Mesh.Users.Tests.Support;
@@ -84,13 +85,13 @@ public sealed class FakeOrderService(FakeOrderLog log, IHostApplicationLifetime 
         if (afterSequence > head)
         {
             throw MeshErrors.OutOfRange(ErrorReason.CursorBeyondHead, "after_sequence", $"after_sequence {afterSequence} is beyond the head ({head})",
-                new EventLogPosition(head, log.PrunedThrough).ToMetadata());
+                EventLogCursor.ToMetadata(new EventLogPosition(head, log.PrunedThrough)));
         }
 
         if (afterSequence < log.PrunedThrough)
         {
             throw MeshErrors.OutOfRange(ErrorReason.CursorExpired, "after_sequence", $"after_sequence {afterSequence} is older than the retention period",
-                new EventLogPosition(head, log.PrunedThrough).ToMetadata());
+                EventLogCursor.ToMetadata(new EventLogPosition(head, log.PrunedThrough)));
         }
 
         return head;

@@ -1,4 +1,4 @@
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Mesh.Users.Feeds;
 using Mesh.Users.V1;
 

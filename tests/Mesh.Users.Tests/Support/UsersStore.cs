@@ -1,6 +1,6 @@
-using Mesh.ServiceDefaults.Feeds;
-using Mesh.ServiceDefaults.Storage;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 

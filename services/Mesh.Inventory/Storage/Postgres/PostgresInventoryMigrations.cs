@@ -1,5 +1,5 @@
 using Mesh.Inventory.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 
 namespace Mesh.Inventory.Storage.Postgres;
 

@@ -1,6 +1,6 @@
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.Feeds;
-using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Storage.Postgres;
 using static Mesh.Inventory.Storage.Postgres.PostgresInventoryQueries;
 using static Mesh.Inventory.Storage.Postgres.PostgresReservationSettlement;
 using static Mesh.Inventory.Storage.Postgres.PostgresSql;

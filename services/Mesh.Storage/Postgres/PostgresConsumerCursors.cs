@@ -1,7 +1,7 @@
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Npgsql;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>
 /// Feed consumer cursors in the service's PostgreSQL database: one row per consumer group, not

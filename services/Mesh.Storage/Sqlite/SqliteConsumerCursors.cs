@@ -1,15 +1,15 @@
 using System.Globalization;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Feeds;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// Where each feed consumer of a service has got to, stored in the service's own database so
 /// that the cursor is written in the same transaction as the effect of the events it covers:
 /// a crash or restart then neither loses nor repeats an event.
 /// </summary>
-public sealed class ConsumerCursors(SqliteDatabase database) : IConsumerCursors
+public sealed class SqliteConsumerCursors(SqliteDatabase database) : IConsumerCursors
 {
     /// <summary>The migration that creates the cursor table; add it to the service's schema.</summary>
     public const string Migration = """

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>Walks the result sets of an executed batch, one per row-returning statement, in order.</summary>
 public sealed class PostgresBatchResults(NpgsqlDataReader reader)

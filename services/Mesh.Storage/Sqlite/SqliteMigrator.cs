@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>Creates and migrates the database before anything else starts, so no call sees an old schema.</summary>
 public sealed class SqliteMigrator(SqliteDatabase database, SqliteSchema schema, ILogger<SqliteMigrator> logger) : IHostedLifecycleService

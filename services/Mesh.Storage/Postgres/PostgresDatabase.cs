@@ -2,15 +2,17 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>
 /// One service's PostgreSQL database, shared by all its replicas: pooled connections from one
 /// <see cref="NpgsqlDataSource"/>, writes in READ COMMITTED transactions, and migrations that
 /// are safe when several replicas start at once on an empty database.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
+public sealed class PostgresDatabase : StoreDatabase, IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// The session advisory lock (single 64-bit key space, "MESHMIGR") held around migrations,
@@ -28,6 +30,17 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
         DataSource = NpgsqlDataSource.Create(connectionString);
         DatabaseName = new NpgsqlConnectionStringBuilder(connectionString).Database ?? "(default)";
     }
+
+    // A lost race rolled back everything it wrote; the next attempt sees the winner. More than
+    // two attempts are needed only when that row changed again in between, which is rarer still.
+    private static readonly ResiliencePipeline LostRaceRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<PostgresException>(PostgresDialect.Instance.IsLostRace),
+            MaxRetryAttempts = 4,
+            Delay = TimeSpan.Zero,
+        })
+        .Build();
 
     /// <summary>The database's name (for logs; never the whole connection string, which may hold a password).</summary>
     public string DatabaseName { get; }
@@ -60,6 +73,36 @@ public sealed class PostgresDatabase : IAsyncDisposable, IDisposable
             _commits.TryRemove(transaction, out _);
             commit.Abandon(); // after a commit every step is settled already
         }
+    }
+
+    public override SqlDialect Dialect => PostgresDialect.Instance;
+
+    /// <inheritdoc />
+    public override async Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return await LostRaceRetry.ExecuteAsync(
+            async token => await WriteAsync((connection, transaction) => decide(new StoreSession(connection, transaction, Dialect, token)), token),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken, bool snapshot = false)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return ReadAsync(async connection =>
+        {
+            if (!snapshot)
+            {
+                return await read(new StoreSession(connection, null, Dialect, cancellationToken));
+            }
+
+            // READ COMMITTED gives each statement its own snapshot; REPEATABLE READ one for them all.
+            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var result = await read(new StoreSession(connection, transaction, Dialect, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
     }
 
     /// <summary>The commit of <paramref name="transaction"/>, which a <see cref="WriteAsync{T}"/> of this database is running.</summary>

@@ -1,4 +1,4 @@
-namespace Mesh.ServiceDefaults.Feeds;
+namespace Mesh.Storage;
 
 /// <summary>Where each feed consumer of a service has got to, whatever stores it.</summary>
 public interface IConsumerCursors

@@ -1,7 +1,8 @@
 using System.Globalization;
+using Mesh.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// One service's SQLite database: WAL journal, foreign keys on, writes serialised in-process
@@ -11,7 +12,7 @@ namespace Mesh.ServiceDefaults.Storage;
 /// statements (<see cref="SqliteCommandExtensions.Prepared"/>), so a hot read or write costs
 /// the statement's execution, not an open, three pragmas and a parse.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteDatabase : StoreDatabase, IDisposable
 {
     private const int SqliteCantOpen = 14;
     private const int SqliteConstraint = 19;
@@ -58,6 +59,35 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     public string Path { get; }
+
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    /// <inheritdoc />
+    /// <remarks>The statements run uncancelled: once the write lock is held, a half-applied call is worse than a late one.</remarks>
+    public override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return WriteAsync((connection, transaction) => decide(new StoreSession(connection, transaction, Dialect, CancellationToken.None)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken, bool snapshot = false)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return ReadAsync(async connection =>
+        {
+            if (!snapshot)
+            {
+                return await read(new StoreSession(connection, null, Dialect, cancellationToken));
+            }
+
+            // A deferred transaction reads one WAL snapshot from its first statement to its end.
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            var result = await read(new StoreSession(connection, transaction, Dialect, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one IMMEDIATE transaction; commits if it returns, rolls

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// A command kept by a <see cref="LongLivedSqliteConnection"/> so its SQL is parsed once per

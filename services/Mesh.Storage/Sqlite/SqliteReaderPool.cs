@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// The idle reader connections of one database, most recently used first (its page cache and

@@ -1,4 +1,6 @@
-namespace Mesh.ServiceDefaults.Feeds;
+using Google.Protobuf;
+
+namespace Mesh.Storage;
 
 /// <summary>
 /// What a feed needs from an event log, whatever stores it (SQLite for one process, PostgreSQL
@@ -11,6 +13,13 @@ public interface IEventLog
 {
     /// <summary>The feed's name, e.g. "inventory"; its table is <c>{name}_events</c>.</summary>
     string Name { get; }
+
+    /// <summary>
+    /// Appends <paramref name="payload"/> in <paramref name="session"/>'s write transaction, so it
+    /// commits or rolls back with the change it announces. Call it through
+    /// <see cref="StoreSession.AppendAsync"/>.
+    /// </summary>
+    Task AppendAsync(StoreSession session, string filterKey, IMessage payload, DateTimeOffset occurTime);
 
     /// <summary>The newest committed sequence and how far retention has deleted.</summary>
     Task<EventLogPosition> PositionAsync(CancellationToken cancellationToken);

@@ -1,4 +1,4 @@
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>A service's ordered PostgreSQL migrations; append only, never edit one that shipped.</summary>
 public sealed record PostgresSchema(IReadOnlyList<string> Migrations);

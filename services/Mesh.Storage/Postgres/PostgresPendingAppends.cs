@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Npgsql;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>
 /// The events one transaction appends to one <see cref="PostgresEventLog"/>, sent with its

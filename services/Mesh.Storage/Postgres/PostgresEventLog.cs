@@ -1,9 +1,9 @@
 using Google.Protobuf;
-using Mesh.ServiceDefaults.Feeds;
+using Mesh.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>
 /// A service's event log (transactional outbox) in its PostgreSQL database, shared by all of
@@ -107,6 +107,15 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(filterKey);
         ArgumentNullException.ThrowIfNull(payload);
         return Database.CommitOf(transaction).Step(this, () => new PostgresPendingAppends(this)).Add(filterKey, payload, occurTime);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The event goes with the COMMIT (<see cref="AppendAtCommit"/>): the store needs no sequence.</remarks>
+    public Task AppendAsync(StoreSession session, string filterKey, IMessage payload, DateTimeOffset occurTime)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _ = AppendAtCommit((NpgsqlTransaction)session.Transaction!, filterKey, payload, occurTime);
+        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 public static class SqliteCommandExtensions
 {

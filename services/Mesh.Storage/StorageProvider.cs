@@ -1,4 +1,4 @@
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage;
 
 /// <summary>Where a service keeps its state (<c>Mesh:Storage:Provider</c>).</summary>
 public enum StorageProvider

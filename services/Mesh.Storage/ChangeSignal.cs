@@ -1,4 +1,4 @@
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage;
 
 /// <summary>
 /// Wakes everyone waiting for the next change at once. A reader takes <see cref="Next"/> before it

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>Statements a write transaction sends in the same round trip as its COMMIT (see <see cref="PostgresCommit"/>).</summary>
 public interface IPostgresCommitStep

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>
 /// The end of one <see cref="PostgresDatabase.WriteAsync{T}"/> transaction: the steps registered

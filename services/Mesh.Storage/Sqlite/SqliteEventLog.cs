@@ -1,9 +1,9 @@
 using System.Globalization;
 using Google.Protobuf;
-using Mesh.ServiceDefaults.Storage;
+using Mesh.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Feeds;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// A service's event log (transactional outbox) in its own SQLite database: events are appended
@@ -83,6 +83,13 @@ public sealed class SqliteEventLog : IEventLog
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <inheritdoc />
+    public Task AppendAsync(StoreSession session, string filterKey, IMessage payload, DateTimeOffset occurTime)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return AppendAsync((SqliteConnection)session.Connection, (SqliteTransaction)session.Transaction!, filterKey, payload, occurTime);
+    }
+
     public Task<EventLogPosition> PositionAsync(CancellationToken cancellationToken) =>
         Database.ReadAsync(async connection =>
         {
@@ -92,13 +99,6 @@ public sealed class SqliteEventLog : IEventLog
             await reader.ReadAsync(cancellationToken);
             return new EventLogPosition(reader.GetInt64(0), reader.GetInt64(1));
         }, cancellationToken);
-
-    /// <summary>
-    /// Throws OUT_OF_RANGE when <paramref name="afterSequence"/> is beyond the head or points
-    /// into events retention already deleted (the same rule for every provider: <see cref="EventLogCursor"/>).
-    /// </summary>
-    public static void EnsureReadable(EventLogPosition position, long afterSequence, string field = "after_sequence") =>
-        EventLogCursor.EnsureReadable(position, afterSequence, field);
 
     /// <inheritdoc />
     public Task NextChange() => Database.NextCommit();

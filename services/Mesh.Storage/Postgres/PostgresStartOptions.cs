@@ -1,4 +1,4 @@
-namespace Mesh.ServiceDefaults.Storage.Postgres;
+namespace Mesh.Storage.Postgres;
 
 /// <summary>How long start-up waits for PostgreSQL (<c>Mesh:Storage:Postgres</c>).</summary>
 public sealed class PostgresStartOptions

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mesh.ServiceDefaults.Storage;
+namespace Mesh.Storage.Sqlite;
 
 /// <summary>
 /// A connection <see cref="SqliteDatabase"/> keeps open for many operations (one at a time),

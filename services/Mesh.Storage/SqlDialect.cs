@@ -1,0 +1,38 @@
+namespace Mesh.Storage;
+
+/// <summary>
+/// What really differs between SQLite and PostgreSQL for the stores: row locking, a few SQL
+/// fragments, advisory locks and which errors mean "another writer won a race". Every statement
+/// that is the same in both is written once in the store that runs it.
+/// </summary>
+public abstract class SqlDialect
+{
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>
+    /// The clause that ends a SELECT whose rows the write transaction goes on to change:
+    /// <c>FOR UPDATE</c> on PostgreSQL (replicas write concurrently); empty on SQLite, whose
+    /// single writer already excludes every other write.
+    /// </summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>The larger of two SQL expressions (<c>max(a, b)</c> in SQLite, <c>greatest(a, b)</c> in PostgreSQL).</summary>
+    public abstract string Greatest(string first, string second);
+
+    /// <summary>True when <paramref name="exception"/> is a UNIQUE or PRIMARY KEY violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>
+    /// True when the write lost a race with another writer and deciding again in a fresh
+    /// transaction (which sees the winner) is the right answer: a unique violation, a deadlock
+    /// or a serialization failure. Never true on SQLite, where writes do not race.
+    /// </summary>
+    public abstract bool IsLostRace(Exception exception);
+
+    /// <summary>
+    /// Serialises the writers of one kind (<paramref name="lockClass"/>, <paramref name="key"/>)
+    /// until the transaction ends: a transaction-scoped advisory lock on PostgreSQL, nothing on
+    /// SQLite (one writer at a time anyway).
+    /// </summary>
+    public abstract Task LockAsync(StoreSession session, int lockClass, int key);
+}
