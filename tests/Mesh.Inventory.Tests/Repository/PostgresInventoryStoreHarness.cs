@@ -4,6 +4,7 @@ using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.Tests.Support;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage.Postgres;
+using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Repository;
 

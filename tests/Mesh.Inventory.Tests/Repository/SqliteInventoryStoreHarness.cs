@@ -3,6 +3,7 @@ using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Repository;
 

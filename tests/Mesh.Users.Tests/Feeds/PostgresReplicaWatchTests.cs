@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mesh.ServiceDefaults.Storage;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;
