@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Mesh.Launcher;
+using Mesh.Testing;
 
 namespace Mesh.CrossService.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 
 namespace Mesh.Bench.Setup;
 
+// Not tests/Mesh.Testing's FreePorts: referencing that project would pull xunit and the ASP.NET test host into this console harness.
 /// <summary>Loopback ports the OS says are free, so a run never collides with a developer's mesh on 5001-5003.</summary>
 public static class FreePorts
 {

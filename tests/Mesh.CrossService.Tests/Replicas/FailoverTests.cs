@@ -5,6 +5,7 @@ using Mesh.Inventory.V1;
 using Mesh.Launcher;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Hosting;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Mesh.Users.V1;
 using Xunit.Abstractions;
@@ -296,7 +297,8 @@ public sealed class FailoverTests(ReplicaMeshFixture mesh, ITestOutputHelper out
         var inventory = new InventoryService.InventoryServiceClient(channel);
         return await Eventually.ReadUntilAsync(
             async () => (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item,
-            item => item.ReservedQuantity == 0);
+            item => item.ReservedQuantity == 0,
+            TimeSpan.FromSeconds(60));
     }
 
     private void Report(string scenario, IReadOnlyList<CallResult> results, TimeSpan? eventAt)

@@ -1,6 +1,7 @@
 using Mesh.Inventory.V1;
 using Mesh.Launcher;
 using Mesh.Orders.V1;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Npgsql;
 

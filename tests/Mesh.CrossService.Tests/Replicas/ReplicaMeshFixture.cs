@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Mesh.Launcher;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Npgsql;
 

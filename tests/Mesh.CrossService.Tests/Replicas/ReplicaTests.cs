@@ -3,6 +3,7 @@ using Grpc.Core;
 using Mesh.Inventory.V1;
 using Mesh.Launcher;
 using Mesh.Orders.V1;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Mesh.Users.V1;
 
@@ -311,7 +312,7 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITe
         await Eventually.ReadUntilAsync(
             async () => (await users.GetUserAsync(new GetUserRequest { UserId = userId }, deadline: Deadlines.Call())).OrderStats ?? new OrderStats(),
             stats => stats.OrdersPlaced >= placed,
-            seconds: 30);
+            TimeSpan.FromSeconds(30));
 
     private static async Task<PlaceOrderResponse> RetryUntilSettledAsync(OrderService.OrderServiceClient client, PlaceOrderRequest request)
     {
@@ -339,11 +340,13 @@ public sealed class ReplicaTests(ReplicaMeshFixture mesh, Xunit.Abstractions.ITe
         await Eventually.ReadUntilAsync(
             async () => (IReadOnlyList<Order>)(await client.ListOrdersAsync(
                 new ListOrdersRequest { UserId = userId, Page = new Mesh.Common.V1.PageRequest { PageSize = 100 } }, deadline: Deadlines.Call())).Orders,
-            orders => orders.All(order => order.State != OrderState.Pending));
+            orders => orders.All(order => order.State != OrderState.Pending),
+            TimeSpan.FromSeconds(60));
 
     private static async Task<Item> WaitUntilNothingReservedAsync(InventoryService.InventoryServiceClient inventory, string sku) =>
         await Eventually.ReadUntilAsync(
             async () => (await inventory.GetItemAsync(new GetItemRequest { Sku = sku }, deadline: Deadlines.Call())).Item,
-            item => item.ReservedQuantity == 0);
+            item => item.ReservedQuantity == 0,
+            TimeSpan.FromSeconds(60));
 
 }

@@ -2,6 +2,7 @@ using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
 using Mesh.Storage;
+using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Repository;
 

@@ -4,6 +4,7 @@ using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Storage;
 using Mesh.Storage.Postgres;
+using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Repository;
 

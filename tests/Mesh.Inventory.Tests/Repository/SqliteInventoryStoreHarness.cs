@@ -1,8 +1,10 @@
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
+using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
 using Mesh.Storage.Sqlite;
+using Mesh.Testing;
 
 namespace Mesh.Inventory.Tests.Repository;
 

@@ -185,9 +185,9 @@ public abstract class PlaceOrderFailureTests
         // passed, compensation released the hold.
         var commitDeadline = _mesh.InventoryFaults.LastDeadline("CommitReservation");
         Assert.True(commitDeadline < deadline.AddSeconds(1), $"CommitReservation arrived with deadline {commitDeadline:O}; the caller's was {deadline:O}");
-        await Eventually.TrueAsync(async () => await _mesh.StockAsync(sku) == (10, 0), TimeSpan.FromSeconds(10), "the hold to be released");
-        await Eventually.TrueAsync(
-            async () => (await _mesh.OrdersOfAsync(user)).Single().State == OrderState.Rejected, TimeSpan.FromSeconds(10), "the order to be rejected");
+        await Eventually.HoldsAsync(async () => await _mesh.StockAsync(sku) == (10, 0), "the hold is released", TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(
+            async () => (await _mesh.OrdersOfAsync(user)).Single().State == OrderState.Rejected, "the order is rejected", TimeSpan.FromSeconds(10));
     }
 
     [ContractFact]

@@ -1,6 +1,7 @@
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Tests.Support;
 using Mesh.Storage;
+using Mesh.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -82,8 +83,8 @@ public sealed class CatalogConsumerTests
         await mesh.CachedItemAsync(sku);
         var watches = mesh.InventoryFeed.Requests.Count;
 
-        await Eventually.TrueAsync(() => Task.FromResult(mesh.InventoryFeed.Requests.Count >= watches + 2), TimeSpan.FromSeconds(10),
-            "the consumer to replace its silent stream");
+        await Eventually.HoldsAsync(
+            () => mesh.InventoryFeed.Requests.Count >= watches + 2, "the consumer replaces its silent stream", TimeSpan.FromSeconds(10));
         var later = await mesh.CreateItemAsync(quantity: 3);
         await mesh.CachedItemAsync(later);
 

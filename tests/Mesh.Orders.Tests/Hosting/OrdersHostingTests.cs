@@ -105,10 +105,10 @@ public sealed class OrdersHostingTests
             File.Delete(file);
         }
 
-        await Eventually.TrueAsync(
+        await Eventually.HoldsAsync(
             async () => (await health.CheckAsync(readiness)).Status == HealthCheckResponse.Types.ServingStatus.NotServing,
-            TimeSpan.FromSeconds(10),
-            "readiness to report NOT_SERVING");
+            "readiness reports NOT_SERVING",
+            TimeSpan.FromSeconds(10));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, started);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, service);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })).Status);

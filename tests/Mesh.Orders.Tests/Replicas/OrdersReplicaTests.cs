@@ -89,7 +89,7 @@ public sealed class OrdersReplicaTests : IAsyncLifetime
         var sku = await Mesh.CreateItemAsync(quantity: 10);
         Mesh.InventoryFaults.Delay("CommitReservation", TimeSpan.FromSeconds(2));
         var slow = Task.Run(() => ReplicaA.PlaceOrderAsync(Requests.Place(user, (sku, 2))).ResponseAsync);
-        await Eventually.TrueAsync(async () => Mesh.InventoryFaults.Calls("CommitReservation") > 0, TimeSpan.FromSeconds(10), "the saga to reach its commit");
+        await Eventually.HoldsAsync(() => Mesh.InventoryFaults.Calls("CommitReservation") > 0, "the saga reaches its commit", TimeSpan.FromSeconds(10));
         Mesh.OrdersClock.Offset = TimeSpan.FromMinutes(3); // long past AbandonAfter
 
         var sweptWhileRunning = await Task.WhenAll(SweepAsync(Mesh.OrdersHost.Services), SweepAsync(_replicaB!.Services));
@@ -174,7 +174,7 @@ public sealed class OrdersReplicaTests : IAsyncLifetime
         }
 
         var consumerB = _replicaB!.Services.GetRequiredService<Mesh.Orders.Feeds.InventoryCatalogConsumer>();
-        await Eventually.TrueAsync(() => Task.FromResult(consumerB.IsLive), TimeSpan.FromSeconds(15), "replica B's catalog feed to be live");
+        await Eventually.HoldsAsync(() => consumerB.IsLive, "replica B's catalog feed is live", TimeSpan.FromSeconds(15));
         var cacheB = _replicaB.Services.GetRequiredService<Mesh.Orders.Storage.ICatalogCache>();
         var seenByB = await cacheB.FindAsync(skus, CancellationToken.None);
         Assert.All(skus, sku => Assert.Equal((105L, 15L), (seenByB[sku].UnitPriceMinor, seenByB[sku].Available)));

@@ -174,12 +174,12 @@ public sealed class OrdersMesh : IDisposable
     public async Task<CachedItem> CachedItemAsync(string sku, Func<CachedItem, bool>? until = null)
     {
         CachedItem? item = null;
-        await Eventually.TrueAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var found = await OrdersHost.Services.GetRequiredService<ICatalogCache>().FindAsync([sku], CancellationToken.None);
             item = found.GetValueOrDefault(sku);
             return CatalogFeed.IsLive && item is not null && (until is null || until(item));
-        }, TimeSpan.FromSeconds(15), $"the catalog cache to hold {sku}");
+        }, $"the catalog cache holds {sku}", TimeSpan.FromSeconds(15));
         return item!;
     }
 
@@ -187,7 +187,7 @@ public sealed class OrdersMesh : IDisposable
     public async Task CutInventoryFeedAsync()
     {
         InventoryFeed.Cut();
-        await Eventually.TrueAsync(() => Task.FromResult(!CatalogFeed.IsLive), TimeSpan.FromSeconds(10), "the catalog feed to go down");
+        await Eventually.HoldsAsync(() => !CatalogFeed.IsLive, "the catalog feed is down", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Every stored order row and line of the orders database as text, to prove a call changed nothing.</summary>

@@ -17,7 +17,7 @@ public sealed class FeedStreamerTests : IDisposable
     public async Task Watch_EmptyLog_SendsHeartbeatAtZeroThenLiveEvents()
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
-        using var reader = new FeedReader(host.Client, 0);
+        using var reader = new UserFeedReader(host.Client, 0);
 
         await reader.ReadUntilAsync(r => r.Heartbeats.Count == 1);
         await host.AppendAsync(3);
@@ -32,7 +32,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath, pageSize: 4);
         await host.AppendAsync(10);
-        using var reader = new FeedReader(host.Client, 6);
+        using var reader = new UserFeedReader(host.Client, 6);
 
         await reader.ReadUntilAsync(r => r.Heartbeats.Count == 1);
 
@@ -45,7 +45,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(5);
-        using var reader = new FeedReader(host.Client, 5);
+        using var reader = new UserFeedReader(host.Client, 5);
 
         await reader.ReadUntilAsync(r => r.Heartbeats.Count == 1);
         Assert.Empty(reader.Events);
@@ -60,7 +60,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(4);
-        using var reader = new FeedReader(host.Client, 0, startAtHead: true);
+        using var reader = new UserFeedReader(host.Client, 0, startAtHead: true);
 
         await reader.ReadUntilAsync(r => r.Heartbeats.Count == 1);
         await host.AppendAsync(1);
@@ -78,11 +78,11 @@ public sealed class FeedStreamerTests : IDisposable
         await using var host = await FeedProbeHost.StartAsync(DbPath, pageSize: 50);
         await host.AppendAsync(500); // a backlog to switch over from
 
-        var readers = new List<(FeedReader Reader, long After)>();
+        var readers = new List<(UserFeedReader Reader, long After)>();
         var writing = Enumerable.Range(0, writers).Select(w => Task.Run(() => host.AppendAsync(perWriter, $"w{w}"))).ToList();
         foreach (var after in new long[] { 0, 250, 499 })
         {
-            readers.Add((new FeedReader(host.Client, after), after));
+            readers.Add((new UserFeedReader(host.Client, after), after));
             await Task.Delay(20); // subscribers join while the writers run
         }
 
@@ -92,7 +92,7 @@ public sealed class FeedStreamerTests : IDisposable
         {
             foreach (var (reader, after) in readers)
             {
-                await reader.ReadUntilAsync(r => r.LastSequence == head, seconds: 60);
+                await reader.ReadUntilAsync(r => r.LastSequence == head, TimeSpan.FromSeconds(60));
 
                 // Contiguous from after+1 to head: no gap, no duplicate, in order.
                 Assert.Equal(Enumerable.Range((int)after + 1, (int)(head - after)).Select(i => (long)i), reader.Events.Select(e => e.Sequence));
@@ -109,16 +109,16 @@ public sealed class FeedStreamerTests : IDisposable
     {
         const int count = 3000;
         await using var host = await FeedProbeHost.StartAsync(DbPath, pageSize: 32);
-        using var stalled = new FeedReader(host.Client, 0);
-        using var fast = new FeedReader(host.Client, 0);
+        using var stalled = new UserFeedReader(host.Client, 0);
+        using var fast = new UserFeedReader(host.Client, 0);
         await stalled.ReadUntilAsync(r => r.Heartbeats.Count == 1); // connected, then reads nothing
 
         var writing = host.AppendAsync(count, "x");
-        await fast.ReadUntilAsync(r => r.LastSequence == count, seconds: 60);
+        await fast.ReadUntilAsync(r => r.LastSequence == count, TimeSpan.FromSeconds(60));
         await writing.WaitAsync(TimeSpan.FromSeconds(60));
 
         // The stalled subscriber, reading at last, gets every event in order.
-        await stalled.ReadUntilAsync(r => r.LastSequence == count, seconds: 60);
+        await stalled.ReadUntilAsync(r => r.LastSequence == count, TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), stalled.Events.Select(e => e.Sequence));
         Assert.Equal(count, fast.Events.Count);
     }
@@ -128,9 +128,9 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath, heartbeat: TimeSpan.FromMilliseconds(150));
         await host.AppendAsync(2);
-        using var reader = new FeedReader(host.Client, 2);
+        using var reader = new UserFeedReader(host.Client, 2);
 
-        await reader.ReadUntilAsync(r => r.Heartbeats.Count >= 3, seconds: 10);
+        await reader.ReadUntilAsync(r => r.Heartbeats.Count >= 3, TimeSpan.FromSeconds(10));
 
         Assert.All(reader.Heartbeats, heartbeat => Assert.Equal(2, heartbeat.HeadSequence));
         Assert.Empty(reader.Events);
@@ -141,7 +141,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(["a", "b", "a", "c", "b"]);
-        using var reader = new FeedReader(host.Client, 0, filterKeys: ["b"]);
+        using var reader = new UserFeedReader(host.Client, 0, filterKeys: ["b"]);
 
         await reader.ReadUntilAsync(r => r.Heartbeats.Count == 1);
 
@@ -155,7 +155,7 @@ public sealed class FeedStreamerTests : IDisposable
         var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(20);
         long last;
-        using (var reader = new FeedReader(host.Client, 0))
+        using (var reader = new UserFeedReader(host.Client, 0))
         {
             await reader.ReadUntilAsync(r => r.Events.Count == 20);
             var stopping = host.App.StopAsync();
@@ -170,7 +170,7 @@ public sealed class FeedStreamerTests : IDisposable
         await host.DisposeAsync();
         await using var restarted = await FeedProbeHost.StartAsync(DbPath);
         await restarted.AppendAsync(5);
-        using var resumed = new FeedReader(restarted.Client, last);
+        using var resumed = new UserFeedReader(restarted.Client, last);
         await resumed.ReadUntilAsync(r => r.Events.Count == 5);
 
         Assert.Equal([21L, 22L, 23L, 24L, 25L], resumed.Events.Select(e => e.Sequence));
@@ -181,7 +181,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(3);
-        using var reader = new FeedReader(host.Client, 4);
+        using var reader = new UserFeedReader(host.Client, 4);
 
         var failure = await reader.ReadUntilFailureAsync();
 
@@ -197,9 +197,9 @@ public sealed class FeedStreamerTests : IDisposable
         var deleted = await host.Log.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
         await host.AppendAsync(2);
 
-        using var expired = new FeedReader(host.Client, 5);
+        using var expired = new UserFeedReader(host.Client, 5);
         var failure = await expired.ReadUntilFailureAsync();
-        using var boundary = new FeedReader(host.Client, 6);
+        using var boundary = new UserFeedReader(host.Client, 6);
         await boundary.ReadUntilAsync(r => r.Events.Count == 2);
 
         Assert.Equal(6, deleted);

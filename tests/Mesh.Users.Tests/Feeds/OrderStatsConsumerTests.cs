@@ -1,5 +1,6 @@
 using Grpc.Health.V1;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.Testing;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 using Mesh.Users.Tests.Support;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
+using Mesh.Testing;
 using Mesh.Testing.Postgres;
 using Mesh.Users.Tests.Support;
 using Mesh.Users.V1;

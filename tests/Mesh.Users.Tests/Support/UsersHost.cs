@@ -79,7 +79,10 @@ public sealed class UsersHost : IDisposable
 
     public MeshServiceFactory<UserGrpcService> Factory { get; }
 
-    public ManualTimeProvider Time { get; } = new(ManualTimeProvider.DefaultStart);
+    /// <summary>Where the manual clock starts, so timestamps can be asserted exactly.</summary>
+    public static DateTimeOffset Start { get; } = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    public ManualTimeProvider Time { get; } = new(Start);
 
     public GrpcChannel Channel { get; }
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Mesh.CrossService.Tests;
+namespace Mesh.Testing;
 
 /// <summary>Picks loopback ports the OS says are free, so tests never collide with a developer's mesh.</summary>
-internal static class FreePorts
+public static class FreePorts
 {
     /// <summary>Returns <paramref name="count"/> distinct free ports.</summary>
     public static int[] Take(int count)

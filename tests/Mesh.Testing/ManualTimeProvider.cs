@@ -1,8 +1,8 @@
-namespace Mesh.Inventory.Tests.Support;
+namespace Mesh.Testing;
 
 /// <summary>
-/// A clock the test moves by hand. Only "now" is manual: timers still tick in real time, so
-/// the expiry sweep keeps running and sees whatever time the test has set.
+/// A clock that moves only when a test moves it, so timestamps can be asserted exactly. Only "now" is
+/// manual: timers still tick in real time, so a background sweep keeps running and sees the time the test set.
 /// </summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
@@ -11,4 +11,6 @@ public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _utcTicks, by.Ticks);
+
+    public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _utcTicks, now.UtcTicks);
 }
