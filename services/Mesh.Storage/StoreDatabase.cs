@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Mesh.Storage;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Mesh.Storage;
 /// </summary>
 public abstract class StoreDatabase
 {
+    // Stores map rows with Dapper: snake_case columns (user_id) fill PascalCase properties (UserId).
+    static StoreDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public abstract SqlDialect Dialect { get; }
 
     public StorageProvider Provider => Dialect.Provider;
