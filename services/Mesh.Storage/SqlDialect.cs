@@ -16,8 +16,21 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>
+    /// The collation that orders text by code point, to follow an ORDER BY (empty on SQLite, whose
+    /// default is already binary; <c>COLLATE "C"</c> on PostgreSQL, whose default follows the locale).
+    /// </summary>
+    public abstract string OrdinalCollation { get; }
+
     /// <summary>The larger of two SQL expressions (<c>max(a, b)</c> in SQLite, <c>greatest(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string first, string second);
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>": Dapper
+    /// expands a list into <c>IN (@p1, @p2, …)</c> for SQLite, but passes it to Npgsql as one array,
+    /// which PostgreSQL compares with <c>= ANY(@p)</c>.
+    /// </summary>
+    public abstract string In(string column, string parameter);
 
     /// <summary>True when <paramref name="exception"/> is a UNIQUE or PRIMARY KEY violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);

@@ -3,7 +3,6 @@ using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
-using Mesh.Storage;
 using Mesh.Users.Api;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
@@ -17,25 +16,17 @@ public static class UsersRegistration
 {
     /// <summary>
     /// Registers the users service's storage (SQLite, or PostgreSQL for replicas, per
-    /// Mesh:Storage:Provider) with the repositories of that provider, its event log (WatchUsers),
+    /// Mesh:Storage:Provider) with its stores, its event log (WatchUsers),
     /// request validators, and the consumer that keeps order statistics from the orders event log.
     /// </summary>
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var provider = builder.AddMeshStorage("users.db", UsersSchema.Sqlite, UsersSchema.Postgres);
+        builder.AddMeshStorage("users.db", UsersSchema.Sqlite, UsersSchema.Postgres);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        if (provider == StorageProvider.Postgres)
-        {
-            builder.Services.AddSingleton<IUserRepository, PostgresUserRepository>();
-            builder.Services.AddSingleton<IOrderStatsRepository, PostgresOrderStatsRepository>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IUserRepository, SqliteUserRepository>();
-            builder.Services.AddSingleton<IOrderStatsRepository, SqliteOrderStatsRepository>();
-        }
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<OrderStatsStore>();
 
         builder.AddMeshEventLog(UserFeed.LogName);
         builder.Services.AddSingleton<UserFeed>();

@@ -41,8 +41,8 @@ public static class MeshStorageRegistration
     /// <summary>
     /// Registers the service's storage as configured: SQLite at <see cref="PathKey"/> (one
     /// replica), or PostgreSQL at <see cref="ConnectionStringKey"/> (any number of replicas).
-    /// Either is migrated before the server starts and checked by readiness. Returns the
-    /// provider so the service registers the repositories that go with it.
+    /// Either is migrated before the server starts and checked by readiness. Stores take it as
+    /// <see cref="StoreDatabase"/>; the provider is returned for what still differs.
     /// </summary>
     public static StorageProvider AddMeshStorage(
         this IHostApplicationBuilder builder, string defaultFileName, SqliteSchema sqlite, PostgresSchema postgres)
@@ -66,6 +66,7 @@ public static class MeshStorageRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(postgres);
         builder.Services.AddSingleton(_ => new PostgresDatabase(connectionString));
+        builder.Services.AddSingleton<StoreDatabase>(services => services.GetRequiredService<PostgresDatabase>());
         builder.Services.AddOptions<PostgresStartOptions>().BindConfiguration("Mesh:Storage:Postgres");
         builder.Services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         builder.Services.AddHostedService<PostgresMigrator>();
@@ -86,6 +87,7 @@ public static class MeshStorageRegistration
             : configured;
         builder.Services.AddSingleton(schema);
         builder.Services.AddSingleton(_ => new SqliteDatabase(path));
+        builder.Services.AddSingleton<StoreDatabase>(services => services.GetRequiredService<SqliteDatabase>());
         builder.Services.AddSingleton<IReadinessCheck, SqliteReadinessCheck>();
         builder.Services.AddHostedService<SqliteMigrator>();
         return builder;

@@ -19,7 +19,11 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdate => "FOR UPDATE";
 
+    public override string OrdinalCollation => "COLLATE \"C\"";
+
     public override string Greatest(string first, string second) => $"greatest({first}, {second})";
+
+    public override string In(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

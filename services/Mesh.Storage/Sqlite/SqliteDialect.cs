@@ -19,7 +19,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string ForUpdate => string.Empty;
 
+    public override string OrdinalCollation => string.Empty;
+
     public override string Greatest(string first, string second) => $"max({first}, {second})";
+
+    public override string In(string column, string parameter) => $"{column} IN @{parameter}";
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };

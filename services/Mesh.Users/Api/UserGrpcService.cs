@@ -14,8 +14,8 @@ namespace Mesh.Users.Api;
 /// runs the Api/*Validator classes), so handlers only normalise, store and map.
 /// </summary>
 public sealed class UserGrpcService(
-    IUserRepository users,
-    IOrderStatsRepository orderStats,
+    UserStore users,
+    OrderStatsStore orderStats,
     UserFeed feed,
     FeedStreamer streamer,
     TimeProvider time,
@@ -172,5 +172,5 @@ public sealed class UserGrpcService(
         MeshErrors.AlreadyExists("user", email, $"email: '{email}' is already registered to another user (emails compare case-insensitively)");
 
     private static InvalidOperationException UnexpectedOutcome(UserWriteStatus status) =>
-        new($"The repository returned {status}, which this call cannot produce.");
+        new($"The store returned {status}, which this call cannot produce.");
 }

@@ -19,7 +19,7 @@ namespace Mesh.Users.Feeds;
 /// restart neither loses nor double-counts an event. Failures are retried by
 /// <see cref="FeedConsumer"/> with capped exponential backoff and jitter; the service keeps
 /// serving meanwhile (readiness never depends on orders). On PostgreSQL every replica runs it;
-/// the repository serialises them on the shared cursor, so each event still counts once.
+/// the store serialises them on the shared cursor, so each event still counts once.
 /// </summary>
 /// <remarks>
 /// A cursor the orders log no longer retains (OUT_OF_RANGE, CURSOR_EXPIRED) cannot be repaired:
@@ -33,12 +33,12 @@ public sealed class OrderStatsConsumer(
     IConfiguration configuration,
     GrpcClientFactory clients,
     IConsumerCursors cursors,
-    IOrderStatsRepository stats,
+    OrderStatsStore stats,
     OrderStatsMetrics statsMetrics,
     IOptions<FeedOptions> feedOptions,
     TimeProvider time,
     FeedConsumerMetrics metrics,
-    ILogger<OrderStatsConsumer> logger) : FeedConsumer(IOrderStatsRepository.CursorName, metrics, logger)
+    ILogger<OrderStatsConsumer> logger) : FeedConsumer(OrderStatsStore.CursorName, metrics, logger)
 {
     /// <summary>Where orders is reached; without it the statistics are not kept.</summary>
     public const string AddressKey = "Mesh:Services:Orders:Address";

@@ -10,7 +10,7 @@ namespace Mesh.Users.Feeds;
 /// <summary>
 /// The users event log behind WatchUsers, whatever stores it. Each profile change appends one
 /// <see cref="UserEvent"/> carrying the user as stored after the change, keyed by user id (the
-/// filter key); the repositories append it through their provider's log inside the write
+/// filter key); the store appends it through the log inside the write
 /// transaction that makes the change.
 /// </summary>
 public sealed class UserFeed(IEventLog log)

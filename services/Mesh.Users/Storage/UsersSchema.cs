@@ -1,3 +1,4 @@
+using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Storage.Sqlite;
 using Mesh.Users.Feeds;
@@ -94,7 +95,7 @@ public static class UsersSchema
         // 2: the "users" event log behind WatchUsers (filter key: user_id).
         SqliteEventLog.Migration(UserFeed.LogName),
         // 3: cursors of the feeds this service consumes.
-        SqliteConsumerCursors.Migration,
+        ConsumerCursors.SqliteMigration,
         CreateOrderStats,
     ]);
 
@@ -102,7 +103,7 @@ public static class UsersSchema
     [
         CreateUsersPostgres,
         PostgresEventLog.Migration(UserFeed.LogName),
-        PostgresConsumerCursors.Migration,
+        ConsumerCursors.PostgresMigration,
         CreateOrderStatsPostgres,
     ]);
 }

@@ -20,7 +20,7 @@ namespace Mesh.Users.Tests.Feeds;
 /// </summary>
 public sealed class OrderStatsConsumerTests : IDisposable
 {
-    private const string Consumer = IOrderStatsRepository.CursorName;
+    private const string Consumer = OrderStatsStore.CursorName;
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("mesh-users-stats-");
 
     private string DatabasePath => Path.Combine(_directory.FullName, "users.db");
@@ -95,7 +95,7 @@ public sealed class OrderStatsConsumerTests : IDisposable
         var stranger = Guid.NewGuid().ToString();
         OrderHistory.Confirmed(orders.Log, stranger, "USD", 700);
 
-        await Eventually.HoldsAsync(async () => (await host.Service<IOrderStatsRepository>().GetAsync(stranger, CancellationToken.None)).OrdersPlaced == 1,
+        await Eventually.HoldsAsync(async () => (await host.Service<OrderStatsStore>().GetAsync(stranger, CancellationToken.None)).OrdersPlaced == 1,
             "the stats of a user unknown to users are kept");
     }
 
@@ -242,7 +242,7 @@ public sealed class OrderStatsConsumerTests : IDisposable
         orders.Log.ReleasePages();
 
         await Eventually.HoldsAsync(() => metrics.LagOf(Consumer) == 0 && ConsumerOf(host).IsCaughtUp, "the lag drops to 0 once level");
-        Assert.Equal(600, (await host.Service<IOrderStatsRepository>().GetAsync(userId, CancellationToken.None)).OrdersPlaced);
+        Assert.Equal(600, (await host.Service<OrderStatsStore>().GetAsync(userId, CancellationToken.None)).OrdersPlaced);
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class OrderStatsConsumerTests : IDisposable
         orders.Log.PruneThrough(deleted);
 
         using var host = UsersHost.WithOrders(orders);
-        var repository = host.Service<IOrderStatsRepository>();
+        var repository = host.Service<OrderStatsStore>();
         await Eventually.HoldsAsync(async () => (await repository.GetAsync(userId, CancellationToken.None)).ThroughSequence == orders.Log.Head,
             "the consumer caught up from the retained start");
 

@@ -2,7 +2,7 @@ using Mesh.Users.Domain;
 
 namespace Mesh.Users.Tests.Support;
 
-/// <summary>Repository-level inputs as UserGrpcService builds them (normalised fields, a fresh UUIDv7 per call).</summary>
+/// <summary>Store-level inputs as UserGrpcService builds them (normalised fields, a fresh UUIDv7 per call).</summary>
 public static class NewUsers
 {
     public static NewUser Draft(string? email = null, string displayName = "Ada Lovelace", string? requestId = null) =>

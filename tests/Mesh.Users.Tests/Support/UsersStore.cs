@@ -7,25 +7,24 @@ using Mesh.Users.Storage;
 namespace Mesh.Users.Tests.Support;
 
 /// <summary>
-/// The users repositories and event log of one provider over one database object (one
-/// connection pool), as one service process would hold them. Two stores on one PostgreSQL
-/// database are two replicas.
+/// The users stores and event log over one database object (one connection pool), as one
+/// service process would hold them. Two of these on one PostgreSQL database are two replicas.
 /// </summary>
 public sealed class UsersStore : IAsyncDisposable
 {
     private readonly Func<ValueTask> _dispose;
 
-    private UsersStore(IUserRepository users, IOrderStatsRepository orderStats, IEventLog log, Func<ValueTask> dispose)
+    private UsersStore(StoreDatabase database, IEventLog log, Func<ValueTask> dispose)
     {
-        Users = users;
-        OrderStats = orderStats;
+        Users = new UserStore(database, log);
+        OrderStats = new OrderStatsStore(database);
         Log = log;
         _dispose = dispose;
     }
 
-    public IUserRepository Users { get; }
+    public UserStore Users { get; }
 
-    public IOrderStatsRepository OrderStats { get; }
+    public OrderStatsStore OrderStats { get; }
 
     public IEventLog Log { get; }
 
@@ -33,8 +32,7 @@ public sealed class UsersStore : IAsyncDisposable
     {
         var database = new SqliteDatabase(path);
         await database.MigrateAsync(UsersSchema.Sqlite.Migrations);
-        var log = new SqliteEventLog(database, UserFeed.LogName);
-        return new UsersStore(new SqliteUserRepository(database, log), new SqliteOrderStatsRepository(database), log, () =>
+        return new UsersStore(database, new SqliteEventLog(database, UserFeed.LogName), () =>
         {
             database.Dispose();
             return ValueTask.CompletedTask;
@@ -46,7 +44,7 @@ public sealed class UsersStore : IAsyncDisposable
         var database = new PostgresDatabase(connectionString);
         await database.MigrateAsync(UsersSchema.Postgres.Migrations);
         var log = new PostgresEventLog(database, UserFeed.LogName);
-        return new UsersStore(new PostgresUserRepository(database, log), new PostgresOrderStatsRepository(database), log, async () =>
+        return new UsersStore(database, log, async () =>
         {
             await log.DisposeAsync();
             await database.DisposeAsync();

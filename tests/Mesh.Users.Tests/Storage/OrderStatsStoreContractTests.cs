@@ -7,7 +7,7 @@ using Xunit;
 namespace Mesh.Users.Tests.Storage;
 
 /// <summary>The order statistics repository contract on both providers: counting, the cursor, replays and skips.</summary>
-public abstract class OrderStatsRepositoryContractTests
+public abstract class OrderStatsStoreContractTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
 
@@ -88,12 +88,12 @@ public abstract class OrderStatsRepositoryContractTests
         new(sequence, userId, 1, 0, 0, new CurrencyAmount(currency, amount));
 }
 
-public sealed class SqliteOrderStatsRepositoryContractTests : OrderStatsRepositoryContractTests
+public sealed class SqliteOrderStatsStoreContractTests : OrderStatsStoreContractTests
 {
     protected override StorageProvider Provider => StorageProvider.Sqlite;
 }
 
-public sealed class PostgresOrderStatsRepositoryContractTests : OrderStatsRepositoryContractTests, IRequiresPostgres
+public sealed class PostgresOrderStatsStoreContractTests : OrderStatsStoreContractTests, IRequiresPostgres
 {
     protected override StorageProvider Provider => StorageProvider.Postgres;
 }

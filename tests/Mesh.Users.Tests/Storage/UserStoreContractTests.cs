@@ -8,10 +8,10 @@ using Xunit;
 namespace Mesh.Users.Tests.Storage;
 
 /// <summary>
-/// The user repository contract, written once and run against both providers: the outcome of
+/// The user store contract, written once and run against both providers: the outcome of
 /// every write, exactly one feed event per actual change, and the reads.
 /// </summary>
-public abstract class UserRepositoryContractTests
+public abstract class UserStoreContractTests
 {
     protected abstract StorageProvider Provider { get; }
 
@@ -198,12 +198,12 @@ public abstract class UserRepositoryContractTests
     }
 }
 
-public sealed class SqliteUserRepositoryContractTests : UserRepositoryContractTests
+public sealed class SqliteUserStoreContractTests : UserStoreContractTests
 {
     protected override StorageProvider Provider => StorageProvider.Sqlite;
 }
 
-public sealed class PostgresUserRepositoryContractTests : UserRepositoryContractTests, IRequiresPostgres
+public sealed class PostgresUserStoreContractTests : UserStoreContractTests, IRequiresPostgres
 {
     protected override StorageProvider Provider => StorageProvider.Postgres;
 }

@@ -1,0 +1,114 @@
+using Mesh.Storage;
+using Mesh.Users.Domain;
+
+namespace Mesh.Users.Storage;
+
+/// <summary>
+/// The per-user order statistics and the cursor of the consumer that keeps them. Every batch of
+/// changes and the cursor move commit in one transaction, and changes at or below the stored
+/// cursor are passed over: an event delivered again (after a reconnect, a crash, or to another
+/// replica running the same consumer) is never counted twice, and one whose batch did not
+/// commit is delivered again. Replicas applying overlapping batches take turns on the cursor row
+/// (<see cref="ConsumerCursors.LockAsync"/>), and each skips what the previous one counted.
+/// </summary>
+public sealed class OrderStatsStore(StoreDatabase database)
+{
+    /// <summary>The consumer's name: its row in consumer_cursors and its lag metric's tag.</summary>
+    public const string CursorName = "orders-events";
+
+    /// <summary>
+    /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
+    /// transaction. Returns the cursor afterwards.
+    /// </summary>
+    public Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+
+        return database.WriteAsync(async session =>
+        {
+            var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
+            foreach (var change in changes)
+            {
+                if (change.Sequence <= cursor)
+                {
+                    continue; // applied before: a replay, or another replica got here first
+                }
+
+                if (!change.IsEmpty)
+                {
+                    await CountAsync(session, change);
+                }
+
+                cursor = change.Sequence;
+            }
+
+            await ConsumerCursors.SetAsync(session, CursorName, cursor, now);
+            return cursor;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the cursor to <paramref name="sequence"/> without counting anything — for events
+    /// the upstream deleted before they were read. Returns the cursor afterwards (it never moves back).
+    /// </summary>
+    public Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+
+        return database.WriteAsync(async session =>
+        {
+            var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
+            await ConsumerCursors.SetAsync(session, CursorName, sequence, now);
+            return Math.Max(cursor, sequence);
+        }, cancellationToken);
+    }
+
+    /// <summary>The statistics of <paramref name="userId"/> (zeroes when none), read in one snapshot with the cursor.</summary>
+    public Task<UserOrderStats> GetAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+
+        return database.ReadAsync(async session =>
+        {
+            var counts = await session.QuerySingleOrDefaultAsync<CountsRow>(
+                "SELECT orders_placed, orders_cancelled, orders_rejected FROM user_order_stats WHERE user_id = @userId;", new { userId })
+                ?? new CountsRow();
+            var spend = await session.QueryAsync<(string CurrencyCode, long AmountMinor)>(
+                $"SELECT currency_code, amount_minor FROM user_order_spend WHERE user_id = @userId ORDER BY currency_code {session.Dialect.OrdinalCollation};",
+                new { userId });
+            var through = await ConsumerCursors.GetAsync(session, CursorName);
+            return new UserOrderStats(counts.OrdersPlaced, counts.OrdersCancelled, counts.OrdersRejected, [.. spend.Select(row => new CurrencyAmount(row.CurrencyCode, row.AmountMinor))], through);
+        }, cancellationToken, snapshot: true);
+    }
+
+    private static async Task CountAsync(StoreSession session, OrderStatsChange change)
+    {
+        await session.ExecuteAsync("""
+            INSERT INTO user_order_stats (user_id, orders_placed, orders_cancelled, orders_rejected)
+            VALUES (@UserId, @Placed, @Cancelled, @Rejected)
+            ON CONFLICT (user_id) DO UPDATE SET
+                orders_placed = user_order_stats.orders_placed + excluded.orders_placed,
+                orders_cancelled = user_order_stats.orders_cancelled + excluded.orders_cancelled,
+                orders_rejected = user_order_stats.orders_rejected + excluded.orders_rejected;
+            """, new { change.UserId, change.Placed, change.Cancelled, change.Rejected });
+
+        if (change.Spend is not { } spend)
+        {
+            return;
+        }
+
+        await session.ExecuteAsync("""
+            INSERT INTO user_order_spend (user_id, currency_code, amount_minor) VALUES (@UserId, @CurrencyCode, @AmountMinor)
+            ON CONFLICT (user_id, currency_code) DO UPDATE SET amount_minor = user_order_spend.amount_minor + excluded.amount_minor;
+            """, new { change.UserId, spend.CurrencyCode, spend.AmountMinor });
+    }
+
+    private sealed class CountsRow
+    {
+        public long OrdersPlaced { get; set; }
+
+        public long OrdersCancelled { get; set; }
+
+        public long OrdersRejected { get; set; }
+    }
+}
