@@ -24,6 +24,17 @@ public abstract class StoreDatabase
     /// </summary>
     public abstract Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken);
 
+    /// <summary>A write with nothing to return; see <see cref="WriteAsync{T}"/>.</summary>
+    public Task WriteAsync(Func<StoreSession, Task> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteAsync(async session =>
+        {
+            await write(session);
+            return true;
+        }, cancellationToken);
+    }
+
     /// <summary>
     /// Runs read-only <paramref name="read"/> on a connection of its own; with
     /// <paramref name="snapshot"/> every statement sees the same committed state.
