@@ -3,7 +3,7 @@ using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
-using Mesh.Users.Api;
+using Mesh.Users.Api.Validators;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 using Mesh.Users.V1;

@@ -49,7 +49,7 @@ public sealed class UserGrpcService(
                 throw UnexpectedOutcome(result.Status);
         }
 
-        return new CreateUserResponse { User = UserMapping.ToProto(result.User!) };
+        return new CreateUserResponse { User = UserMapper.ToProto(result.User!) };
     }
 
     public override async Task<GetUserResponse> GetUser(GetUserRequest request, ServerCallContext context)
@@ -61,7 +61,7 @@ public sealed class UserGrpcService(
         var user = await users.GetAsync(userId, context.CancellationToken)
             ?? throw UserNotFound(request.UserId);
         var stats = await orderStats.GetAsync(userId, context.CancellationToken);
-        return new GetUserResponse { User = UserMapping.ToProto(user), OrderStats = UserMapping.ToProto(stats) };
+        return new GetUserResponse { User = UserMapper.ToProto(user), OrderStats = UserMapper.ToProto(stats) };
     }
 
     public override async Task<BatchGetUsersResponse> BatchGetUsers(BatchGetUsersRequest request, ServerCallContext context)
@@ -76,7 +76,7 @@ public sealed class UserGrpcService(
         {
             if (found.TryGetValue(ids[index], out var user))
             {
-                response.Users.Add(UserMapping.ToProto(user));
+                response.Users.Add(UserMapper.ToProto(user));
             }
             else
             {
@@ -99,7 +99,7 @@ public sealed class UserGrpcService(
         {
             NextPageToken = page.NextAfterSequence is { } next ? UserPageTokens.Encode(next) : string.Empty,
         };
-        response.Users.AddRange(page.Users.Select(UserMapping.ToProto));
+        response.Users.AddRange(page.Users.Select(UserMapper.ToProto));
         return response;
     }
 
@@ -128,7 +128,7 @@ public sealed class UserGrpcService(
                 throw UnexpectedOutcome(result.Status);
         }
 
-        return new UpdateUserResponse { User = UserMapping.ToProto(result.User!) };
+        return new UpdateUserResponse { User = UserMapper.ToProto(result.User!) };
     }
 
     public override async Task<DeactivateUserResponse> DeactivateUser(DeactivateUserRequest request, ServerCallContext context)
@@ -151,7 +151,7 @@ public sealed class UserGrpcService(
                 throw UnexpectedOutcome(result.Status);
         }
 
-        return new DeactivateUserResponse { User = UserMapping.ToProto(result.User!) };
+        return new DeactivateUserResponse { User = UserMapper.ToProto(result.User!) };
     }
 
     public override Task WatchUsers(WatchUsersRequest request, IServerStreamWriter<WatchUsersResponse> responseStream, ServerCallContext context)

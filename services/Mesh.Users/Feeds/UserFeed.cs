@@ -32,7 +32,7 @@ public sealed class UserFeed(IEventLog log)
     {
         ArgumentNullException.ThrowIfNull(user);
         // The sequence is the row's own; it is set when the event is read back (ToResponse).
-        return new UserEvent { Type = type, User = UserMapping.ToProto(user), OccurTime = Timestamp.FromDateTimeOffset(now) };
+        return new UserEvent { Type = type, User = UserMapper.ToProto(user), OccurTime = Timestamp.FromDateTimeOffset(now) };
     }
 
     public static WatchUsersResponse ToResponse(StoredEvent stored)

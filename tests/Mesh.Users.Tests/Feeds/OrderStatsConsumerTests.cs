@@ -261,7 +261,7 @@ public sealed class OrderStatsConsumerTests : IDisposable
 
         var stats = await repository.GetAsync(userId, CancellationToken.None);
         var retained = orders.Log.All.Where(e => e.Sequence > deleted).ToList();
-        Assert.Equal(OrderHistory.Expected(retained, userId), OrderHistory.Describe(Mesh.Users.Api.UserMapping.ToProto(stats)));
+        Assert.Equal(OrderHistory.Expected(retained, userId), OrderHistory.Describe(Mesh.Users.Api.UserMapper.ToProto(stats)));
         Assert.Equal(deleted, host.Service<OrderStatsMetrics>().SkippedEvents);
         Assert.Contains($"List {deleted}", orders.Log.Requests);
     }

@@ -70,7 +70,7 @@ public sealed class PostgresReplicaTests
         var stored = (await a.Users.ListAsync(0, 100, CancellationToken.None)).Users;
         Assert.Equal([winner.User!.UserId], stored.Where(u => EmailAddress.Key(u.Email) == email).Select(u => u.UserId));
         var change = Assert.Single(await StoreEvents.AfterAsync(b.Log, head));
-        Assert.Equal(UserMapping.ToProto(winner.User), change.User);
+        Assert.Equal(UserMapper.ToProto(winner.User), change.User);
     }
 
     [PostgresFact]
@@ -163,7 +163,7 @@ public sealed class PostgresReplicaTests
         foreach (var user in users)
         {
             var stats = await a.OrderStats.GetAsync(user, CancellationToken.None);
-            Assert.Equal(OrderHistory.Expected(log.All, user), OrderHistory.Describe(UserMapping.ToProto(stats)));
+            Assert.Equal(OrderHistory.Expected(log.All, user), OrderHistory.Describe(UserMapper.ToProto(stats)));
             Assert.Equal(changes[^1].Sequence, stats.ThroughSequence);
         }
     }

@@ -2,7 +2,7 @@ using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.Domain;
 using Mesh.Users.V1;
 
-namespace Mesh.Users.Api;
+namespace Mesh.Users.Api.Validators;
 
 public sealed class CreateUserRequestValidator : IRequestValidator<CreateUserRequest>
 {

@@ -6,7 +6,7 @@ using Mesh.Users.V1;
 namespace Mesh.Users.Api;
 
 /// <summary>Domain records to proto messages.</summary>
-public static class UserMapping
+public static class UserMapper
 {
     public static User ToProto(UserRecord record)
     {

@@ -1,7 +1,7 @@
 using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.V1;
 
-namespace Mesh.Users.Api;
+namespace Mesh.Users.Api.Validators;
 
 /// <summary>Checks the page size; the token is checked when it is decoded (<see cref="UserPageTokens"/>).</summary>
 public sealed class ListUsersRequestValidator : IRequestValidator<ListUsersRequest>

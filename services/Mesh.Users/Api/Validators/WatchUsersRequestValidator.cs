@@ -1,7 +1,7 @@
 using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.V1;
 
-namespace Mesh.Users.Api;
+namespace Mesh.Users.Api.Validators;
 
 /// <summary>Checks the cursor's sign; whether it is beyond the head or expired is the feed's to say (OUT_OF_RANGE).</summary>
 public sealed class WatchUsersRequestValidator : IRequestValidator<WatchUsersRequest>

@@ -1,7 +1,7 @@
 using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.V1;
 
-namespace Mesh.Users.Api;
+namespace Mesh.Users.Api.Validators;
 
 public sealed class GetUserRequestValidator : IRequestValidator<GetUserRequest>
 {
