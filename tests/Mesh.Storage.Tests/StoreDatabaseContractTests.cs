@@ -6,7 +6,7 @@ namespace Mesh.Storage.Tests;
 /// <summary>
 /// What every store relies on from <see cref="StoreDatabase"/> and its <see cref="SqlDialect"/>,
 /// written once and run against both providers: transactions that carry their events, races
-/// decided again, the dialect's fragments, snapshots and consumer cursors.
+/// decided again, the dialect's fragments and snapshots.
 /// </summary>
 public abstract class StoreDatabaseContractTests
 {
@@ -207,27 +207,6 @@ public abstract class StoreDatabaseContractTests
         Assert.False(second.IsCompleted, "the second writer went ahead while the first held the lock");
         release.SetResult();
         await Task.WhenAll(first, second).WaitAsync(Bounded);
-    }
-
-    [ContractFact]
-    public async Task ConsumerCursors_SetNeverMovesBack_ResetDoes()
-    {
-        await using var store = await StoreHarness.CreateAsync(Provider);
-        var cursors = new ConsumerCursors(store.Database);
-        var now = DateTimeOffset.UtcNow;
-        Assert.Equal(0, await cursors.GetAsync("c", CancellationToken.None));
-
-        Assert.Equal(0, await store.Database.WriteAsync(session => ConsumerCursors.LockAsync(session, "c", now), CancellationToken.None));
-        await store.Database.WriteAsync(session => ConsumerCursors.SetAsync(session, "c", 10, now), CancellationToken.None);
-        await store.Database.WriteAsync(session => ConsumerCursors.SetAsync(session, "c", 4, now), CancellationToken.None);
-        Assert.Equal(10, await cursors.GetAsync("c", CancellationToken.None));
-        Assert.Equal(10, await store.Database.WriteAsync(session => ConsumerCursors.LockAsync(session, "c", now), CancellationToken.None));
-
-        await store.Database.WriteAsync(session => ConsumerCursors.ResetAsync(session, "c", 3, now), CancellationToken.None);
-        Assert.Equal(3, await cursors.GetAsync("c", CancellationToken.None));
-        Assert.Equal(0, await cursors.GetAsync("other", CancellationToken.None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(
-            () => store.Database.WriteAsync(session => ConsumerCursors.SetAsync(session, "c", -1, now), CancellationToken.None));
     }
 }
 

@@ -10,11 +10,14 @@ public sealed class StoreHarness : IAsyncDisposable
     public const string LogName = "things";
 
     private readonly Func<ValueTask> _dispose;
+    private readonly Func<StoreDatabase> _openReplica;
+    private readonly List<IDisposable> _replicas = [];
 
-    private StoreHarness(StoreDatabase database, IEventLog log, Func<ValueTask> dispose)
+    private StoreHarness(StoreDatabase database, IEventLog log, Func<StoreDatabase> openReplica, Func<ValueTask> dispose)
     {
         Database = database;
         Log = log;
+        _openReplica = openReplica;
         _dispose = dispose;
     }
 
@@ -33,7 +36,7 @@ public sealed class StoreHarness : IAsyncDisposable
                 ConsumerCursors.SqliteMigration,
                 SqliteEventLog.Migration(LogName),
             ]);
-            return new StoreHarness(sqlite, new SqliteEventLog(sqlite, LogName), () =>
+            return new StoreHarness(sqlite, new SqliteEventLog(sqlite, LogName), () => new SqliteDatabase(sqlite.Path), () =>
             {
                 sqlite.Dispose();
                 directory.Delete(recursive: true);
@@ -49,12 +52,23 @@ public sealed class StoreHarness : IAsyncDisposable
             PostgresEventLog.Migration(LogName),
         ]);
         var log = new PostgresEventLog(postgres, LogName);
-        return new StoreHarness(postgres, log, async () =>
+        return new StoreHarness(postgres, log, () => new PostgresDatabase(testDatabase.ConnectionString), async () =>
         {
             await log.DisposeAsync();
             await postgres.DisposeAsync();
             await testDatabase.DisposeAsync();
         });
+    }
+
+    /// <summary>
+    /// Another database object over the same data, with its own connections: a second process
+    /// (SQLite) or a second replica's pool (PostgreSQL). Disposed with the harness.
+    /// </summary>
+    public StoreDatabase OpenReplica()
+    {
+        var replica = _openReplica();
+        _replicas.Add((IDisposable)replica);
+        return replica;
     }
 
     public Task InsertAsync(StoreSession session, string id, string name, long n = 0) =>
@@ -63,5 +77,9 @@ public sealed class StoreHarness : IAsyncDisposable
     public Task<long> CountAsync() =>
         Database.ReadAsync(session => session.ExecuteScalarAsync<long>("SELECT count(*) FROM things;"), CancellationToken.None);
 
-    public ValueTask DisposeAsync() => _dispose();
+    public ValueTask DisposeAsync()
+    {
+        _replicas.ForEach(replica => replica.Dispose());
+        return _dispose();
+    }
 }
