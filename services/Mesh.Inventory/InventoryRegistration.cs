@@ -1,12 +1,13 @@
 using Mesh.Inventory.Api.Validators;
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
-using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mesh.Inventory;
@@ -22,14 +23,11 @@ public static class InventoryRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddMeshEventLog(InventoryEventLog.Name);
         builder.Services.AddSingleton<InventoryEventLog>();
-        if (provider == StorageProvider.Postgres)
-        {
-            builder.Services.AddSingleton<IInventoryRepository, PostgresInventoryRepository>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IInventoryRepository, SqliteInventoryRepository>();
-        }
+        builder.Services.AddSingleton<StoreDatabase>(services => provider == StorageProvider.Postgres
+            ? services.GetRequiredService<PostgresDatabase>()
+            : services.GetRequiredService<SqliteDatabase>());
+        builder.Services.AddSingleton<ItemStore>();
+        builder.Services.AddSingleton<ReservationStore>();
 
         builder.Services.AddOptions<InventoryOptions>()
             .BindConfiguration("Mesh:Inventory")

@@ -19,6 +19,10 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdate => "FOR UPDATE";
 
+    public override string ForUpdateSkipLocked => "FOR UPDATE SKIP LOCKED";
+
+    public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
+
     public override string Greatest(string first, string second) => $"greatest({first}, {second})";
 
     public override bool IsUniqueViolation(Exception exception) =>
@@ -34,5 +38,11 @@ public sealed class PostgresDialect : SqlDialect
     {
         ArgumentNullException.ThrowIfNull(session);
         return session.ExecuteAsync("SELECT pg_advisory_xact_lock(@lockClass, @key);", new { lockClass, key });
+    }
+
+    public override Task LockAsync(StoreSession session, int lockClass, string key)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.ExecuteAsync("SELECT pg_advisory_xact_lock(@lockClass, hashtext(@key));", new { lockClass, key });
     }
 }

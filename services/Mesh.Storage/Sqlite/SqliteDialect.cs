@@ -19,6 +19,10 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string ForUpdate => string.Empty;
 
+    public override string ForUpdateSkipLocked => string.Empty;
+
+    public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
+
     public override string Greatest(string first, string second) => $"max({first}, {second})";
 
     public override bool IsUniqueViolation(Exception exception) =>
@@ -27,4 +31,6 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsLostRace(Exception exception) => false;
 
     public override Task LockAsync(StoreSession session, int lockClass, int key) => Task.CompletedTask;
+
+    public override Task LockAsync(StoreSession session, int lockClass, string key) => Task.CompletedTask;
 }
