@@ -41,6 +41,10 @@ internal static class ItemQueries
         return items;
     }
 
-    /// <summary>Locks the items of <paramref name="skus"/> in sku order, in one statement.</summary>
-    public static Task LockItemsAsync(StoreSession session, IEnumerable<string> skus) => FindItemsAsync(session, skus, lockRows: true);
+    /// <summary>
+    /// Locks the items of <paramref name="skus"/> in sku order, in one statement; where the dialect
+    /// has no row locks (SQLite's single writer) the statement would lock nothing, so it is skipped.
+    /// </summary>
+    public static Task LockItemsAsync(StoreSession session, IEnumerable<string> skus) =>
+        session.Dialect.ForUpdate.Length == 0 ? Task.CompletedTask : FindItemsAsync(session, skus, lockRows: true);
 }
