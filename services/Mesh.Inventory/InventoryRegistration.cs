@@ -1,12 +1,10 @@
 using Mesh.Inventory.Api.Validators;
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
-using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
-using Mesh.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mesh.Inventory;
@@ -18,18 +16,12 @@ public static class InventoryRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        var provider = builder.AddMeshStorage("inventory.db", InventorySchema.Schema, InventorySchema.PostgresSchema);
+        builder.AddMeshStorage("inventory.db", InventorySchema.Schema, InventorySchema.PostgresSchema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddMeshEventLog(InventoryEventLog.Name);
         builder.Services.AddSingleton<InventoryEventLog>();
-        if (provider == StorageProvider.Postgres)
-        {
-            builder.Services.AddSingleton<IInventoryRepository, PostgresInventoryRepository>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IInventoryRepository, SqliteInventoryRepository>();
-        }
+        builder.Services.AddSingleton<ItemStore>();
+        builder.Services.AddSingleton<ReservationStore>();
 
         builder.Services.AddOptions<InventoryOptions>()
             .BindConfiguration("Mesh:Inventory")

@@ -22,15 +22,23 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string OrdinalCollation { get; }
 
+    /// <summary>
+    /// Like <see cref="ForUpdate"/>, but rows another transaction has locked are left out instead
+    /// of waited for, so concurrent workers share a queue: <c>FOR UPDATE SKIP LOCKED</c> on
+    /// PostgreSQL, empty on SQLite.
+    /// </summary>
+    public abstract string ForUpdateSkipLocked { get; }
+
+    /// <summary>
+    /// "<paramref name="expression"/> is one of the list bound to <c>@<paramref name="parameter"/></c>":
+    /// Dapper expands <c>IN @list</c> on SQLite but sends the list as one array to PostgreSQL,
+    /// where it must be <c>= ANY(@list)</c>.
+    /// </summary>
+    public abstract string InList(string expression, string parameter);
+
     /// <summary>The larger of two SQL expressions (<c>max(a, b)</c> in SQLite, <c>greatest(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string first, string second);
 
-    /// <summary>
-    /// "<paramref name="column"/> is one of the list parameter <paramref name="parameter"/>": Dapper
-    /// expands a list into <c>IN (@p1, @p2, …)</c> for SQLite, but passes it to Npgsql as one array,
-    /// which PostgreSQL compares with <c>= ANY(@p)</c>.
-    /// </summary>
-    public abstract string In(string column, string parameter);
 
     /// <summary>True when <paramref name="exception"/> is a UNIQUE or PRIMARY KEY violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
@@ -48,4 +56,11 @@ public abstract class SqlDialect
     /// SQLite (one writer at a time anyway).
     /// </summary>
     public abstract Task LockAsync(StoreSession session, int lockClass, int key);
+
+    /// <summary>
+    /// <see cref="LockAsync(StoreSession, int, int)"/> for a text key (an idempotency key), hashed
+    /// by the server (<c>hashtext</c>) so every replica and version maps it to the same lock. A
+    /// collision only makes two unrelated writers wait for each other.
+    /// </summary>
+    public abstract Task LockAsync(StoreSession session, int lockClass, string key);
 }

@@ -111,7 +111,7 @@ public abstract class StoreDatabaseContractTests
     }
 
     [ContractFact]
-    public async Task In_ListParameter_MatchesExactlyTheListedValues()
+    public async Task InList_ListParameter_MatchesExactlyTheListedValues()
     {
         await using var store = await StoreHarness.CreateAsync(Provider);
         await store.Database.WriteAsync(async session =>
@@ -125,7 +125,7 @@ public abstract class StoreDatabaseContractTests
         }, CancellationToken.None);
 
         Task<List<string>> FindAsync(string[] ids) => store.Database.ReadAsync(async session =>
-            (await session.QueryAsync<string>($"SELECT id FROM things WHERE {session.Dialect.In("id", "ids")} ORDER BY id;", new { ids })).ToList(),
+            (await session.QueryAsync<string>($"SELECT id FROM things WHERE {session.Dialect.InList("id", "ids")} ORDER BY id;", new { ids })).ToList(),
             CancellationToken.None);
 
         Assert.Equal(["a", "c"], await FindAsync(["c", "a", "zz"]));

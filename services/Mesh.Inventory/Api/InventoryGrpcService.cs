@@ -15,12 +15,13 @@ namespace Mesh.Inventory.Api;
 
 /// <summary>
 /// mesh.inventory.v1.InventoryService. Requests arrive validated (see Validators/); this class
-/// turns them into Domain values, lets the repository decide inside one transaction, and maps
+/// turns them into Domain values, lets a store decide inside one transaction, and maps
 /// the outcome to a response or to the status inventory.proto documents. WatchInventory is
 /// served from the event log those transactions append to.
 /// </summary>
 public sealed class InventoryGrpcService(
-    IInventoryRepository repository,
+    ItemStore items,
+    ReservationStore reservations,
     InventoryEventLog events,
     FeedStreamer streamer,
     ILogger<InventoryGrpcService> logger)
@@ -37,7 +38,7 @@ public sealed class InventoryGrpcService(
             request.UnitPrice.CurrencyCode,
             request.UnitPrice.AmountMinor,
             request.InitialQuantity);
-        switch (await repository.CreateItemAsync(definition, context.CancellationToken))
+        switch (await items.CreateItemAsync(definition, context.CancellationToken))
         {
             case CreateItemOutcome.Created created:
                 logger.LogInformation("Created item {Sku} with {Quantity} units on hand", created.Item.Sku, created.Item.OnHand);
@@ -54,14 +55,14 @@ public sealed class InventoryGrpcService(
 
     public override async Task<GetItemResponse> GetItem(GetItemRequest request, ServerCallContext context)
     {
-        var item = await repository.GetItemAsync(request.Sku, context.CancellationToken)
+        var item = await items.GetItemAsync(request.Sku, context.CancellationToken)
             ?? throw MeshErrors.NotFound("item", request.Sku, "sku");
         return new GetItemResponse { Item = InventoryMapper.ToProto(item) };
     }
 
     public override async Task<BatchGetItemsResponse> BatchGetItems(BatchGetItemsRequest request, ServerCallContext context)
     {
-        var found = await repository.GetItemsAsync(request.Skus, context.CancellationToken);
+        var found = await items.GetItemsAsync(request.Skus, context.CancellationToken);
         var response = new BatchGetItemsResponse();
         foreach (var sku in request.Skus)
         {
@@ -83,12 +84,12 @@ public sealed class InventoryGrpcService(
         var afterSku = PageToken.Decode(request.Page?.PageToken ?? string.Empty, ListScope);
         var pageSize = FieldRules.PageSize(request.Page);
         // One extra row tells whether another page follows, so the last page carries no token.
-        var items = await repository.ListItemsAsync(afterSku, pageSize + 1, context.CancellationToken);
+        var page = await items.ListItemsAsync(afterSku, pageSize + 1, context.CancellationToken);
         var response = new ListItemsResponse();
-        response.Items.AddRange(items.Take(pageSize).Select(InventoryMapper.ToProto));
-        if (items.Count > pageSize)
+        response.Items.AddRange(page.Take(pageSize).Select(InventoryMapper.ToProto));
+        if (page.Count > pageSize)
         {
-            response.NextPageToken = PageToken.Encode(ListScope, items[pageSize - 1].Sku);
+            response.NextPageToken = PageToken.Encode(ListScope, page[pageSize - 1].Sku);
         }
 
         return response;
@@ -101,7 +102,7 @@ public sealed class InventoryGrpcService(
             request.HasName ? FieldRules.Normalize(request.Name) : null,
             request.UnitPrice?.CurrencyCode,
             request.UnitPrice?.AmountMinor);
-        switch (await repository.UpdateItemAsync(update, context.CancellationToken))
+        switch (await items.UpdateItemAsync(update, context.CancellationToken))
         {
             case UpdateItemOutcome.Updated updated:
                 logger.LogInformation(
@@ -125,7 +126,7 @@ public sealed class InventoryGrpcService(
             request.Sku,
             request.Delta,
             FieldRules.Normalize(request.Reason));
-        switch (await repository.AdjustStockAsync(adjustment, context.CancellationToken))
+        switch (await items.AdjustStockAsync(adjustment, context.CancellationToken))
         {
             case AdjustStockOutcome.Applied applied:
                 logger.LogInformation(
@@ -153,7 +154,7 @@ public sealed class InventoryGrpcService(
     {
         var lines = InventoryMapper.ToRecords(request.Lines);
         var ttl = request.Ttl is null ? ReservationTtl.Default : ReservationTtl.FromParts(request.Ttl.Seconds, request.Ttl.Nanos);
-        switch (await repository.ReserveStockAsync(request.ReservationId, lines, ttl, context.CancellationToken))
+        switch (await reservations.ReserveStockAsync(request.ReservationId, lines, ttl, context.CancellationToken))
         {
             case ReserveStockOutcome.Held held:
                 // One per order placed: Debug, so the shipped level does not log every order.
@@ -176,7 +177,7 @@ public sealed class InventoryGrpcService(
 
     public override async Task<CommitReservationResponse> CommitReservation(CommitReservationRequest request, ServerCallContext context)
     {
-        var change = await repository.CommitReservationAsync(request.ReservationId, context.CancellationToken)
+        var change = await reservations.CommitReservationAsync(request.ReservationId, context.CancellationToken)
             ?? throw MeshErrors.NotFound("reservation", request.ReservationId, "reservation_id");
         LogChange(change);
         // An overdue hold was just expired (and committed as such), so it fails like any expired one.
@@ -190,7 +191,7 @@ public sealed class InventoryGrpcService(
 
     public override async Task<ReleaseReservationResponse> ReleaseReservation(ReleaseReservationRequest request, ServerCallContext context)
     {
-        var change = await repository.ReleaseReservationAsync(request.ReservationId, context.CancellationToken)
+        var change = await reservations.ReleaseReservationAsync(request.ReservationId, context.CancellationToken)
             ?? throw MeshErrors.NotFound("reservation", request.ReservationId, "reservation_id");
         LogChange(change);
         if (change.Reservation.Status == ReservationStatus.Committed)

@@ -6,9 +6,8 @@ namespace Mesh.Inventory.Feeds;
 
 /// <summary>
 /// The inventory feed's outbox, whatever stores it: every item change is appended to the
-/// <c>inventory</c> event log inside the write transaction that makes it (each repository
-/// through its own provider's log), so the feed announces exactly what was committed. Events
-/// are keyed by sku, the filter WatchInventory offers.
+/// <c>inventory</c> event log inside the write transaction that makes it, so the feed announces
+/// exactly what was committed. Events are keyed by sku, the filter WatchInventory offers.
 /// </summary>
 public sealed class InventoryEventLog(IEventLog log)
 {

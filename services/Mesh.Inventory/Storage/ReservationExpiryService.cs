@@ -7,10 +7,10 @@ namespace Mesh.Inventory.Storage;
 /// Expires HELD reservations whose TTL has run out and returns their stock, every
 /// <see cref="InventoryOptions.ExpirySweepInterval"/>, so a caller that crashed between
 /// ReserveStock and Commit/Release never locks stock for longer than the TTL. Every replica
-/// runs it; the repository makes each hold expire exactly once however many sweep at once.
+/// runs it; the store makes each hold expire exactly once however many sweep at once.
 /// </summary>
 public sealed class ReservationExpiryService(
-    IInventoryRepository repository,
+    ReservationStore reservations,
     TimeProvider time,
     IOptions<InventoryOptions> options,
     ILogger<ReservationExpiryService> logger) : BackgroundService
@@ -42,7 +42,7 @@ public sealed class ReservationExpiryService(
             IReadOnlyList<string> expired;
             do
             {
-                expired = await repository.ExpireDueReservationsAsync(BatchSize, stoppingToken);
+                expired = await reservations.ExpireDueReservationsAsync(BatchSize, stoppingToken);
                 foreach (var reservationId in expired)
                 {
                     logger.LogInformation("Reservation {ReservationId} expired; its held stock is available again", reservationId);

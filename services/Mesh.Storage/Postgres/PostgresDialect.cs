@@ -21,9 +21,11 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string OrdinalCollation => "COLLATE \"C\"";
 
-    public override string Greatest(string first, string second) => $"greatest({first}, {second})";
+    public override string ForUpdateSkipLocked => "FOR UPDATE SKIP LOCKED";
 
-    public override string In(string column, string parameter) => $"{column} = ANY(@{parameter})";
+    public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
+
+    public override string Greatest(string first, string second) => $"greatest({first}, {second})";
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
@@ -38,5 +40,11 @@ public sealed class PostgresDialect : SqlDialect
     {
         ArgumentNullException.ThrowIfNull(session);
         return session.ExecuteAsync("SELECT pg_advisory_xact_lock(@lockClass, @key);", new { lockClass, key });
+    }
+
+    public override Task LockAsync(StoreSession session, int lockClass, string key)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.ExecuteAsync("SELECT pg_advisory_xact_lock(@lockClass, hashtext(@key));", new { lockClass, key });
     }
 }

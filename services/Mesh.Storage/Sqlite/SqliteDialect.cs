@@ -21,9 +21,11 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string OrdinalCollation => string.Empty;
 
-    public override string Greatest(string first, string second) => $"max({first}, {second})";
+    public override string ForUpdateSkipLocked => string.Empty;
 
-    public override string In(string column, string parameter) => $"{column} IN @{parameter}";
+    public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
+
+    public override string Greatest(string first, string second) => $"max({first}, {second})";
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };
@@ -31,4 +33,6 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsLostRace(Exception exception) => false;
 
     public override Task LockAsync(StoreSession session, int lockClass, int key) => Task.CompletedTask;
+
+    public override Task LockAsync(StoreSession session, int lockClass, string key) => Task.CompletedTask;
 }

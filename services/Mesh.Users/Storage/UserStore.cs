@@ -158,7 +158,7 @@ public sealed class UserStore(StoreDatabase database, IEventLog log)
         return database.ReadAsync<IReadOnlyDictionary<string, UserRecord>>(async session =>
         {
             var rows = await session.QueryAsync<UserRow>(
-                $"SELECT {Columns} FROM users WHERE {session.Dialect.In("user_id", "userIds")};", new { userIds });
+                $"SELECT {Columns} FROM users WHERE {session.Dialect.InList("user_id", "userIds")};", new { userIds });
             return rows.Select(row => row.ToRecord()).ToDictionary(user => user.UserId, StringComparer.Ordinal);
         }, cancellationToken);
     }

@@ -107,7 +107,7 @@ public sealed class HostingTests
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version";
 
-        Assert.Equal(Storage.InventorySchema.Schema.Migrations.Count, Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Mesh.Inventory.Storage.InventorySchema.Schema.Migrations.Count, Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<bool> WaitForStatusAsync(Health.HealthClient health, string service, HealthCheckResponse.Types.ServingStatus expected)

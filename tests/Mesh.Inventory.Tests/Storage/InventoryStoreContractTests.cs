@@ -2,13 +2,13 @@ using Mesh.Inventory.Domain;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
 
-namespace Mesh.Inventory.Tests.Repository;
+namespace Mesh.Inventory.Tests.Storage;
 
 /// <summary>
-/// The inventory repository's contract, written once and run against every provider (the
-/// derived classes at the bottom), so SQLite and PostgreSQL decide and announce exactly alike.
+/// The inventory stores' contract, written once and run against every provider (the derived
+/// classes at the bottom), so SQLite and PostgreSQL decide and announce exactly alike.
 /// </summary>
-public abstract class InventoryRepositoryContractTests
+public abstract class InventoryStoreContractTests
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(15);
 
@@ -20,13 +20,13 @@ public abstract class InventoryRepositoryContractTests
         new(requestId ?? Guid.NewGuid().ToString(), sku, delta, "count");
 
     private static async Task<ItemRecord> CreateAsync(IInventoryStoreHarness harness, string sku, long quantity = 10) =>
-        Assert.IsType<CreateItemOutcome.Created>(await harness.Repository.CreateItemAsync(Definition(sku, quantity), CancellationToken.None)).Item;
+        Assert.IsType<CreateItemOutcome.Created>(await harness.Items.CreateItemAsync(Definition(sku, quantity), CancellationToken.None)).Item;
 
     private static async Task<ReservationRecord> ReserveAsync(IInventoryStoreHarness harness, string id, params ReservationLineRecord[] lines) =>
-        Assert.IsType<ReserveStockOutcome.Held>(await harness.Repository.ReserveStockAsync(id, lines, Ttl, CancellationToken.None)).Reservation;
+        Assert.IsType<ReserveStockOutcome.Held>(await harness.Reservations.ReserveStockAsync(id, lines, Ttl, CancellationToken.None)).Reservation;
 
     private static async Task<ItemRecord> ItemAsync(IInventoryStoreHarness harness, string sku) =>
-        await harness.Repository.GetItemAsync(sku, CancellationToken.None) ?? throw new InvalidOperationException($"no item {sku}");
+        await harness.Items.GetItemAsync(sku, CancellationToken.None) ?? throw new InvalidOperationException($"no item {sku}");
 
     [ContractFact]
     public async Task CreateItemAsync_NewSku_StoresItemAndAnnouncesIt()
@@ -36,7 +36,7 @@ public abstract class InventoryRepositoryContractTests
         var item = await CreateAsync(harness, "A-1", 7);
 
         Assert.Equal(new ItemRecord("A-1", "Widget", "EUR", 1250, 7, 7, 0, InventoryHost.Start, InventoryHost.Start), item);
-        Assert.Equal(item, await harness.Repository.GetItemAsync("A-1", CancellationToken.None));
+        Assert.Equal(item, await harness.Items.GetItemAsync("A-1", CancellationToken.None));
         var announced = Assert.Single(await harness.Log.EventsAsync());
         Assert.Equal((InventoryEventType.ItemCreated, "A-1", 7L), (announced.Type, announced.Item.Sku, announced.Item.AvailableQuantity));
     }
@@ -46,10 +46,10 @@ public abstract class InventoryRepositoryContractTests
     {
         await using var harness = await CreateHarnessAsync();
         await CreateAsync(harness, "A-1");
-        await harness.Repository.UpdateItemAsync(new ItemUpdate("A-1", "Renamed", null, 99), CancellationToken.None);
+        await harness.Items.UpdateItemAsync(new ItemUpdate("A-1", "Renamed", null, 99), CancellationToken.None);
 
-        var retry = await harness.Repository.CreateItemAsync(Definition("A-1"), CancellationToken.None);
-        var conflict = await harness.Repository.CreateItemAsync(Definition("A-1", quantity: 11), CancellationToken.None);
+        var retry = await harness.Items.CreateItemAsync(Definition("A-1"), CancellationToken.None);
+        var conflict = await harness.Items.CreateItemAsync(Definition("A-1", quantity: 11), CancellationToken.None);
 
         Assert.Equal("Renamed", Assert.IsType<CreateItemOutcome.AlreadyCreated>(retry).Item.Name);
         Assert.IsType<CreateItemOutcome.Conflict>(conflict);
@@ -65,8 +65,8 @@ public abstract class InventoryRepositoryContractTests
             await CreateAsync(harness, sku);
         }
 
-        var first = await harness.Repository.ListItemsAsync(null, 3, CancellationToken.None);
-        var rest = await harness.Repository.ListItemsAsync(first[^1].Sku, 10, CancellationToken.None);
+        var first = await harness.Items.ListItemsAsync(null, 3, CancellationToken.None);
+        var rest = await harness.Items.ListItemsAsync(first[^1].Sku, 10, CancellationToken.None);
 
         Assert.Equal(["A-0", "B-1", "_x"], first.Select(item => item.Sku));
         Assert.Equal(["a-9", "b-2"], rest.Select(item => item.Sku));
@@ -79,10 +79,10 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1");
         await CreateAsync(harness, "A-2");
 
-        var found = await harness.Repository.GetItemsAsync(["A-2", "nope", "A-1"], CancellationToken.None);
+        var found = await harness.Items.GetItemsAsync(["A-2", "nope", "A-1"], CancellationToken.None);
 
         Assert.Equal(["A-1", "A-2"], found.Keys.Order(StringComparer.Ordinal));
-        Assert.Null(await harness.Repository.GetItemAsync("nope", CancellationToken.None));
+        Assert.Null(await harness.Items.GetItemAsync("nope", CancellationToken.None));
     }
 
     [ContractFact]
@@ -93,9 +93,9 @@ public abstract class InventoryRepositoryContractTests
         harness.Time.Advance(TimeSpan.FromSeconds(5));
         var update = new ItemUpdate("A-1", "Gadget", "USD", 300);
 
-        var updated = Assert.IsType<UpdateItemOutcome.Updated>(await harness.Repository.UpdateItemAsync(update, CancellationToken.None)).Item;
-        var again = await harness.Repository.UpdateItemAsync(update, CancellationToken.None);
-        var missing = await harness.Repository.UpdateItemAsync(update with { Sku = "nope" }, CancellationToken.None);
+        var updated = Assert.IsType<UpdateItemOutcome.Updated>(await harness.Items.UpdateItemAsync(update, CancellationToken.None)).Item;
+        var again = await harness.Items.UpdateItemAsync(update, CancellationToken.None);
+        var missing = await harness.Items.UpdateItemAsync(update with { Sku = "nope" }, CancellationToken.None);
 
         Assert.Equal(("Gadget", "USD", 300L, InventoryHost.Start.AddSeconds(5)), (updated.Name, updated.CurrencyCode, updated.UnitPriceMinor, updated.UpdateTime));
         Assert.Equal(updated, Assert.IsType<UpdateItemOutcome.Unchanged>(again).Item);
@@ -110,9 +110,9 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1");
         var adjustment = Adjustment("A-1", 5);
 
-        var applied = await harness.Repository.AdjustStockAsync(adjustment, CancellationToken.None);
-        var retry = await harness.Repository.AdjustStockAsync(adjustment, CancellationToken.None);
-        var reused = await harness.Repository.AdjustStockAsync(adjustment with { Delta = 6 }, CancellationToken.None);
+        var applied = await harness.Items.AdjustStockAsync(adjustment, CancellationToken.None);
+        var retry = await harness.Items.AdjustStockAsync(adjustment, CancellationToken.None);
+        var reused = await harness.Items.AdjustStockAsync(adjustment with { Delta = 6 }, CancellationToken.None);
 
         Assert.Equal(15, Assert.IsType<AdjustStockOutcome.Applied>(applied).Item.OnHand);
         Assert.Equal(15, Assert.IsType<AdjustStockOutcome.AlreadyApplied>(retry).Item.OnHand);
@@ -128,8 +128,8 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1");
         await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 8));
 
-        var shortage = await harness.Repository.AdjustStockAsync(Adjustment("A-1", -3), CancellationToken.None);
-        var missing = await harness.Repository.AdjustStockAsync(Adjustment("nope", 1), CancellationToken.None);
+        var shortage = await harness.Items.AdjustStockAsync(Adjustment("A-1", -3), CancellationToken.None);
+        var missing = await harness.Items.AdjustStockAsync(Adjustment("nope", 1), CancellationToken.None);
 
         Assert.Equal(new StockShortage("A-1", 3, 2), Assert.IsType<AdjustStockOutcome.Insufficient>(shortage).Shortage);
         Assert.IsType<AdjustStockOutcome.ItemNotFound>(missing);
@@ -161,10 +161,10 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1", 5);
         var held = await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 2));
 
-        var retry = await harness.Repository.ReserveStockAsync("r-1", [new("A-1", 2)], Ttl, CancellationToken.None);
-        var reused = await harness.Repository.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, CancellationToken.None);
-        var unknown = await harness.Repository.ReserveStockAsync("r-2", [new("A-1", 1), new("nope", 1)], Ttl, CancellationToken.None);
-        var shortage = await harness.Repository.ReserveStockAsync("r-3", [new("A-1", 4)], Ttl, CancellationToken.None);
+        var retry = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 2)], Ttl, CancellationToken.None);
+        var reused = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, CancellationToken.None);
+        var unknown = await harness.Reservations.ReserveStockAsync("r-2", [new("A-1", 1), new("nope", 1)], Ttl, CancellationToken.None);
+        var shortage = await harness.Reservations.ReserveStockAsync("r-3", [new("A-1", 4)], Ttl, CancellationToken.None);
 
         var replayed = Assert.IsType<ReserveStockOutcome.AlreadyReserved>(retry).Reservation;
         Assert.Equal((held.Status, held.ExpireTime), (replayed.Status, replayed.ExpireTime));
@@ -183,14 +183,14 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1");
         await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 4));
 
-        var commit = await harness.Repository.CommitReservationAsync("r-1", CancellationToken.None);
-        var again = await harness.Repository.CommitReservationAsync("r-1", CancellationToken.None);
-        var release = await harness.Repository.ReleaseReservationAsync("r-1", CancellationToken.None);
+        var commit = await harness.Reservations.CommitReservationAsync("r-1", CancellationToken.None);
+        var again = await harness.Reservations.CommitReservationAsync("r-1", CancellationToken.None);
+        var release = await harness.Reservations.ReleaseReservationAsync("r-1", CancellationToken.None);
 
         Assert.True(commit is { Changed: true, Reservation.Status: ReservationStatus.Committed });
         Assert.True(again is { Changed: false, Reservation.Status: ReservationStatus.Committed });
         Assert.True(release is { Changed: false, Reservation.Status: ReservationStatus.Committed });
-        Assert.Null(await harness.Repository.CommitReservationAsync("nope", CancellationToken.None));
+        Assert.Null(await harness.Reservations.CommitReservationAsync("nope", CancellationToken.None));
         var item = await ItemAsync(harness, "A-1");
         Assert.Equal((6L, 0L), (item.OnHand, item.Reserved));
         Assert.Equal(InventoryEventType.ReservationCommitted, (await harness.Log.EventsAsync())[^1].Type);
@@ -204,8 +204,8 @@ public abstract class InventoryRepositoryContractTests
         await CreateAsync(harness, "A-1");
         await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 4));
 
-        var release = await harness.Repository.ReleaseReservationAsync("r-1", CancellationToken.None);
-        var again = await harness.Repository.ReleaseReservationAsync("r-1", CancellationToken.None);
+        var release = await harness.Reservations.ReleaseReservationAsync("r-1", CancellationToken.None);
+        var again = await harness.Reservations.ReleaseReservationAsync("r-1", CancellationToken.None);
 
         Assert.True(release is { Changed: true, Reservation.Status: ReservationStatus.Released });
         Assert.True(again is { Changed: false, Reservation.Status: ReservationStatus.Released });
@@ -222,7 +222,7 @@ public abstract class InventoryRepositoryContractTests
         await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 4));
         harness.Time.Advance(Ttl);
 
-        var commit = await harness.Repository.CommitReservationAsync("r-1", CancellationToken.None);
+        var commit = await harness.Reservations.CommitReservationAsync("r-1", CancellationToken.None);
 
         Assert.True(commit is { Changed: true, PreviousStatus: ReservationStatus.Held, Reservation.Status: ReservationStatus.Expired });
         Assert.Equal((10L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
@@ -241,8 +241,8 @@ public abstract class InventoryRepositoryContractTests
         await ReserveAsync(harness, "r-fresh", new ReservationLineRecord("A-1", 1));
         harness.Time.Advance(Ttl - TimeSpan.FromSeconds(1));
 
-        var first = await harness.Repository.ExpireDueReservationsAsync(1, CancellationToken.None);
-        var rest = await harness.Repository.ExpireDueReservationsAsync(10, CancellationToken.None);
+        var first = await harness.Reservations.ExpireDueReservationsAsync(1, CancellationToken.None);
+        var rest = await harness.Reservations.ExpireDueReservationsAsync(10, CancellationToken.None);
 
         Assert.Equal(["r-late"], first);
         Assert.Equal(["r-later"], rest);
@@ -270,12 +270,12 @@ public abstract class InventoryRepositoryContractTests
     }
 }
 
-public sealed class SqliteInventoryRepositoryContractTests : InventoryRepositoryContractTests
+public sealed class SqliteInventoryStoreContractTests : InventoryStoreContractTests
 {
     protected override async Task<IInventoryStoreHarness> CreateHarnessAsync() => await SqliteInventoryStoreHarness.CreateAsync();
 }
 
-public sealed class PostgresInventoryRepositoryContractTests : InventoryRepositoryContractTests, IRequiresPostgres
+public sealed class PostgresInventoryStoreContractTests : InventoryStoreContractTests, IRequiresPostgres
 {
     protected override async Task<IInventoryStoreHarness> CreateHarnessAsync() => await PostgresInventoryStoreHarness.CreateAsync();
 }

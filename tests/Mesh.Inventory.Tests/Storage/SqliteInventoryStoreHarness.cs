@@ -6,7 +6,7 @@ using Mesh.Storage;
 using Mesh.Storage.Sqlite;
 using Mesh.Testing;
 
-namespace Mesh.Inventory.Tests.Repository;
+namespace Mesh.Inventory.Tests.Storage;
 
 public sealed class SqliteInventoryStoreHarness : IInventoryStoreHarness
 {
@@ -17,12 +17,17 @@ public sealed class SqliteInventoryStoreHarness : IInventoryStoreHarness
     {
         _directory = directory;
         _database = database;
-        var log = new SqliteEventLog(database, InventoryEventLog.Name);
-        Log = log;
-        Repository = new SqliteInventoryRepository(database, log, Time);
+        Log = new SqliteEventLog(database, InventoryEventLog.Name);
+        var events = new InventoryEventLog(Log);
+        Items = new ItemStore(database, events, Time);
+        Reservations = new ReservationStore(database, events, Time);
     }
 
-    public IInventoryRepository Repository { get; }
+    public ItemStore Items { get; }
+
+    public ReservationStore Reservations { get; }
+
+    public StoreDatabase Database => _database;
 
     public IEventLog Log { get; }
 

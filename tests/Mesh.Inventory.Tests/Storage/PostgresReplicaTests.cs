@@ -4,10 +4,10 @@ using Mesh.Inventory.Storage;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
 
-namespace Mesh.Inventory.Tests.Repository;
+namespace Mesh.Inventory.Tests.Storage;
 
 /// <summary>
-/// Two replicas — two repositories on two <c>PostgresDatabase</c> objects, so two connection
+/// Two replicas — two pairs of stores on two <c>PostgresDatabase</c> objects, so two connection
 /// pools — on one database, racing each other: the guarantees of the single SQLite process must
 /// hold across them.
 /// </summary>
@@ -15,27 +15,28 @@ public sealed class PostgresReplicaTests
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(15);
 
-    private static async Task<(PostgresInventoryStoreHarness Harness, IInventoryRepository A, IInventoryRepository B)> TwoReplicasAsync()
+    private static async Task<(PostgresInventoryStoreHarness Harness, PostgresInventoryReplica A, PostgresInventoryReplica B)> TwoReplicasAsync()
     {
         var harness = await PostgresInventoryStoreHarness.CreateAsync();
+        var first = harness.Replicas[0];
         var second = await harness.AddReplicaAsync();
-        return (harness, harness.Repository, second.Repository);
+        return (harness, first, second);
     }
 
     private static ItemDefinition Definition(string sku, long quantity) => new(sku, "Widget", "EUR", 1250, quantity);
 
-    private static async Task<ItemRecord> ItemAsync(IInventoryRepository repository, string sku) =>
-        await repository.GetItemAsync(sku, CancellationToken.None) ?? throw new InvalidOperationException($"no item {sku}");
+    private static async Task<ItemRecord> ItemAsync(PostgresInventoryReplica replica, string sku) =>
+        await replica.Items.GetItemAsync(sku, CancellationToken.None) ?? throw new InvalidOperationException($"no item {sku}");
 
     [PostgresFact]
     public async Task ReserveStock_FortyRacingSingleUnitsOverTwoReplicas_ExactlyFiveHeld()
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("LAST", 5), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("LAST", 5), CancellationToken.None);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(index =>
-            (index % 2 == 0 ? a : b).ReserveStockAsync($"r-{index}", [new("LAST", 1)], Ttl, CancellationToken.None)));
+            (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("LAST", 1)], Ttl, CancellationToken.None)));
 
         var held = outcomes.OfType<ReserveStockOutcome.Held>().Select(h => h.Reservation.ReservationId).ToList();
         Assert.Equal(5, held.Count);
@@ -53,14 +54,14 @@ public sealed class PostgresReplicaTests
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("SKU", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("SKU", 100), CancellationToken.None);
 
         for (var round = 0; round < 20; round++)
         {
             var id = $"r-{round}";
             var outcomes = await Task.WhenAll(
-                a.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None),
-                b.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None));
+                a.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None),
+                b.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None));
 
             Assert.Single(outcomes.OfType<ReserveStockOutcome.Held>());
             Assert.Single(outcomes.OfType<ReserveStockOutcome.AlreadyReserved>());
@@ -75,15 +76,15 @@ public sealed class PostgresReplicaTests
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("P", 100), CancellationToken.None);
-        await a.CreateItemAsync(Definition("Q", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("P", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("Q", 100), CancellationToken.None);
 
         // No item row is shared, so only the reservation id's own lock keeps this from a duplicate key.
         for (var round = 0; round < 20; round++)
         {
             var outcomes = await Task.WhenAll(
-                a.ReserveStockAsync($"r-{round}", [new("P", 1)], Ttl, CancellationToken.None),
-                b.ReserveStockAsync($"r-{round}", [new("Q", 1)], Ttl, CancellationToken.None));
+                a.Reservations.ReserveStockAsync($"r-{round}", [new("P", 1)], Ttl, CancellationToken.None),
+                b.Reservations.ReserveStockAsync($"r-{round}", [new("Q", 1)], Ttl, CancellationToken.None));
 
             Assert.Single(outcomes.OfType<ReserveStockOutcome.Held>());
             Assert.Single(outcomes.OfType<ReserveStockOutcome.RequestIdReused>());
@@ -97,16 +98,16 @@ public sealed class PostgresReplicaTests
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("SKU", 0), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("SKU", 0), CancellationToken.None);
 
         for (var round = 0; round < 20; round++)
         {
             var adjustment = new StockAdjustment(Guid.NewGuid().ToString(), "SKU", 3, "delivery");
             var adjusted = await Task.WhenAll(
-                a.AdjustStockAsync(adjustment, CancellationToken.None), b.AdjustStockAsync(adjustment, CancellationToken.None));
+                a.Items.AdjustStockAsync(adjustment, CancellationToken.None), b.Items.AdjustStockAsync(adjustment, CancellationToken.None));
             var created = await Task.WhenAll(
-                a.CreateItemAsync(Definition($"NEW-{round}", 1), CancellationToken.None),
-                b.CreateItemAsync(Definition($"NEW-{round}", 1), CancellationToken.None));
+                a.Items.CreateItemAsync(Definition($"NEW-{round}", 1), CancellationToken.None),
+                b.Items.CreateItemAsync(Definition($"NEW-{round}", 1), CancellationToken.None));
 
             Assert.Single(adjusted.OfType<AdjustStockOutcome.Applied>());
             Assert.Single(adjusted.OfType<AdjustStockOutcome.AlreadyApplied>());
@@ -125,18 +126,18 @@ public sealed class PostgresReplicaTests
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("SKU", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("SKU", 100), CancellationToken.None);
         for (var index = 0; index < 20; index++)
         {
-            await a.ReserveStockAsync($"r-{index}", [new("SKU", 2)], Ttl, CancellationToken.None);
+            await a.Reservations.ReserveStockAsync($"r-{index}", [new("SKU", 2)], Ttl, CancellationToken.None);
         }
 
         // Commit races release, and half of the holds also get a second commit on the other replica.
         var changes = await Task.WhenAll(Enumerable.Range(0, 20).SelectMany(index => new[]
         {
-            a.CommitReservationAsync($"r-{index}", CancellationToken.None),
-            b.ReleaseReservationAsync($"r-{index}", CancellationToken.None),
-            (index % 2 == 0 ? b : a).CommitReservationAsync($"r-{index}", CancellationToken.None),
+            a.Reservations.CommitReservationAsync($"r-{index}", CancellationToken.None),
+            b.Reservations.ReleaseReservationAsync($"r-{index}", CancellationToken.None),
+            (index % 2 == 0 ? b : a).Reservations.CommitReservationAsync($"r-{index}", CancellationToken.None),
         }));
 
         var transitions = changes.Select(c => c!).Where(c => c.Changed).ToList();
@@ -156,11 +157,11 @@ public sealed class PostgresReplicaTests
     {
         var (harness, a, b) = await TwoReplicasAsync();
         await using var owned = harness;
-        await a.CreateItemAsync(Definition("X", 100), CancellationToken.None);
-        await a.CreateItemAsync(Definition("Y", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("X", 100), CancellationToken.None);
+        await a.Items.CreateItemAsync(Definition("Y", 100), CancellationToken.None);
         for (var index = 0; index < 60; index++)
         {
-            await (index % 2 == 0 ? a : b).ReserveStockAsync($"r-{index}", [new("X", 1), new("Y", 1)], Ttl, CancellationToken.None);
+            await (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("X", 1), new("Y", 1)], Ttl, CancellationToken.None);
         }
 
         using var service = new InventoryHost(configure: factory => factory
@@ -201,7 +202,7 @@ public sealed class PostgresReplicaTests
         for (var index = 0; index < 3; index++)
         {
             var stopwatch = Stopwatch.StartNew();
-            await harness.Repository.CreateItemAsync(Definition($"A-{index}", 1), CancellationToken.None);
+            await harness.Items.CreateItemAsync(Definition($"A-{index}", 1), CancellationToken.None);
             await reader.ReadUntilAsync(r => r.Events.Count == index + 1);
 
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"event {index + 1} took {stopwatch.Elapsed} to reach replica B");
@@ -209,7 +210,7 @@ public sealed class PostgresReplicaTests
         }
     }
 
-    private static async Task<bool> NothingHeldAsync(IInventoryRepository replica, TimeSpan maxWait)
+    private static async Task<bool> NothingHeldAsync(PostgresInventoryReplica replica, TimeSpan maxWait)
     {
         var deadline = DateTime.UtcNow + maxWait;
         while (DateTime.UtcNow < deadline)
@@ -226,13 +227,13 @@ public sealed class PostgresReplicaTests
     }
 
     /// <summary>Sweeps in small batches until nothing is due; returns what this replica expired.</summary>
-    private static async Task<IReadOnlyList<string>> SweepUntilDoneAsync(IInventoryRepository replica)
+    private static async Task<IReadOnlyList<string>> SweepUntilDoneAsync(PostgresInventoryReplica replica)
     {
         var expired = new List<string>();
         IReadOnlyList<string> batch;
         do
         {
-            batch = await replica.ExpireDueReservationsAsync(7, CancellationToken.None);
+            batch = await replica.Reservations.ExpireDueReservationsAsync(7, CancellationToken.None);
             expired.AddRange(batch);
         }
         while (batch.Count > 0);

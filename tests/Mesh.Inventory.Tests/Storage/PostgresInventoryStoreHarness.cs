@@ -1,16 +1,15 @@
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage;
-using Mesh.Inventory.Storage.Postgres;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Testing;
 
-namespace Mesh.Inventory.Tests.Repository;
+namespace Mesh.Inventory.Tests.Storage;
 
 /// <summary>
-/// The inventory store on a fresh PostgreSQL database as one replica sees it: its own
-/// <see cref="PostgresDatabase"/> (its own connection pool), event log and repository.
+/// The inventory stores on a fresh PostgreSQL database as one replica sees it: its own
+/// <see cref="PostgresDatabase"/> (its own connection pool), event log and stores.
 /// <see cref="AddReplicaAsync"/> adds more replicas on the same database and clock.
 /// </summary>
 public sealed class PostgresInventoryStoreHarness : IInventoryStoreHarness
@@ -20,7 +19,14 @@ public sealed class PostgresInventoryStoreHarness : IInventoryStoreHarness
 
     private PostgresInventoryStoreHarness(PostgresServer.TestDatabase testDatabase) => _testDatabase = testDatabase;
 
-    public IInventoryRepository Repository => _replicas[0].Repository;
+    /// <summary>The replicas so far; the first is the one <see cref="Items"/> and <see cref="Reservations"/> belong to.</summary>
+    public IReadOnlyList<PostgresInventoryReplica> Replicas => _replicas;
+
+    public ItemStore Items => _replicas[0].Items;
+
+    public ReservationStore Reservations => _replicas[0].Reservations;
+
+    public StoreDatabase Database => _replicas[0].Database;
 
     public IEventLog Log => _replicas[0].Log;
 
@@ -43,7 +49,8 @@ public sealed class PostgresInventoryStoreHarness : IInventoryStoreHarness
         var database = new PostgresDatabase(connectionString);
         await database.MigrateAsync(InventorySchema.PostgresSchema.Migrations);
         var log = new PostgresEventLog(database, InventoryEventLog.Name);
-        var replica = new PostgresInventoryReplica(database, log, new PostgresInventoryRepository(database, log, Time));
+        var events = new InventoryEventLog(log);
+        var replica = new PostgresInventoryReplica(database, log, new ItemStore(database, events, Time), new ReservationStore(database, events, Time));
         _replicas.Add(replica);
         return replica;
     }

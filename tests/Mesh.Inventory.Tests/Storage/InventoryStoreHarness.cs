@@ -4,12 +4,17 @@ using Mesh.Inventory.V1;
 using Mesh.Storage;
 using Mesh.Testing;
 
-namespace Mesh.Inventory.Tests.Repository;
+namespace Mesh.Inventory.Tests.Storage;
 
-/// <summary>One provider's inventory repository on a fresh database, with a manual clock and the event log it appends to.</summary>
+/// <summary>The inventory stores on a fresh database of one provider, with a manual clock and the event log they append to.</summary>
 public interface IInventoryStoreHarness : IAsyncDisposable
 {
-    IInventoryRepository Repository { get; }
+    ItemStore Items { get; }
+
+    ReservationStore Reservations { get; }
+
+    /// <summary>The database the stores write to, for tests of the dialect itself.</summary>
+    StoreDatabase Database { get; }
 
     IEventLog Log { get; }
 

@@ -1,7 +1,0 @@
-using Mesh.Inventory.Storage;
-using Mesh.Storage.Postgres;
-
-namespace Mesh.Inventory.Tests.Repository;
-
-/// <summary>One replica's view of the shared database.</summary>
-public sealed record PostgresInventoryReplica(PostgresDatabase Database, PostgresEventLog Log, IInventoryRepository Repository);
