@@ -158,7 +158,7 @@ public abstract class OrderEventLogTests
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var order = (await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
-        var repository = _mesh.OrdersHost.Services.GetRequiredService<IOrderRepository>();
+        var repository = _mesh.OrdersHost.Services.GetRequiredService<OrderStore>();
         var head = await _mesh.OrderEventHeadAsync();
 
         // What a late saga step or the sweeper does when someone else already settled the order.

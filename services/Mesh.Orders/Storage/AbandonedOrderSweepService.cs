@@ -1,6 +1,7 @@
+using Mesh.Orders.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Storage;
 
 /// <summary>Runs <see cref="AbandonedOrderSweeper"/> every <see cref="OrdersOptions.SweepInterval"/>.</summary>
 public sealed class AbandonedOrderSweepService(
