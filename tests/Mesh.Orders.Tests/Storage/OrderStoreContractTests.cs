@@ -12,7 +12,7 @@ namespace Mesh.Orders.Tests.Storage;
 /// </summary>
 public abstract class OrderStoreContractTests
 {
-    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
+    protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
 
     protected abstract Task<OrdersStorageHarness> CreateHarnessAsync();
 
@@ -57,8 +57,8 @@ public abstract class OrderStoreContractTests
             var request = NewOrder($"user-{round}", ("pen", 1));
             var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
             {
-                var repository = i % 2 == 0 ? storage.Orders : storage.SecondReplicaOrders;
-                return repository.ClaimAsync(request with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
+                var store = i % 2 == 0 ? storage.Orders : storage.SecondReplicaOrders;
+                return store.ClaimAsync(request with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
             })));
 
             Assert.Equal(1, claims.Count(claim => claim.Created));
@@ -226,7 +226,7 @@ public abstract class OrderStoreContractTests
         Assert.Null(await storage.Orders.FindAsync(Guid.NewGuid().ToString(), CancellationToken.None));
     }
 
-    private static NewOrder NewOrder(string userId, params (string Sku, long Quantity)[] lines) =>
+    protected static NewOrder NewOrder(string userId, params (string Sku, long Quantity)[] lines) =>
         new(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "hash-" + userId, userId,
             lines.Select(line => new RequestedLine(line.Sku, line.Quantity)).ToList(), T0);
 
@@ -249,4 +249,28 @@ public sealed class SqliteOrderStoreTests : OrderStoreContractTests
 public sealed class PostgresOrderStoreTests : OrderStoreContractTests, IRequiresPostgres
 {
     protected override async Task<OrdersStorageHarness> CreateHarnessAsync() => await PostgresOrdersStorageHarness.CreateAsync();
+
+    // PlaceOrder's writes run while holding the order's row lock: each sends all its statements
+    // in one command, then commits (with its event, if any, in the COMMIT's batch).
+    [ContractFact]
+    public async Task PlaceOrderWrites_OneCommandEachBeforeTheCommit()
+    {
+        await using var storage = await CreateHarnessAsync();
+        var order = NewOrder("user-1", ("pen", 2), ("pad", 1));
+        await storage.Orders.FindAsync(order.OrderId, CancellationToken.None); // opens the pool's connection before counting
+        var priced = new PricedOrder("EUR", [new PricedLine("pen", "Pen", 2, 150, 300), new PricedLine("pad", "Pad", 1, 200, 200)], 500);
+
+        var claim = await NpgsqlCommands.SentByAsync(() => storage.Orders.ClaimAsync(order, CancellationToken.None));
+        var pricing = await NpgsqlCommands.SentByAsync(() => storage.Orders.SavePricingAsync(order.OrderId, priced, T0));
+        var confirm = await NpgsqlCommands.SentByAsync(() => storage.Orders.ConfirmAsync(order.OrderId, T0));
+
+        // Six round trips for the three writes: one command each, then its COMMIT.
+        Assert.Collection(claim, sql => Assert.StartsWith("INSERT INTO orders", sql, StringComparison.Ordinal));
+        Assert.Collection(pricing,
+            sql => Assert.StartsWith("SELECT total_minor FROM orders", sql, StringComparison.Ordinal),
+            sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
+        Assert.Collection(confirm,
+            sql => Assert.StartsWith("UPDATE orders", sql, StringComparison.Ordinal),
+            sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
+    }
 }
