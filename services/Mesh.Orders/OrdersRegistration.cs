@@ -1,5 +1,6 @@
 using Mesh.Inventory.V1;
 using Mesh.Orders.Api;
+using Mesh.Orders.Clients;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
@@ -9,6 +10,8 @@ using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
+using Mesh.Storage.Postgres;
+using Mesh.Storage.Sqlite;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -35,18 +38,19 @@ public static class OrdersRegistration
             .Validate(options => options.IsValid(), OrdersOptions.ValidationMessage)
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<StoreDatabase>(provider => storage == StorageProvider.Postgres
+            ? provider.GetRequiredService<PostgresDatabase>()
+            : provider.GetRequiredService<SqliteDatabase>());
+        builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddSingleton<CatalogCacheStore>();
         builder.Services.AddSingleton<InProcessRequestLocks>();
         if (storage == StorageProvider.Postgres)
         {
             // Replicas share the database, so the request locks must span them too.
-            builder.Services.AddSingleton<IOrderRepository, PostgresOrderRepository>();
-            builder.Services.AddSingleton<ICatalogCache, PostgresCatalogCache>();
             builder.Services.AddSingleton<IRequestLocks, PostgresRequestLocks>();
         }
         else
         {
-            builder.Services.AddSingleton<IOrderRepository, SqliteOrderRepository>();
-            builder.Services.AddSingleton<ICatalogCache, SqliteCatalogCache>();
             builder.Services.AddSingleton<IRequestLocks>(provider => provider.GetRequiredService<InProcessRequestLocks>());
         }
 
@@ -55,6 +59,8 @@ public static class OrdersRegistration
 
         // The catalog cache: a consumer of inventory's feed fills it, the pricer reads it. The
         // consumer is also registered as itself, so the pricer can ask whether it is live.
+        builder.Services.TryAddSingleton<ConsumerCursors>();
+        builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<ConsumerCursors>());
         builder.AddMeshFeedConsumers();
         builder.Services.AddSingleton<InventoryCatalogConsumer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());
@@ -64,7 +70,10 @@ public static class OrdersRegistration
         // Per call: the generated clients come from the client factory, which hands out short-lived instances.
         builder.Services.AddScoped<InventoryCatalogPricer>();
         builder.Services.AddScoped<ICatalogPricer, CachedCatalogPricer>();
+        builder.Services.AddScoped<UserChecker>();
+        builder.Services.AddScoped<StockReservations>();
         builder.Services.AddScoped<StockReleaser>();
+        builder.Services.AddScoped<StockRestocker>();
         builder.Services.AddScoped<PlaceOrderSaga>();
         builder.Services.AddScoped<OrderCanceller>();
         builder.Services.AddScoped<AbandonedOrderSweeper>();

@@ -10,29 +10,29 @@ namespace Mesh.Orders.Api;
 
 /// <summary>
 /// mesh.orders.v1.OrderService. Requests arrive validated (see the *RequestValidator classes);
-/// PlaceOrder and CancelOrder hand over to their domain workflows, reads go to the repository,
+/// PlaceOrder and CancelOrder hand over to their domain workflows, reads go to the store,
 /// the event log methods to <see cref="OrderEventFeed"/>.
 /// </summary>
 public sealed class OrderGrpcService(
     PlaceOrderSaga saga,
     OrderCanceller canceller,
-    IOrderRepository repository,
+    OrderStore store,
     OrderEventFeed events) : OrderService.OrderServiceBase
 {
     public override async Task<PlaceOrderResponse> PlaceOrder(PlaceOrderRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var order = await saga.PlaceAsync(OrderMapping.ToCommand(request), context.CancellationToken);
-        return new PlaceOrderResponse { Order = OrderMapping.ToProto(order) };
+        var order = await saga.PlaceAsync(OrderMapper.ToCommand(request), context.CancellationToken);
+        return new PlaceOrderResponse { Order = OrderMapper.ToProto(order) };
     }
 
     public override async Task<GetOrderResponse> GetOrder(GetOrderRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var order = await repository.FindAsync(CanonicalId.Of(request.OrderId), context.CancellationToken)
+        var order = await store.FindAsync(CanonicalId.Of(request.OrderId), context.CancellationToken)
             ?? throw MeshErrors.NotFound("order", request.OrderId, "order_id");
-        return new GetOrderResponse { Order = OrderMapping.ToProto(order) };
+        return new GetOrderResponse { Order = OrderMapper.ToProto(order) };
     }
 
     public override async Task<ListOrdersResponse> ListOrders(ListOrdersRequest request, ServerCallContext context)
@@ -44,9 +44,9 @@ public sealed class OrderGrpcService(
         var size = FieldRules.PageSize(request.Page);
 
         // One extra row tells whether another page follows.
-        var orders = await repository.ListByUserAsync(userId, before, size + 1, context.CancellationToken);
+        var orders = await store.ListByUserAsync(userId, before, size + 1, context.CancellationToken);
         var response = new ListOrdersResponse();
-        response.Orders.AddRange(orders.Take(size).Select(OrderMapping.ToProto));
+        response.Orders.AddRange(orders.Take(size).Select(OrderMapper.ToProto));
         if (orders.Count > size)
         {
             response.NextPageToken = OrderPageTokens.Encode(userId, orders[size - 1].Sequence);
@@ -60,7 +60,7 @@ public sealed class OrderGrpcService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var order = await canceller.CancelAsync(CanonicalId.Of(request.OrderId), FieldRules.Normalize(request.Reason), context.CancellationToken);
-        return new CancelOrderResponse { Order = OrderMapping.ToProto(order) };
+        return new CancelOrderResponse { Order = OrderMapper.ToProto(order) };
     }
 
     public override Task<ListOrderEventsResponse> ListOrderEvents(ListOrderEventsRequest request, ServerCallContext context)

@@ -1,3 +1,4 @@
+using Mesh.Orders.Clients;
 using Mesh.Orders.Storage;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Mesh.Orders.Domain;
 /// the reservation was in fact committed.
 /// </summary>
 public sealed class AbandonedOrderSweeper(
-    IOrderRepository repository,
+    OrderStore store,
     IRequestLocks locks,
     StockReleaser releaser,
     IOptions<OrdersOptions> options,
@@ -23,7 +24,7 @@ public sealed class AbandonedOrderSweeper(
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var abandoned = await repository.ListPendingCreatedBeforeAsync(now - options.Value.AbandonAfter, BatchSize, cancellationToken);
+        var abandoned = await store.ListPendingCreatedBeforeAsync(now - options.Value.AbandonAfter, BatchSize, cancellationToken);
         var settled = 0;
         foreach (var order in abandoned)
         {
@@ -37,7 +38,7 @@ public sealed class AbandonedOrderSweeper(
             }
 
             // Read again under the lock: since the listing, a saga or another replica's sweeper may have settled it.
-            var current = await repository.FindAsync(order.OrderId, cancellationToken);
+            var current = await store.FindAsync(order.OrderId, cancellationToken);
             if (current?.Status == OrderStatus.Pending && await SettleAsync(current))
             {
                 settled++;
@@ -56,12 +57,12 @@ public sealed class AbandonedOrderSweeper(
             case ReleaseOutcome.Failed:
                 return false;
             case ReleaseOutcome.AlreadyCommitted:
-                await repository.ConfirmAsync(order.OrderId, now);
+                await store.ConfirmAsync(order.OrderId, now);
                 logger.LogInformation("Confirmed abandoned order {OrderId}: its reservation had been committed", order.OrderId);
                 return true;
             default:
                 var error = OrderErrors.Abandoned(order.OrderId, options.Value.AbandonAfter);
-                await repository.RejectAsync(order.OrderId, "abandoned: not completed in time; its stock was released", OrderErrors.StatusOf(error), now);
+                await store.RejectAsync(order.OrderId, "abandoned: not completed in time; its stock was released", OrderErrors.StatusOf(error), now);
                 logger.LogWarning("Rejected abandoned order {OrderId} (pending since {CreateTime})", order.OrderId, order.CreateTime);
                 return true;
         }

@@ -1,20 +1,19 @@
 using Google.Rpc;
 using Grpc.Core;
 using Mesh.Common.V1;
-using Mesh.Inventory.V1;
+using Mesh.Orders.Clients;
 using Mesh.Orders.Storage;
 using Mesh.ServiceDefaults.Errors;
 
 namespace Mesh.Orders.Domain;
 
 /// <summary>
-/// CancelOrder: gives a CONFIRMED order's stock back, one AdjustStock per line, then marks it
-/// CANCELLED. Each adjustment carries a request_id derived from the order and sku, so a retry
-/// after a partial failure repeats them without adding stock twice.
+/// CancelOrder: gives a CONFIRMED order's stock back (<see cref="StockRestocker"/>), then marks
+/// it CANCELLED.
 /// </summary>
 public sealed class OrderCanceller(
-    IOrderRepository repository,
-    InventoryService.InventoryServiceClient inventory,
+    OrderStore store,
+    StockRestocker restocker,
     TimeProvider time,
     ILogger<OrderCanceller> logger)
 {
@@ -25,7 +24,7 @@ public sealed class OrderCanceller(
         ArgumentException.ThrowIfNullOrEmpty(orderId);
         ArgumentNullException.ThrowIfNull(reason);
 
-        var order = await repository.FindAsync(orderId, cancellationToken)
+        var order = await store.FindAsync(orderId, cancellationToken)
             ?? throw MeshErrors.NotFound("order", orderId, "order_id");
         switch (order.Status)
         {
@@ -39,31 +38,12 @@ public sealed class OrderCanceller(
 
         foreach (var line in order.Lines)
         {
-            await RestockAsync(orderId, line, cancellationToken);
+            await restocker.RestockAsync(orderId, line, cancellationToken);
         }
 
-        var cancelled = await repository.CancelAsync(orderId, reason.Length == 0 ? DefaultReason : reason, Now());
+        var cancelled = await store.CancelAsync(orderId, reason.Length == 0 ? DefaultReason : reason, Now());
         logger.LogInformation("Cancelled order {OrderId}; stock of {LineCount} line(s) given back", orderId, order.Lines.Count);
         return cancelled;
-    }
-
-    private async Task RestockAsync(string orderId, OrderLineRecord line, CancellationToken cancellationToken)
-    {
-        var request = new AdjustStockRequest
-        {
-            RequestId = NameBasedUuid.ForCancelledLine(orderId, line.Sku),
-            Sku = line.Sku,
-            Delta = line.Quantity,
-            Reason = $"order {orderId} cancelled",
-        };
-        try
-        {
-            await inventory.AdjustStockAsync(request, cancellationToken: cancellationToken);
-        }
-        catch (RpcException exception)
-        {
-            throw DependencyFailures.Translate(exception, "inventory", "AdjustStock");
-        }
     }
 
     private static RpcException InvalidState(string orderId, string message) =>

@@ -1,12 +1,8 @@
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
-using Mesh.Common.V1;
 using Mesh.Inventory.V1;
+using Mesh.Orders.Clients;
 using Mesh.Orders.Storage;
 using Mesh.ServiceDefaults.Errors;
-using Mesh.Users.V1;
-using Microsoft.Extensions.Options;
 
 namespace Mesh.Orders.Domain;
 
@@ -25,13 +21,12 @@ namespace Mesh.Orders.Domain;
 /// Orders left PENDING are settled by <see cref="AbandonedOrderSweeper"/>.
 /// </summary>
 public sealed class PlaceOrderSaga(
-    IOrderRepository repository,
+    OrderStore store,
     IRequestLocks locks,
-    UserService.UserServiceClient users,
-    InventoryService.InventoryServiceClient inventory,
+    UserChecker users,
+    StockReservations stock,
     ICatalogPricer pricer,
     StockReleaser releaser,
-    IOptions<OrdersOptions> options,
     TimeProvider time,
     ILogger<PlaceOrderSaga> logger)
 {
@@ -41,7 +36,7 @@ public sealed class PlaceOrderSaga(
 
         // A duplicate arriving while this request_id's saga runs (on any replica) waits here, then finds its result.
         await using var held = await locks.AcquireAsync(command.RequestId, cancellationToken);
-        var claim = await repository.ClaimAsync(
+        var claim = await store.ClaimAsync(
             new NewOrder(Guid.CreateVersion7().ToString(), command.RequestId, command.RequestHash, command.UserId, command.Lines, Now()),
             cancellationToken);
         var order = claim.Order;
@@ -87,19 +82,19 @@ public sealed class PlaceOrderSaga(
         ReservationState reservation;
         try
         {
-            await CheckUserAsync(command.UserId, cancellationToken);
+            await users.CheckAsync(command.UserId, cancellationToken);
             priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
-            reservation = await ReserveAsync(orderId, command.Lines, cancellationToken);
+            reservation = await stock.ReserveAsync(orderId, command.Lines, cancellationToken);
         }
         catch (OrderRejectedException rejection)
         {
             // An earlier attempt may have got further and still hold (or have sold) the stock.
             if (resumed && await releaser.ReleaseAsync(orderId) == ReleaseOutcome.AlreadyCommitted)
             {
-                return await repository.ConfirmAsync(orderId, Now());
+                return await store.ConfirmAsync(orderId, Now());
             }
 
-            await repository.RejectAsync(orderId, rejection.Error.Status.Detail, OrderErrors.StatusOf(rejection.Error), Now());
+            await store.RejectAsync(orderId, rejection.Error.Status.Detail, OrderErrors.StatusOf(rejection.Error), Now());
             logger.LogInformation("Rejected order {OrderId}: {Reason}", orderId, rejection.Error.Status.Detail);
             throw rejection.Error;
         }
@@ -117,8 +112,8 @@ public sealed class PlaceOrderSaga(
     {
         try
         {
-            await repository.SavePricingAsync(orderId, priced, Now());
-            await CommitAsync(orderId, cancellationToken);
+            await store.SavePricingAsync(orderId, priced, Now());
+            await stock.CommitAsync(orderId, cancellationToken);
         }
         catch (Exception failure)
         {
@@ -127,78 +122,10 @@ public sealed class PlaceOrderSaga(
 
         // If this write fails the stock is committed but the order still PENDING: a retry with
         // the same request_id, or the sweeper, finds the committed reservation and confirms it.
-        var confirmed = await repository.ConfirmAsync(orderId, Now());
+        var confirmed = await store.ConfirmAsync(orderId, Now());
         // The normal outcome of every order: Debug. Rejections, compensations and recoveries stay at Information or above.
         logger.LogDebug("Confirmed order {OrderId} ({Currency} {TotalMinor})", orderId, confirmed.CurrencyCode, confirmed.TotalMinor);
         return confirmed;
-    }
-
-    private async Task CheckUserAsync(string userId, CancellationToken cancellationToken)
-    {
-        User user;
-        try
-        {
-            user = (await users.GetUserAsync(new GetUserRequest { UserId = userId }, cancellationToken: cancellationToken)).User;
-        }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
-        {
-            throw new OrderRejectedException(MeshErrors.NotFound("user", userId, "user_id"));
-        }
-        catch (RpcException exception)
-        {
-            throw DependencyFailures.Translate(exception, "users", "GetUser");
-        }
-
-        if (user.State != UserState.Active)
-        {
-            throw new OrderRejectedException(MeshErrors.FailedPrecondition(
-                ErrorReason.UserInactive,
-                $"user '{userId}' is deactivated and cannot place orders",
-                [new PreconditionFailure.Types.Violation { Type = "USER_STATE", Subject = $"users/{userId}", Description = "the user is deactivated" }]));
-        }
-    }
-
-    private async Task<ReservationState> ReserveAsync(string orderId, IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
-    {
-        var request = new ReserveStockRequest
-        {
-            ReservationId = ReservationIds.ForOrder(orderId),
-            Lines = { lines.Select(line => new ReservationLine { Sku = line.Sku, Quantity = line.Quantity }) },
-            Ttl = Duration.FromTimeSpan(options.Value.ReservationTtl),
-        };
-        try
-        {
-            var response = await inventory.ReserveStockAsync(request, cancellationToken: cancellationToken);
-            return response.Reservation?.State ?? throw new InvalidOperationException("inventory ReserveStock returned no reservation");
-        }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.FailedPrecondition)
-        {
-            // Pass inventory's per-sku shortages on: they tell the caller what to change.
-            var shortages = exception.GetRpcStatus()?.GetDetail<PreconditionFailure>()?.Violations;
-            throw new OrderRejectedException(MeshErrors.FailedPrecondition(
-                ErrorReason.InsufficientStock, $"not enough stock to place the order: {exception.Status.Detail}", shortages));
-        }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.NotFound)
-        {
-            // The item disappeared between pricing and reserving.
-            var sku = exception.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName ?? string.Empty;
-            var index = lines.Select(line => line.Sku).ToList().IndexOf(sku);
-            throw new OrderRejectedException(MeshErrors.NotFound("item", sku, index >= 0 ? $"lines[{index}].sku" : "lines"));
-        }
-        catch (RpcException exception)
-        {
-            throw DependencyFailures.Translate(exception, "inventory", "ReserveStock");
-        }
-    }
-
-    private async Task CommitAsync(string orderId, CancellationToken cancellationToken)
-    {
-        var response = await inventory.CommitReservationAsync(
-            new CommitReservationRequest { ReservationId = ReservationIds.ForOrder(orderId) }, cancellationToken: cancellationToken);
-        if (response.Reservation?.State != ReservationState.Committed)
-        {
-            throw new InvalidOperationException($"inventory CommitReservation left the reservation {response.Reservation?.State}");
-        }
     }
 
     private async Task<OrderRecord> CompensateAsync(string orderId, string why, Exception? failure)
@@ -208,7 +135,7 @@ public sealed class PlaceOrderSaga(
         if (outcome == ReleaseOutcome.AlreadyCommitted)
         {
             // The commit reached inventory although its answer was lost: the order is placed.
-            var confirmed = await repository.ConfirmAsync(orderId, Now());
+            var confirmed = await store.ConfirmAsync(orderId, Now());
             logger.LogInformation("Confirmed order {OrderId}: its commit had gone through", orderId);
             return confirmed;
         }
@@ -222,7 +149,7 @@ public sealed class PlaceOrderSaga(
         }
 
         var error = OrderErrors.NotPlaced(orderId);
-        await repository.RejectAsync(orderId, $"not placed: {why}; its stock was released", OrderErrors.StatusOf(error), Now());
+        await store.RejectAsync(orderId, $"not placed: {why}; its stock was released", OrderErrors.StatusOf(error), Now());
         throw error;
     }
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Orders.Feeds;
 
 /// <summary>
-/// Keeps <see cref="ICatalogCache"/> level with inventory by following WatchInventory from the
+/// Keeps <see cref="CatalogCacheStore"/> level with inventory by following WatchInventory from the
 /// stored cursor. Events are applied in batches (whatever arrived together, at most
 /// <see cref="MaxBatch"/>), each batch and the cursor in one transaction. With no cursor yet,
 /// or when inventory answers OUT_OF_RANGE (the cursor is older than its retention, or inventory's
@@ -24,7 +24,7 @@ namespace Mesh.Orders.Feeds;
 /// </summary>
 public sealed class InventoryCatalogConsumer(
     GrpcClientFactory clients,
-    ICatalogCache cache,
+    CatalogCacheStore cache,
     IConsumerCursors cursors,
     IOptions<FeedOptions> options,
     FeedConsumerMetrics metrics,

@@ -23,7 +23,7 @@ public static class OrderEvents
         return new OrderEvent
         {
             Type = type,
-            Order = OrderMapping.ToProto(order),
+            Order = OrderMapper.ToProto(order),
             OccurTime = Timestamp.FromDateTimeOffset(occurTime),
         };
     }

@@ -1,4 +1,5 @@
 using Mesh.Orders.Feeds;
+using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Storage.Sqlite;
 
@@ -6,7 +7,7 @@ namespace Mesh.Orders.Storage;
 
 /// <summary>
 /// The orders database, one migration per entry, in each provider: the same tables, columns
-/// and constraints (times and amounts as 64-bit integers in both), so the repositories map rows
+/// and constraints (times and amounts as 64-bit integers in both), so one store maps rows
 /// alike. Append only, never edit one that shipped.
 /// </summary>
 public static class OrdersSchema
@@ -116,7 +117,7 @@ public static class OrdersSchema
         // 2: the order event log (transactional outbox) behind ListOrderEvents and WatchOrderEvents.
         // It starts empty: orders placed before this migration are not announced.
         SqliteEventLog.Migration(OrderEvents.LogName),
-        SqliteConsumerCursors.Migration + CreateCatalogItems,
+        ConsumerCursors.SqliteMigration + CreateCatalogItems,
     ]);
 
     /// <summary>The same three migrations for PostgreSQL, where several replicas share one database.</summary>
@@ -124,6 +125,6 @@ public static class OrdersSchema
     [
         CreateOrdersPostgres,
         PostgresEventLog.Migration(OrderEvents.LogName),
-        PostgresConsumerCursors.Migration + CreateCatalogItemsPostgres,
+        ConsumerCursors.PostgresMigration + CreateCatalogItemsPostgres,
     ]);
 }

@@ -64,7 +64,7 @@ public sealed class CatalogConsumerTests
         mesh.InventoryFeed.Restore();
         await mesh.CachedItemAsync(sku);
         var cursor = await CursorAsync(mesh);
-        var ghost = await mesh.OrdersHost.Services.GetRequiredService<Mesh.Orders.Storage.ICatalogCache>().FindAsync(["ghost"], CancellationToken.None);
+        var ghost = await mesh.OrdersHost.Services.GetRequiredService<Mesh.Orders.Storage.CatalogCacheStore>().FindAsync(["ghost"], CancellationToken.None);
 
         var requests = mesh.InventoryFeed.Requests.Skip(watches).ToList();
         Assert.Contains(requests, request => request.AfterSequence == 1_000_000);

@@ -153,17 +153,17 @@ public abstract class OrderEventLogTests
     }
 
     [ContractFact]
-    public async Task OrderRepository_MoveThatLostTheRace_AppendsNothing()
+    public async Task OrderStore_MoveThatLostTheRace_AppendsNothing()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var order = (await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)))).Order;
-        var repository = _mesh.OrdersHost.Services.GetRequiredService<IOrderRepository>();
+        var store = _mesh.OrdersHost.Services.GetRequiredService<OrderStore>();
         var head = await _mesh.OrderEventHeadAsync();
 
         // What a late saga step or the sweeper does when someone else already settled the order.
-        var confirmedAgain = await repository.ConfirmAsync(order.OrderId, DateTimeOffset.UtcNow);
-        var rejectedLate = await repository.RejectAsync(order.OrderId, "late", new Google.Rpc.Status { Code = 10 }, DateTimeOffset.UtcNow);
+        var confirmedAgain = await store.ConfirmAsync(order.OrderId, DateTimeOffset.UtcNow);
+        var rejectedLate = await store.RejectAsync(order.OrderId, "late", new Google.Rpc.Status { Code = 10 }, DateTimeOffset.UtcNow);
 
         Assert.Equal(head, await _mesh.OrderEventHeadAsync());
         Assert.Equal(OrderStatus.Confirmed, confirmedAgain.Status);

@@ -175,7 +175,7 @@ public sealed class OrdersReplicaTests : IAsyncLifetime
 
         var consumerB = _replicaB!.Services.GetRequiredService<Mesh.Orders.Feeds.InventoryCatalogConsumer>();
         await Eventually.HoldsAsync(() => consumerB.IsLive, "replica B's catalog feed is live", TimeSpan.FromSeconds(15));
-        var cacheB = _replicaB.Services.GetRequiredService<Mesh.Orders.Storage.ICatalogCache>();
+        var cacheB = _replicaB.Services.GetRequiredService<Mesh.Orders.Storage.CatalogCacheStore>();
         var seenByB = await cacheB.FindAsync(skus, CancellationToken.None);
         Assert.All(skus, sku => Assert.Equal((105L, 15L), (seenByB[sku].UnitPriceMinor, seenByB[sku].Available)));
     }

@@ -176,7 +176,7 @@ public sealed class OrdersMesh : IDisposable
         CachedItem? item = null;
         await Eventually.HoldsAsync(async () =>
         {
-            var found = await OrdersHost.Services.GetRequiredService<ICatalogCache>().FindAsync([sku], CancellationToken.None);
+            var found = await OrdersHost.Services.GetRequiredService<CatalogCacheStore>().FindAsync([sku], CancellationToken.None);
             item = found.GetValueOrDefault(sku);
             return CatalogFeed.IsLive && item is not null && (until is null || until(item));
         }, $"the catalog cache holds {sku}", TimeSpan.FromSeconds(15));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Clients;
 
 /// <summary>
 /// How orders were priced, as the counter <c>mesh.orders.catalog.pricings</c> tagged

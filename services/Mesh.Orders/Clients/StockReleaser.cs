@@ -1,8 +1,9 @@
 using Grpc.Core;
 using Mesh.Inventory.V1;
+using Mesh.Orders.Domain;
 using Mesh.ServiceDefaults.Clients;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Clients;
 
 /// <summary>Releases an order's reservation: the compensating step of the saga and of the sweeper.</summary>
 public sealed class StockReleaser(InventoryService.InventoryServiceClient inventory, ILogger<StockReleaser> logger)

@@ -7,11 +7,11 @@ namespace Mesh.Orders.Tests.Storage;
 /// What every catalog cache guarantees, run against each provider (the derived classes below);
 /// the race runs two replicas' caches, each following the whole feed, on one database.
 /// </summary>
-public abstract class CatalogCacheContractTests
+public abstract class CatalogCacheStoreContractTests
 {
     private const string Consumer = "inventory-catalog";
 
-    protected abstract Task<IOrdersStorageHarness> CreateHarnessAsync();
+    protected abstract Task<OrdersStorageHarness> CreateHarnessAsync();
 
     [ContractFact]
     public async Task ApplyAsync_NewEvents_WritesItemsAndMovesCursor()
@@ -96,7 +96,7 @@ public abstract class CatalogCacheContractTests
         Assert.Equal(expected.OrderBy(pair => pair.Key), found.OrderBy(pair => pair.Key));
     }
 
-    private static async Task<long> FollowAsync(Mesh.Orders.Storage.ICatalogCache cache, IReadOnlyList<CachedItem> feed, int seed)
+    private static async Task<long> FollowAsync(Mesh.Orders.Storage.CatalogCacheStore cache, IReadOnlyList<CachedItem> feed, int seed)
     {
         var random = new Random(seed);
         var cursor = 0L;
@@ -116,12 +116,12 @@ public abstract class CatalogCacheContractTests
         new(sku, sku.ToUpperInvariant(), "USD", priceMinor, Available: 10, Reserved: 0, sequence);
 }
 
-public sealed class SqliteCatalogCacheTests : CatalogCacheContractTests
+public sealed class SqliteCatalogCacheStoreTests : CatalogCacheStoreContractTests
 {
-    protected override async Task<IOrdersStorageHarness> CreateHarnessAsync() => await SqliteOrdersStorageHarness.CreateAsync();
+    protected override async Task<OrdersStorageHarness> CreateHarnessAsync() => await SqliteOrdersStorageHarness.CreateAsync();
 }
 
-public sealed class PostgresCatalogCacheTests : CatalogCacheContractTests, IRequiresPostgres
+public sealed class PostgresCatalogCacheStoreTests : CatalogCacheStoreContractTests, IRequiresPostgres
 {
-    protected override async Task<IOrdersStorageHarness> CreateHarnessAsync() => await PostgresOrdersStorageHarness.CreateAsync();
+    protected override async Task<OrdersStorageHarness> CreateHarnessAsync() => await PostgresOrdersStorageHarness.CreateAsync();
 }

@@ -6,7 +6,7 @@ using Mesh.Orders.V1;
 namespace Mesh.Orders.Api;
 
 /// <summary>Between mesh.orders.v1 messages and the domain.</summary>
-public static class OrderMapping
+public static class OrderMapper
 {
     public static PlaceOrderCommand ToCommand(PlaceOrderRequest request)
     {

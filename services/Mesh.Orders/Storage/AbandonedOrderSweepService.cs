@@ -1,8 +1,12 @@
+using Mesh.Orders.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Storage;
 
-/// <summary>Runs <see cref="AbandonedOrderSweeper"/> every <see cref="OrdersOptions.SweepInterval"/>.</summary>
+/// <summary>
+/// Runs <see cref="AbandonedOrderSweeper"/> every <see cref="OrdersOptions.SweepInterval"/>: the
+/// hosting half of the sweep, kept out of Domain beside the store whose stale PENDING rows it works off.
+/// </summary>
 public sealed class AbandonedOrderSweepService(
     IServiceScopeFactory scopes,
     IOptions<OrdersOptions> options,

@@ -1,7 +1,8 @@
+using Mesh.Orders.Domain;
 using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Clients;
 
 /// <summary>
 /// Prices from orders' catalog cache when it can answer for inventory — the feed is live and
@@ -12,7 +13,7 @@ namespace Mesh.Orders.Domain;
 /// </summary>
 public sealed class CachedCatalogPricer(
     InventoryCatalogConsumer feed,
-    ICatalogCache cache,
+    CatalogCacheStore cache,
     InventoryCatalogPricer inventory,
     CatalogPricingMetrics metrics,
     ILogger<CachedCatalogPricer> logger) : ICatalogPricer

@@ -7,14 +7,14 @@ using Mesh.Testing.Postgres;
 namespace Mesh.Orders.Tests.Storage;
 
 /// <summary>
-/// What every orders repository guarantees, run against each provider (the derived classes
-/// below); the races run through two replicas' repositories on one database.
+/// What the order store guarantees, run against each provider (the derived classes
+/// below); the races run through two replicas' stores on one database.
 /// </summary>
-public abstract class OrderRepositoryContractTests
+public abstract class OrderStoreContractTests
 {
-    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
+    protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_750_000_000_000);
 
-    protected abstract Task<IOrdersStorageHarness> CreateHarnessAsync();
+    protected abstract Task<OrdersStorageHarness> CreateHarnessAsync();
 
     [ContractFact]
     public async Task ClaimAsync_NewRequest_CreatesPendingOrderWithUnpricedLines()
@@ -22,7 +22,7 @@ public abstract class OrderRepositoryContractTests
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 3), ("pad", 1));
 
-        var claim = await storage.Repository.ClaimAsync(order, CancellationToken.None);
+        var claim = await storage.Orders.ClaimAsync(order, CancellationToken.None);
 
         Assert.True(claim.Created);
         Assert.Equal(order.OrderId, claim.Order.OrderId);
@@ -30,7 +30,7 @@ public abstract class OrderRepositoryContractTests
         Assert.Equal(T0, claim.Order.CreateTime);
         Assert.Equal([new OrderLineRecord("pen", 3, null, null, null), new OrderLineRecord("pad", 1, null, null, null)], claim.Order.Lines);
         Assert.Null(claim.Order.TotalMinor);
-        Assert.Equal(Proto(claim.Order), Proto(await storage.SecondReplicaRepository.FindAsync(order.OrderId, CancellationToken.None)));
+        Assert.Equal(Proto(claim.Order), Proto(await storage.SecondReplicaOrders.FindAsync(order.OrderId, CancellationToken.None)));
         Assert.Empty(await EventsAsync(storage));
     }
 
@@ -39,13 +39,13 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var first = NewOrder("user-1", ("pen", 3));
-        await storage.Repository.ClaimAsync(first, CancellationToken.None);
+        await storage.Orders.ClaimAsync(first, CancellationToken.None);
 
-        var again = await storage.SecondReplicaRepository.ClaimAsync(first with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
+        var again = await storage.SecondReplicaOrders.ClaimAsync(first with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
 
         Assert.False(again.Created);
         Assert.Equal(first.OrderId, again.Order.OrderId);
-        Assert.Single(await storage.Repository.ListByUserAsync("user-1", null, 10, CancellationToken.None));
+        Assert.Single(await storage.Orders.ListByUserAsync("user-1", null, 10, CancellationToken.None));
     }
 
     [ContractFact]
@@ -57,13 +57,13 @@ public abstract class OrderRepositoryContractTests
             var request = NewOrder($"user-{round}", ("pen", 1));
             var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
             {
-                var repository = i % 2 == 0 ? storage.Repository : storage.SecondReplicaRepository;
-                return repository.ClaimAsync(request with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
+                var store = i % 2 == 0 ? storage.Orders : storage.SecondReplicaOrders;
+                return store.ClaimAsync(request with { OrderId = Guid.NewGuid().ToString() }, CancellationToken.None);
             })));
 
             Assert.Equal(1, claims.Count(claim => claim.Created));
             Assert.Single(claims.Select(claim => claim.Order.OrderId).Distinct());
-            Assert.Single(await storage.Repository.ListByUserAsync(request.UserId, null, 10, CancellationToken.None));
+            Assert.Single(await storage.Orders.ListByUserAsync(request.UserId, null, 10, CancellationToken.None));
         }
     }
 
@@ -72,13 +72,13 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 3), ("pad", 1));
-        await storage.Repository.ClaimAsync(order, CancellationToken.None);
+        await storage.Orders.ClaimAsync(order, CancellationToken.None);
         var priced = new PricedOrder("USD", [new PricedLine("pen", "Pen", 3, 250, 750), new PricedLine("pad", "Pad", 1, 1999, 1999)], 2749);
 
-        await storage.Repository.SavePricingAsync(order.OrderId, priced, T0.AddSeconds(1));
-        await storage.SecondReplicaRepository.SavePricingAsync(order.OrderId, priced, T0.AddSeconds(2));
+        await storage.Orders.SavePricingAsync(order.OrderId, priced, T0.AddSeconds(1));
+        await storage.SecondReplicaOrders.SavePricingAsync(order.OrderId, priced, T0.AddSeconds(2));
 
-        var stored = await storage.Repository.FindAsync(order.OrderId, CancellationToken.None);
+        var stored = await storage.Orders.FindAsync(order.OrderId, CancellationToken.None);
         Assert.NotNull(stored);
         Assert.Equal(("USD", 2749L), (stored.CurrencyCode, stored.TotalMinor));
         Assert.Equal([new OrderLineRecord("pen", 3, "Pen", 250, 750), new OrderLineRecord("pad", 1, "Pad", 1999, 1999)], stored.Lines);
@@ -93,13 +93,13 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 1));
-        await storage.Repository.ClaimAsync(order, CancellationToken.None);
-        await storage.Repository.RejectAsync(order.OrderId, "no", new Google.Rpc.Status { Code = 5, Message = "no" }, T0);
+        await storage.Orders.ClaimAsync(order, CancellationToken.None);
+        await storage.Orders.RejectAsync(order.OrderId, "no", new Google.Rpc.Status { Code = 5, Message = "no" }, T0);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            storage.Repository.SavePricingAsync(order.OrderId, new PricedOrder("USD", [new PricedLine("pen", "Pen", 1, 1, 1)], 1), T0));
+            storage.Orders.SavePricingAsync(order.OrderId, new PricedOrder("USD", [new PricedLine("pen", "Pen", 1, 1, 1)], 1), T0));
 
-        Assert.Null((await storage.Repository.FindAsync(order.OrderId, CancellationToken.None))!.TotalMinor);
+        Assert.Null((await storage.Orders.FindAsync(order.OrderId, CancellationToken.None))!.TotalMinor);
         Assert.Equal([OrderEventType.OrderRejected], (await EventsAsync(storage)).Select(e => e.Type));
     }
 
@@ -108,15 +108,15 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 1));
-        await storage.Repository.ClaimAsync(order, CancellationToken.None);
+        await storage.Orders.ClaimAsync(order, CancellationToken.None);
         var rejection = new Google.Rpc.Status { Code = 9, Message = "not enough stock" };
 
-        var rejected = await storage.Repository.RejectAsync(order.OrderId, "not enough stock", rejection, T0.AddSeconds(5));
+        var rejected = await storage.Orders.RejectAsync(order.OrderId, "not enough stock", rejection, T0.AddSeconds(5));
 
         Assert.Equal(OrderStatus.Rejected, rejected.Status);
         Assert.Equal(rejection, rejected.Rejection);
         Assert.Equal(T0.AddSeconds(5), rejected.UpdateTime);
-        Assert.Equal(Proto(rejected), Proto(await storage.SecondReplicaRepository.FindAsync(order.OrderId, CancellationToken.None)));
+        Assert.Equal(Proto(rejected), Proto(await storage.SecondReplicaOrders.FindAsync(order.OrderId, CancellationToken.None)));
         var announced = Assert.Single(await EventsAsync(storage));
         Assert.Equal(OrderEventType.OrderRejected, announced.Type);
         Assert.Equal("not enough stock", announced.Order.Reason);
@@ -129,16 +129,16 @@ public abstract class OrderRepositoryContractTests
         for (var round = 0; round < 10; round++)
         {
             var order = NewOrder("user-1", ("pen", 1));
-            await storage.Repository.ClaimAsync(order, CancellationToken.None);
+            await storage.Orders.ClaimAsync(order, CancellationToken.None);
             var head = (await storage.Log.PositionAsync(CancellationToken.None)).Head;
 
             var results = await Task.WhenAll(
-                Task.Run(() => storage.Repository.ConfirmAsync(order.OrderId, T0)),
-                Task.Run(() => storage.SecondReplicaRepository.RejectAsync(order.OrderId, "abandoned", new Google.Rpc.Status { Code = 10 }, T0)),
-                Task.Run(() => storage.SecondReplicaRepository.ConfirmAsync(order.OrderId, T0)),
-                Task.Run(() => storage.Repository.RejectAsync(order.OrderId, "abandoned", new Google.Rpc.Status { Code = 10 }, T0)));
+                Task.Run(() => storage.Orders.ConfirmAsync(order.OrderId, T0)),
+                Task.Run(() => storage.SecondReplicaOrders.RejectAsync(order.OrderId, "abandoned", new Google.Rpc.Status { Code = 10 }, T0)),
+                Task.Run(() => storage.SecondReplicaOrders.ConfirmAsync(order.OrderId, T0)),
+                Task.Run(() => storage.Orders.RejectAsync(order.OrderId, "abandoned", new Google.Rpc.Status { Code = 10 }, T0)));
 
-            var final = await storage.Repository.FindAsync(order.OrderId, CancellationToken.None);
+            var final = await storage.Orders.FindAsync(order.OrderId, CancellationToken.None);
             Assert.All(results, result => Assert.Equal(Proto(final), Proto(result)));
             var announced = Assert.Single(await EventsAsync(storage, head));
             Assert.Equal(final!.Status == OrderStatus.Confirmed ? OrderEventType.OrderConfirmed : OrderEventType.OrderRejected, announced.Type);
@@ -150,12 +150,12 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 1));
-        await storage.Repository.ClaimAsync(order, CancellationToken.None);
-        await storage.Repository.ConfirmAsync(order.OrderId, T0);
+        await storage.Orders.ClaimAsync(order, CancellationToken.None);
+        await storage.Orders.ConfirmAsync(order.OrderId, T0);
         var head = (await storage.Log.PositionAsync(CancellationToken.None)).Head;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
-            (i % 2 == 0 ? storage.Repository : storage.SecondReplicaRepository).CancelAsync(order.OrderId, $"reason {i}", T0.AddSeconds(i)))));
+            (i % 2 == 0 ? storage.Orders : storage.SecondReplicaOrders).CancelAsync(order.OrderId, $"reason {i}", T0.AddSeconds(i)))));
 
         Assert.All(results, result => Assert.Equal(OrderStatus.Cancelled, result.Status));
         Assert.Single(results.Select(result => result.Reason).Distinct());
@@ -169,9 +169,9 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
         var order = NewOrder("user-1", ("pen", 1));
-        await storage.Repository.ClaimAsync(order, CancellationToken.None);
+        await storage.Orders.ClaimAsync(order, CancellationToken.None);
 
-        var result = await storage.Repository.CancelAsync(order.OrderId, "too early", T0);
+        var result = await storage.Orders.CancelAsync(order.OrderId, "too early", T0);
 
         Assert.Equal(OrderStatus.Pending, result.Status);
         Assert.Empty(await EventsAsync(storage));
@@ -186,16 +186,16 @@ public abstract class OrderRepositoryContractTests
         {
             var order = NewOrder("user-1", ("pen", i + 1));
             ids.Add(order.OrderId);
-            await storage.Repository.ClaimAsync(order, CancellationToken.None);
-            await storage.Repository.ClaimAsync(NewOrder("user-2", ("pen", 1)), CancellationToken.None);
+            await storage.Orders.ClaimAsync(order, CancellationToken.None);
+            await storage.Orders.ClaimAsync(NewOrder("user-2", ("pen", 1)), CancellationToken.None);
         }
 
-        var first = await storage.Repository.ListByUserAsync("user-1", null, 3, CancellationToken.None);
-        var second = await storage.SecondReplicaRepository.ListByUserAsync("user-1", first[^1].Sequence, 3, CancellationToken.None);
+        var first = await storage.Orders.ListByUserAsync("user-1", null, 3, CancellationToken.None);
+        var second = await storage.SecondReplicaOrders.ListByUserAsync("user-1", first[^1].Sequence, 3, CancellationToken.None);
 
         Assert.Equal(ids.AsEnumerable().Reverse(), first.Concat(second).Select(order => order.OrderId));
         Assert.Equal([5L, 4, 3, 2, 1], first.Concat(second).Select(order => order.Lines.Single().Quantity));
-        Assert.Empty(await storage.Repository.ListByUserAsync("user-3", null, 3, CancellationToken.None));
+        Assert.Empty(await storage.Orders.ListByUserAsync("user-3", null, 3, CancellationToken.None));
     }
 
     [ContractFact]
@@ -208,12 +208,12 @@ public abstract class OrderRepositoryContractTests
         var older = NewOrder("user-1", ("pen", 1)) with { Now = T0.AddMinutes(1) };
         foreach (var order in new[] { newer, oldest, settled, older })
         {
-            await storage.Repository.ClaimAsync(order, CancellationToken.None);
+            await storage.Orders.ClaimAsync(order, CancellationToken.None);
         }
 
-        await storage.Repository.ConfirmAsync(settled.OrderId, T0);
+        await storage.Orders.ConfirmAsync(settled.OrderId, T0);
 
-        var pending = await storage.Repository.ListPendingCreatedBeforeAsync(T0.AddSeconds(90), 10, CancellationToken.None);
+        var pending = await storage.Orders.ListPendingCreatedBeforeAsync(T0.AddSeconds(90), 10, CancellationToken.None);
 
         Assert.Equal([oldest.OrderId, older.OrderId], pending.Select(order => order.OrderId));
     }
@@ -223,17 +223,17 @@ public abstract class OrderRepositoryContractTests
     {
         await using var storage = await CreateHarnessAsync();
 
-        Assert.Null(await storage.Repository.FindAsync(Guid.NewGuid().ToString(), CancellationToken.None));
+        Assert.Null(await storage.Orders.FindAsync(Guid.NewGuid().ToString(), CancellationToken.None));
     }
 
-    private static NewOrder NewOrder(string userId, params (string Sku, long Quantity)[] lines) =>
+    protected static NewOrder NewOrder(string userId, params (string Sku, long Quantity)[] lines) =>
         new(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "hash-" + userId, userId,
             lines.Select(line => new RequestedLine(line.Sku, line.Quantity)).ToList(), T0);
 
     // Compared as the API shows them: the record's line list compares by reference.
-    private static Order Proto(OrderRecord? order) => OrderMapping.ToProto(order ?? throw new InvalidOperationException("no such order"));
+    private static Order Proto(OrderRecord? order) => OrderMapper.ToProto(order ?? throw new InvalidOperationException("no such order"));
 
-    private static async Task<IReadOnlyList<OrderEvent>> EventsAsync(IOrdersStorageHarness storage, long after = 0)
+    private static async Task<IReadOnlyList<OrderEvent>> EventsAsync(OrdersStorageHarness storage, long after = 0)
     {
         var position = await storage.Log.PositionAsync(CancellationToken.None);
         var stored = await storage.Log.ReadAsync(after, position.Head, 1000, [], CancellationToken.None);
@@ -241,12 +241,36 @@ public abstract class OrderRepositoryContractTests
     }
 }
 
-public sealed class SqliteOrderRepositoryTests : OrderRepositoryContractTests
+public sealed class SqliteOrderStoreTests : OrderStoreContractTests
 {
-    protected override async Task<IOrdersStorageHarness> CreateHarnessAsync() => await SqliteOrdersStorageHarness.CreateAsync();
+    protected override async Task<OrdersStorageHarness> CreateHarnessAsync() => await SqliteOrdersStorageHarness.CreateAsync();
 }
 
-public sealed class PostgresOrderRepositoryTests : OrderRepositoryContractTests, IRequiresPostgres
+public sealed class PostgresOrderStoreTests : OrderStoreContractTests, IRequiresPostgres
 {
-    protected override async Task<IOrdersStorageHarness> CreateHarnessAsync() => await PostgresOrdersStorageHarness.CreateAsync();
+    protected override async Task<OrdersStorageHarness> CreateHarnessAsync() => await PostgresOrdersStorageHarness.CreateAsync();
+
+    // PlaceOrder's writes run while holding the order's row lock: each sends all its statements
+    // in one command, then commits (with its event, if any, in the COMMIT's batch).
+    [ContractFact]
+    public async Task PlaceOrderWrites_OneCommandEachBeforeTheCommit()
+    {
+        await using var storage = await CreateHarnessAsync();
+        var order = NewOrder("user-1", ("pen", 2), ("pad", 1));
+        await storage.Orders.FindAsync(order.OrderId, CancellationToken.None); // opens the pool's connection before counting
+        var priced = new PricedOrder("EUR", [new PricedLine("pen", "Pen", 2, 150, 300), new PricedLine("pad", "Pad", 1, 200, 200)], 500);
+
+        var claim = await NpgsqlCommands.SentByAsync(() => storage.Orders.ClaimAsync(order, CancellationToken.None));
+        var pricing = await NpgsqlCommands.SentByAsync(() => storage.Orders.SavePricingAsync(order.OrderId, priced, T0));
+        var confirm = await NpgsqlCommands.SentByAsync(() => storage.Orders.ConfirmAsync(order.OrderId, T0));
+
+        // Six round trips for the three writes: one command each, then its COMMIT.
+        Assert.Collection(claim, sql => Assert.StartsWith("INSERT INTO orders", sql, StringComparison.Ordinal));
+        Assert.Collection(pricing,
+            sql => Assert.StartsWith("SELECT total_minor FROM orders", sql, StringComparison.Ordinal),
+            sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
+        Assert.Collection(confirm,
+            sql => Assert.StartsWith("UPDATE orders", sql, StringComparison.Ordinal),
+            sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
+    }
 }

@@ -1,7 +1,7 @@
 using Mesh.Storage.Postgres;
 using Npgsql;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Storage;
 
 /// <summary>
 /// <see cref="IRequestLocks"/> across every replica sharing the PostgreSQL database: a session

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Mesh.ServiceDefaults.Errors;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Clients;
 
 /// <summary>
 /// What a failed call to users or inventory means for our caller. Transport-level failures are

@@ -1,4 +1,4 @@
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Storage;
 
 /// <summary>
 /// <see cref="IRequestLocks"/> within one process (SQLite, one replica): one async lock per

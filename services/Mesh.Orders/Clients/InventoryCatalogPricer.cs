@@ -1,7 +1,8 @@
 using Grpc.Core;
 using Mesh.Inventory.V1;
+using Mesh.Orders.Domain;
 
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Clients;
 
 /// <summary>Prices lines with one inventory BatchGetItems call; stock is left to the reservation.</summary>
 public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClient inventory) : ICatalogPricer

@@ -1,6 +1,6 @@
-using Mesh.Orders.Domain;
+using Mesh.Orders.Storage;
 
-namespace Mesh.Orders.Tests.Domain;
+namespace Mesh.Orders.Tests.Storage;
 
 public sealed class InProcessRequestLocksTests
 {

@@ -1,4 +1,4 @@
-namespace Mesh.Orders.Domain;
+namespace Mesh.Orders.Storage;
 
 /// <summary>
 /// One lock per PlaceOrder request_id, held for the whole saga: a duplicate of a saga in
