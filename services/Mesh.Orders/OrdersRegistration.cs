@@ -10,8 +10,6 @@ using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
-using Mesh.Storage.Postgres;
-using Mesh.Storage.Sqlite;
 using Mesh.Users.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -38,9 +36,6 @@ public static class OrdersRegistration
             .Validate(options => options.IsValid(), OrdersOptions.ValidationMessage)
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<StoreDatabase>(provider => storage == StorageProvider.Postgres
-            ? provider.GetRequiredService<PostgresDatabase>()
-            : provider.GetRequiredService<SqliteDatabase>());
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddSingleton<CatalogCacheStore>();
         builder.Services.AddSingleton<InProcessRequestLocks>();
@@ -59,8 +54,6 @@ public static class OrdersRegistration
 
         // The catalog cache: a consumer of inventory's feed fills it, the pricer reads it. The
         // consumer is also registered as itself, so the pricer can ask whether it is live.
-        builder.Services.TryAddSingleton<ConsumerCursors>();
-        builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<ConsumerCursors>());
         builder.AddMeshFeedConsumers();
         builder.Services.AddSingleton<InventoryCatalogConsumer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());

@@ -45,6 +45,23 @@ public abstract class ConsumerCursorsContractTests
     }
 
     [ContractFact]
+    public async Task Set_InTransactionWhoseEffectFails_RollsBackWithTheEffect()
+    {
+        await using var store = await StoreHarness.CreateAsync(Provider);
+        await store.Database.WriteAsync(session => ConsumerCursors.SetAsync(session, Consumer, 10, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.Database.WriteAsync(async session =>
+        {
+            await ConsumerCursors.SetAsync(session, Consumer, 99, DateTimeOffset.UtcNow);
+            await store.InsertAsync(session, "effect", "effect");
+            throw new InvalidOperationException("the effect failed");
+        }, CancellationToken.None));
+
+        Assert.Equal(10, await new ConsumerCursors(store.Database).GetAsync(Consumer, CancellationToken.None));
+        Assert.Equal(0, await store.CountAsync());
+    }
+
+    [ContractFact]
     public async Task Lock_TwoReplicasApplyingTheSameEventsAtOnce_EachEventTakesEffectOnce()
     {
         await using var store = await StoreHarness.CreateAsync(Provider);

@@ -85,11 +85,10 @@ public sealed class CatalogCacheStore(StoreDatabase database, TimeProvider time)
                 return new Dictionary<string, CachedItem>(StringComparer.Ordinal);
             }
 
-            var (list, parameters) = SqlLists.In("s", skus);
             var rows = await session.QueryAsync<(string Sku, string Name, string CurrencyCode, long UnitPriceMinor, long Available, long Reserved, long Sequence)>($"""
                 SELECT sku, name, currency_code, unit_price_minor, available, reserved, sequence FROM catalog_items
-                WHERE sku IN ({list});
-                """, parameters);
+                WHERE {session.Dialect.InList("sku", "skus")};
+                """, new { skus });
             return rows.ToDictionary(
                 row => row.Sku,
                 row => new CachedItem(row.Sku, row.Name, row.CurrencyCode, row.UnitPriceMinor, row.Available, row.Reserved, row.Sequence),

@@ -244,10 +244,10 @@ public sealed class OrderStore(StoreDatabase database, IEventLog log)
             return [];
         }
 
-        var (list, parameters) = SqlLists.In("o", orders.Select(order => order.OrderId));
+        var orderIds = orders.Select(order => order.OrderId).ToArray();
         var lines = (await session.QueryAsync<LineRow>($"""
-            SELECT {LineColumns} FROM order_lines WHERE order_id IN ({list}) ORDER BY order_id, line_no;
-            """, parameters)).ToLookup(line => line.OrderId, StringComparer.Ordinal);
+            SELECT {LineColumns} FROM order_lines WHERE {session.Dialect.InList("order_id", "orderIds")} ORDER BY order_id, line_no;
+            """, new { orderIds })).ToLookup(line => line.OrderId, StringComparer.Ordinal);
         return orders.Select(order => order.ToRecord(lines[order.OrderId])).ToList();
     }
 

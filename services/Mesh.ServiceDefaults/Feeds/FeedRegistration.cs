@@ -41,16 +41,8 @@ public static class FeedRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddFeedBasics(builder);
-        if (builder.StorageProvider() == StorageProvider.Postgres)
-        {
-            builder.Services.TryAddSingleton<PostgresConsumerCursors>();
-            builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<PostgresConsumerCursors>());
-        }
-        else
-        {
-            builder.Services.TryAddSingleton<SqliteConsumerCursors>();
-            builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<SqliteConsumerCursors>());
-        }
+        builder.Services.TryAddSingleton<ConsumerCursors>();
+        builder.Services.TryAddSingleton<IConsumerCursors>(provider => provider.GetRequiredService<ConsumerCursors>());
 
         builder.Services.TryAddSingleton<FeedConsumerMetrics>();
         return builder;
