@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Storage.Sqlite;
@@ -68,6 +69,9 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
         command.Rent(transaction);
         return command;
     }
+
+    /// <summary>What Dapper gets: a command that runs on this connection's prepared statements.</summary>
+    protected override DbCommand CreateDbCommand() => new PreparedStatementCommand(this);
 
     protected override void Dispose(bool disposing)
     {
