@@ -1,5 +1,5 @@
 using Mesh.Inventory.V1;
-using Mesh.Orders.Api;
+using Mesh.Orders.Api.Validators;
 using Mesh.Orders.Clients;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Feeds;

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Mesh.Storage;
 
 /// <summary>
@@ -34,7 +36,9 @@ public sealed class ConsumerCursors(StoreDatabase database) : IConsumerCursors
     public static async Task<long> GetAsync(StoreSession session, string consumer)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return await session.ExecuteScalarAsync<long?>("SELECT sequence FROM consumer_cursors WHERE consumer = @consumer;", new { consumer }) ?? 0;
+        // Hand-bound: GetUser reads it on every call (see OrderStatsStore).
+        await using var select = session.Command("SELECT sequence FROM consumer_cursors WHERE consumer = @consumer;", ("consumer", consumer));
+        return await select.ExecuteScalarAsync(session.CancellationToken) is { } sequence and not DBNull ? Convert.ToInt64(sequence, CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>

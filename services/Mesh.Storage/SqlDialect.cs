@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Mesh.Storage;
 
 /// <summary>
@@ -39,6 +41,13 @@ public abstract class SqlDialect
     /// <summary>The larger of two SQL expressions (<c>max(a, b)</c> in SQLite, <c>greatest(a, b)</c> in PostgreSQL).</summary>
     public abstract string Greatest(string first, string second);
 
+
+    /// <summary>
+    /// A command for constant <paramref name="sql"/> in <paramref name="session"/>, for the few hot
+    /// paths that bind and read by hand: prepared once per connection and reused on SQLite, a plain
+    /// command on PostgreSQL. Dispose it when done (on SQLite that hands it back).
+    /// </summary>
+    public abstract DbCommand Command(StoreSession session, string sql);
 
     /// <summary>True when <paramref name="exception"/> is a UNIQUE or PRIMARY KEY violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);

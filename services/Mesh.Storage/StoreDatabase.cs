@@ -9,8 +9,14 @@ namespace Mesh.Storage;
 /// </summary>
 public abstract class StoreDatabase
 {
-    // Stores map rows with Dapper: snake_case columns (user_id) fill PascalCase properties (UserId).
-    static StoreDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static StoreDatabase()
+    {
+        // Stores map rows with Dapper: snake_case columns (user_id) fill PascalCase properties (UserId).
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // SQLite keeps a prepared statement per SQL text and connection; padding IN lists (with
+        // NULLs, harmless to IN) keeps a list of 1..100 ids to a few texts instead of 100.
+        SqlMapper.Settings.PadListExpansions = true;
+    }
 
     public abstract SqlDialect Dialect { get; }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace Mesh.Storage.Postgres;
@@ -26,6 +27,12 @@ public sealed class PostgresDialect : SqlDialect
     public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
 
     public override string Greatest(string first, string second) => $"greatest({first}, {second})";
+
+    public override DbCommand Command(StoreSession session, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return new NpgsqlCommand(sql, (NpgsqlConnection)session.Connection, (NpgsqlTransaction?)session.Transaction);
+    }
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

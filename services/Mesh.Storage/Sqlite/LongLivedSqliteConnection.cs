@@ -17,6 +17,7 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
     private const int MaxCachedStatements = 256;
 
     private readonly Dictionary<string, CachedSqliteCommand> _statements = new(StringComparer.Ordinal);
+    private PreparedStatementCommand? _idleCommand;
 
     public int Generation { get; } = generation;
 
@@ -70,8 +71,26 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
         return command;
     }
 
-    /// <summary>What Dapper gets: a command that runs on this connection's prepared statements.</summary>
-    protected override DbCommand CreateDbCommand() => new PreparedStatementCommand(this);
+    /// <summary>What Dapper gets: a command that runs on this connection's prepared statements (the idle one, when there is one).</summary>
+    protected override DbCommand CreateDbCommand()
+    {
+        var command = _idleCommand ?? new PreparedStatementCommand(this);
+        _idleCommand = null;
+        return command;
+    }
+
+    /// <summary>Keeps a disposed <see cref="PreparedStatementCommand"/> for the next call; one is enough (calls are one at a time).</summary>
+    internal void Reuse(PreparedStatementCommand command)
+    {
+        if (_idleCommand is null)
+        {
+            _idleCommand = command;
+        }
+        else
+        {
+            command.Retire();
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -83,6 +102,9 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
             }
 
             _statements.Clear();
+            var idle = _idleCommand;
+            _idleCommand = null;
+            idle?.Retire();
         }
 
         base.Dispose(disposing);

@@ -9,7 +9,8 @@ namespace Mesh.Storage.Sqlite;
 /// The command Dapper gets from a <see cref="LongLivedSqliteConnection"/>: it collects the SQL and
 /// the parameters, and runs them on the connection's prepared command for that SQL. Dapper builds
 /// a new command per call, and a new SqliteCommand parses its SQL again every time; this keeps the
-/// stores on Dapper while each statement is parsed once per connection.
+/// stores on Dapper while each statement is parsed once per connection. Disposing it hands it back
+/// to the connection for the next call, as the prepared commands are handed back.
 /// </summary>
 [SuppressMessage("Security", "CA2100", Justification = "The SQL comes from the stores' own constant text; values are parameters.")]
 internal sealed class PreparedStatementCommand(LongLivedSqliteConnection connection) : DbCommand
@@ -18,6 +19,7 @@ internal sealed class PreparedStatementCommand(LongLivedSqliteConnection connect
     private readonly SqliteCommand _parameters = new();
     private SqliteCommand? _running;
     private int? _timeout;
+    private bool _retired;
 
     [AllowNull]
     public override string CommandText { get; set; } = string.Empty;
@@ -107,8 +109,26 @@ internal sealed class PreparedStatementCommand(LongLivedSqliteConnection connect
     protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken) =>
         await Rent().ExecuteReaderAsync(behavior, cancellationToken);
 
+    /// <summary>Really disposes it, when its connection closes.</summary>
+    public void Retire()
+    {
+        _retired = true;
+        Dispose();
+    }
+
     protected override void Dispose(bool disposing)
     {
+        if (disposing && !_retired)
+        {
+            HandBack();
+            _parameters.Parameters.Clear();
+            CommandText = string.Empty;
+            DbTransaction = null;
+            _timeout = null;
+            connection.Reuse(this);
+            return;
+        }
+
         if (disposing)
         {
             HandBack();

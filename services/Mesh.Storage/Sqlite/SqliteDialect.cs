@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Mesh.Storage.Sqlite;
@@ -26,6 +27,12 @@ public sealed class SqliteDialect : SqlDialect
     public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
 
     public override string Greatest(string first, string second) => $"max({first}, {second})";
+
+    public override DbCommand Command(StoreSession session, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ((SqliteConnection)session.Connection).Prepared(sql, (SqliteTransaction?)session.Transaction);
+    }
 
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };

@@ -16,6 +16,9 @@ public sealed class OrderStatsStore(StoreDatabase database)
     /// <summary>The consumer's name: its row in consumer_cursors and its lag metric's tag.</summary>
     public const string CursorName = "orders-events";
 
+    private const string CountsSql = "SELECT orders_placed, orders_cancelled, orders_rejected FROM user_order_stats WHERE user_id = @userId;";
+    private const string SpendSql = "SELECT currency_code, amount_minor FROM user_order_spend WHERE user_id = @userId ORDER BY currency_code";
+
     /// <summary>
     /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
     /// transaction. Returns the cursor afterwards.
@@ -68,16 +71,31 @@ public sealed class OrderStatsStore(StoreDatabase database)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
 
+        // Hand-bound: every GetUser reads these three, and through Dapper they cost more than the user row itself.
         return database.ReadAsync(async session =>
         {
-            var counts = await session.QuerySingleOrDefaultAsync<CountsRow>(
-                "SELECT orders_placed, orders_cancelled, orders_rejected FROM user_order_stats WHERE user_id = @userId;", new { userId })
-                ?? new CountsRow();
-            var spend = await session.QueryAsync<(string CurrencyCode, long AmountMinor)>(
-                $"SELECT currency_code, amount_minor FROM user_order_spend WHERE user_id = @userId ORDER BY currency_code {session.Dialect.OrdinalCollation};",
-                new { userId });
+            long placed = 0, cancelled = 0, rejected = 0;
+            await using (var counts = session.Command(CountsSql, ("userId", userId)))
+            await using (var reader = await counts.ExecuteReaderAsync(session.CancellationToken))
+            {
+                if (await reader.ReadAsync(session.CancellationToken))
+                {
+                    (placed, cancelled, rejected) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+
+            var spend = new List<CurrencyAmount>();
+            await using (var amounts = session.Command($"{SpendSql} {session.Dialect.OrdinalCollation};", ("userId", userId)))
+            await using (var reader = await amounts.ExecuteReaderAsync(session.CancellationToken))
+            {
+                while (await reader.ReadAsync(session.CancellationToken))
+                {
+                    spend.Add(new CurrencyAmount(reader.GetString(0), reader.GetInt64(1)));
+                }
+            }
+
             var through = await ConsumerCursors.GetAsync(session, CursorName);
-            return new UserOrderStats(counts.OrdersPlaced, counts.OrdersCancelled, counts.OrdersRejected, [.. spend.Select(row => new CurrencyAmount(row.CurrencyCode, row.AmountMinor))], through);
+            return new UserOrderStats(placed, cancelled, rejected, spend, through);
         }, cancellationToken, snapshot: true);
     }
 
@@ -103,12 +121,4 @@ public sealed class OrderStatsStore(StoreDatabase database)
             """, new { change.UserId, spend.CurrencyCode, spend.AmountMinor });
     }
 
-    private sealed class CountsRow
-    {
-        public long OrdersPlaced { get; set; }
-
-        public long OrdersCancelled { get; set; }
-
-        public long OrdersRejected { get; set; }
-    }
 }

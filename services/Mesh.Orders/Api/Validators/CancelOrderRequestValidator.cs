@@ -2,7 +2,7 @@ using Mesh.Orders.Domain;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Validation;
 
-namespace Mesh.Orders.Api;
+namespace Mesh.Orders.Api.Validators;
 
 /// <summary>order_id is a UUID; reason is 0 to 200 characters of text.</summary>
 public sealed class CancelOrderRequestValidator : IRequestValidator<CancelOrderRequest>

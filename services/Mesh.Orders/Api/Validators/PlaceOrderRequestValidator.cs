@@ -2,7 +2,7 @@ using Mesh.Orders.Domain;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Validation;
 
-namespace Mesh.Orders.Api;
+namespace Mesh.Orders.Api.Validators;
 
 /// <summary>request_id and user_id UUIDs; 1 to 50 lines with distinct skus; each sku an identifier, each quantity 1 to 10,000.</summary>
 public sealed class PlaceOrderRequestValidator : IRequestValidator<PlaceOrderRequest>

@@ -1,7 +1,7 @@
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Validation;
 
-namespace Mesh.Orders.Api;
+namespace Mesh.Orders.Api.Validators;
 
 /// <summary>after_sequence and page_size not negative (a cursor beyond the head is OUT_OF_RANGE, checked against the log).</summary>
 public sealed class ListOrderEventsRequestValidator : IRequestValidator<ListOrderEventsRequest>

@@ -1,7 +1,7 @@
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Validation;
 
-namespace Mesh.Orders.Api;
+namespace Mesh.Orders.Api.Validators;
 
 /// <summary>after_sequence not negative; user_id empty (every user) or a UUID.</summary>
 public sealed class WatchOrderEventsRequestValidator : IRequestValidator<WatchOrderEventsRequest>

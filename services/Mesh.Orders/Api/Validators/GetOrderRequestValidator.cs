@@ -1,7 +1,7 @@
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Validation;
 
-namespace Mesh.Orders.Api;
+namespace Mesh.Orders.Api.Validators;
 
 /// <summary>order_id is a UUID.</summary>
 public sealed class GetOrderRequestValidator : IRequestValidator<GetOrderRequest>
