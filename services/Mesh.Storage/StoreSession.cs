@@ -43,7 +43,7 @@ public sealed class StoreSession(DbConnection connection, DbTransaction? transac
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            parameter.ParameterName = "@" + name; // both providers match it to @name in the SQL; SQLite finds it in one lookup
             parameter.Value = value;
             command.Parameters.Add(parameter);
         }
