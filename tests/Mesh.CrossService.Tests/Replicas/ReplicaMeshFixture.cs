@@ -19,8 +19,12 @@ public sealed class ReplicaMeshFixture : IAsyncLifetime
 {
     public const int ReplicaCount = 3;
 
-    /// <summary>Orders settle abandoned placements quickly here, so a killed replica's orders are seen settled within the test.</summary>
-    public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(4);
+    /// <summary>
+    /// Orders settle abandoned placements quickly here, so a killed replica's orders are seen settled
+    /// within the test; not so quickly that a live saga on a slow day (nine replicas on two cores)
+    /// is taken for abandoned: at 4 s one was, and its retry got ABORTED.
+    /// </summary>
+    public static readonly TimeSpan AbandonAfter = TimeSpan.FromSeconds(10);
 
     private const int OutputCapacity = 50_000;
 
