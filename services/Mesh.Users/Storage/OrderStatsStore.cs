@@ -17,7 +17,10 @@ public sealed class OrderStatsStore(StoreDatabase database)
     public const string CursorName = "orders-events";
 
     private const string CountsSql = "SELECT orders_placed, orders_cancelled, orders_rejected FROM user_order_stats WHERE user_id = @userId;";
-    private const string SpendSql = "SELECT currency_code, amount_minor FROM user_order_spend WHERE user_id = @userId ORDER BY currency_code";
+
+    // Built once: the text is fixed per provider, and GetUser reads it on every call.
+    private readonly string _spendSql =
+        $"SELECT currency_code, amount_minor FROM user_order_spend WHERE user_id = @userId ORDER BY currency_code {database.Dialect.OrdinalCollation};";
 
     /// <summary>
     /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
@@ -85,7 +88,7 @@ public sealed class OrderStatsStore(StoreDatabase database)
             }
 
             var spend = new List<CurrencyAmount>();
-            await using (var amounts = session.Command($"{SpendSql} {session.Dialect.OrdinalCollation};", ("userId", userId)))
+            await using (var amounts = session.Command(_spendSql, ("userId", userId)))
             await using (var reader = await amounts.ExecuteReaderAsync(session.CancellationToken))
             {
                 while (await reader.ReadAsync(session.CancellationToken))

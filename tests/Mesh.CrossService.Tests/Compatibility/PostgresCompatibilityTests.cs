@@ -25,13 +25,7 @@ public sealed class PostgresCompatibilityTests
 
             await using var mesh = await CompatibilityMesh.StartAsync(
                 dataDirectory, new NpgsqlConnectionStringBuilder(server) { Database = prefix }.ConnectionString);
-            await mesh.CheckAsync(async running =>
-            {
-                await PreviousDataChecks.AssertEntitiesReadBackAsync(running, data);
-                await PreviousDataChecks.AssertEventLogsReplayAsync(running, data);
-                await PreviousDataChecks.AssertOldRequestsAreRecognisedAsync(running, data);
-                await PreviousDataChecks.AssertNewWritesContinueAsync(running, data);
-            });
+            await mesh.CheckAsync(running => PreviousDataChecks.AssertAllAsync(running, data));
         }
         finally
         {

@@ -22,6 +22,15 @@ internal static class PreviousDataChecks
     private const string LampSku = "COMPAT-LAMP";
     private const long NewOrderQuantity = 3;
 
+    /// <summary>Everything the compatibility tests check, in order: old data, old logs, old request ids, new writes.</summary>
+    public static async Task AssertAllAsync(CompatibilityMesh mesh, PreviousData data)
+    {
+        await AssertEntitiesReadBackAsync(mesh, data);
+        await AssertEventLogsReplayAsync(mesh, data);
+        await AssertOldRequestsAreRecognisedAsync(mesh, data);
+        await AssertNewWritesContinueAsync(mesh, data);
+    }
+
     /// <summary>Every user, item, order and statistic of <paramref name="data"/> reads back as the old code returned it.</summary>
     public static async Task AssertEntitiesReadBackAsync(CompatibilityMesh mesh, PreviousData data)
     {

@@ -19,13 +19,7 @@ public sealed class SqliteCompatibilityTests
             }
 
             await using var mesh = await CompatibilityMesh.StartAsync(dataDirectory, postgresServer: null);
-            await mesh.CheckAsync(async running =>
-            {
-                await PreviousDataChecks.AssertEntitiesReadBackAsync(running, data);
-                await PreviousDataChecks.AssertEventLogsReplayAsync(running, data);
-                await PreviousDataChecks.AssertOldRequestsAreRecognisedAsync(running, data);
-                await PreviousDataChecks.AssertNewWritesContinueAsync(running, data);
-            });
+            await mesh.CheckAsync(running => PreviousDataChecks.AssertAllAsync(running, data));
         }
         finally
         {
