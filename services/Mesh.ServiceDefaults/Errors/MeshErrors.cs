@@ -110,6 +110,10 @@ public static class MeshErrors
     public static Google.Rpc.Status ProtocolError(StatusCode code, string message) =>
         BuildStatus((Code)(int)code, message, ErrorReason.ProtocolError, null);
 
+    /// <summary>The google.rpc.Status of a refusal made before a call reaches gRPC (the HTTP port's checks).</summary>
+    public static Google.Rpc.Status Refusal(Code code, string message, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata = null) =>
+        BuildStatus(code, message, reason, metadata);
+
     /// <summary>The trailer (or trailers-only header) that carries a google.rpc.Status.</summary>
     public const string StatusDetailsKey = "grpc-status-details-bin";
 

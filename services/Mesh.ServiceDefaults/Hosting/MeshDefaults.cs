@@ -1,6 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Reflection;
 using Mesh.ServiceDefaults.Health;
+using Mesh.ServiceDefaults.Http;
 using Mesh.ServiceDefaults.Interceptors;
 using Mesh.ServiceDefaults.Reflection;
 using Mesh.ServiceDefaults.Rejections;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,29 +26,23 @@ public static class MeshDefaults
     /// <summary>Largest request message accepted; bigger ones get RESOURCE_EXHAUSTED.</summary>
     public const int MaxReceiveMessageSize = 1024 * 1024;
 
-    /// <summary>Port used when no URL is configured (the container port).</summary>
-    public const int DefaultPort = 8080;
-
     public static WebApplicationBuilder AddMeshDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
 
-        // Plaintext HTTP/2 only: h2c cannot be negotiated on an Http1AndHttp2 endpoint.
+        // gRPC on plaintext HTTP/2 (h2c cannot be negotiated on an Http1AndHttp2 endpoint), and the
+        // public HTTP/1.1 port beside it (REST, gRPC-Web, OpenAPI) when configured.
         var connectionAge = builder.Configuration.GetSection(ConnectionAgeOptions.Section).Get<ConnectionAgeOptions>() ?? new ConnectionAgeOptions();
+        var listeners = MeshListeners.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(listeners);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             KestrelLimits.Apply(kestrel.Limits);
-            kestrel.ConfigureEndpointDefaults(listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                listen.Use(MaxConnectionAge.Middleware(connectionAge));
-            });
+            listeners.Bind(kestrel, listen => listen.Use(MaxConnectionAge.Middleware(connectionAge)));
         });
-        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])
-            && string.IsNullOrWhiteSpace(builder.Configuration["HTTP_PORTS"]))
-        {
-            builder.WebHost.UseUrls($"http://0.0.0.0:{DefaultPort}");
-        }
+        // The listeners above are the endpoints; Kestrel's own urls list would override them.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -111,7 +107,7 @@ public static class MeshDefaults
     // grpc-dotnet's binder registers each method with the generated request marshaller, which
     // throws on bytes that do not parse (UNKNOWN, an Error log with a stack trace). Ours binds the
     // same methods with a guarded marshaller; without grpc-dotnet's there would be two of each route.
-    private static void UseGuardedMethodBinding(IServiceCollection services)
+    internal static void UseGuardedMethodBinding(IServiceCollection services)
     {
         const string binderProvider = "Grpc.AspNetCore.Server.Model.Internal.BinderServiceMethodProvider`1";
         var registration = services.SingleOrDefault(descriptor =>
@@ -120,7 +116,7 @@ public static class MeshDefaults
             ?? throw new InvalidOperationException(
                 $"grpc-dotnet no longer registers {binderProvider}; review {nameof(GuardedMethodProvider<object>)} against its binder.");
         services.Remove(registration);
-        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(GuardedMethodProvider<>));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(GuardedMethodProvider<>)));
     }
 
     /// <summary>Registers the validator that checks <typeparamref name="TRequest"/> before its handler runs.</summary>

@@ -1,0 +1,155 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+
+namespace Mesh.ServiceDefaults.Http;
+
+/// <summary>
+/// The two kinds of listener a Mesh service has and the ports they are bound to: gRPC over
+/// cleartext HTTP/2 (prior knowledge), and the public HTTP/1.1 one. The two cannot share a
+/// cleartext port (an HTTP/2-only endpoint refuses HTTP/1.1, and a mixed one cannot do h2c), so
+/// the service binds each itself rather than through Kestrel's single <c>urls</c> list.
+/// </summary>
+public sealed class MeshListeners
+{
+    private readonly List<ListenOptions> _grpc = [];
+    private readonly List<ListenOptions> _http = [];
+
+    private MeshListeners(IReadOnlyList<BindingAddress> grpcAddresses, IReadOnlyList<BindingAddress> httpAddresses)
+    {
+        GrpcAddresses = grpcAddresses;
+        HttpAddresses = httpAddresses;
+    }
+
+    /// <summary>Port of the gRPC listener when nothing is configured (the container's).</summary>
+    public const int DefaultGrpcPort = 8080;
+
+    public IReadOnlyList<BindingAddress> GrpcAddresses { get; }
+
+    public IReadOnlyList<BindingAddress> HttpAddresses { get; }
+
+    /// <summary>The bound gRPC port (after start); 0 when the service runs on a test server.</summary>
+    public int GrpcPort => BoundPort(_grpc);
+
+    /// <summary>The bound HTTP port (after start); 0 when there is no HTTP listener.</summary>
+    public int HttpPort => BoundPort(_http);
+
+    /// <summary>Whether the request came in on the public HTTP port.</summary>
+    public bool IsHttpPort(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_http.Count == 0)
+        {
+            return false;
+        }
+
+        var local = context.Connection.LocalPort;
+        foreach (var listener in _http)
+        {
+            if (listener.IPEndPoint?.Port == local)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the gRPC addresses from <c>urls</c> (or <c>HTTP_PORTS</c>) and the HTTP ones from
+    /// <c>Mesh:Http:Urls</c>, applying the defaults <see cref="MeshHttpOptions.Urls"/> describes.
+    /// </summary>
+    public static MeshListeners FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var grpc = Parse(configuration[WebHostDefaults.ServerUrlsKey]);
+        var grpcDefaulted = false;
+        if (grpc.Count == 0 && configuration[WebHostDefaults.HttpPortsKey] is { Length: > 0 } ports)
+        {
+            grpc = ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(port => BindingAddress.Parse($"http://*:{port}"))
+                .ToList();
+        }
+
+        if (grpc.Count == 0)
+        {
+            grpc = [BindingAddress.Parse($"http://*:{DefaultGrpcPort}")];
+            grpcDefaulted = true;
+        }
+
+        var httpSetting = configuration[$"{MeshHttpOptions.Section}:{nameof(MeshHttpOptions.Urls)}"];
+        var http = httpSetting is null && grpcDefaulted
+            ? [BindingAddress.Parse($"http://*:{MeshHttpOptions.DefaultPort}")]
+            : Parse(httpSetting);
+        return new MeshListeners(grpc, http);
+    }
+
+    /// <summary>Binds every address on <paramref name="kestrel"/>, each with its protocol.</summary>
+    public void Bind(KestrelServerOptions kestrel, Action<ListenOptions> configureGrpc)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        foreach (var address in GrpcAddresses)
+        {
+            Listen(kestrel, address, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                configureGrpc(listen);
+                _grpc.Add(listen);
+            });
+        }
+
+        foreach (var address in HttpAddresses)
+        {
+            Listen(kestrel, address, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                _http.Add(listen);
+            });
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, BindingAddress address, Action<ListenOptions> configure)
+    {
+        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(address.Port, configure);
+        }
+        else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
+        {
+            kestrel.Listen(ip, address.Port, configure);
+        }
+        else
+        {
+            // "*", "+" or a host name: every interface, as Kestrel's own urls binding does.
+            kestrel.ListenAnyIP(address.Port, configure);
+        }
+    }
+
+    private static List<BindingAddress> Parse(string? urls)
+    {
+        if (string.IsNullOrWhiteSpace(urls))
+        {
+            return [];
+        }
+
+        var addresses = new List<BindingAddress>();
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var address = BindingAddress.Parse(url);
+            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase) || address.IsUnixPipe || address.IsNamedPipe)
+            {
+                throw new InvalidOperationException(
+                    $"'{url}' is not an http:// address. Mesh listens in cleartext; terminate TLS in front of it (an ingress, a gateway or a sidecar).");
+            }
+
+            addresses.Add(address);
+        }
+
+        return addresses;
+    }
+
+    private static int BoundPort(List<ListenOptions> listeners) =>
+        listeners.Count == 0 ? 0 : listeners[0].IPEndPoint?.Port ?? 0;
+}
