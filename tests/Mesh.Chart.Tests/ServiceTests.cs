@@ -66,7 +66,7 @@ public sealed class ServiceTests
         Assert.Equal("grpc", port.Name);
         Assert.Equal("grpc", port.AppProtocol);
         Assert.Equal("TCP", port.Protocol);
-        var containerPort = Assert.Single(chart.Container(service).Ports);
+        var containerPort = chart.ContainerPort(service, "grpc");
         Assert.Equal(MeshFacts.ContainerPort, containerPort.ContainerPort);
         Assert.True(
             port.TargetPort.Value == containerPort.Name || port.TargetPort.Value == containerPort.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
