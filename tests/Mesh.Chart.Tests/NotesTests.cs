@@ -23,6 +23,9 @@ public sealed class NotesTests
 
         Assert.Contains($"helm test {ChartRenderer.ReleaseName} --namespace {ChartRenderer.Namespace}", notes, StringComparison.Ordinal);
         Assert.Contains($"dns:///{ChartRenderer.ReleaseName}-users-headless:{MeshFacts.ContainerPort}", notes, StringComparison.Ordinal);
+        // The REST side through the Service's http port.
+        Assert.Contains($"kubectl --namespace {ChartRenderer.Namespace} port-forward svc/{ChartRenderer.ReleaseName}-inventory 8081:{MeshFacts.HttpContainerPort}", notes, StringComparison.Ordinal);
+        Assert.Contains("curl http://127.0.0.1:8081/v1/items", notes, StringComparison.Ordinal);
     }
 
     [Fact]

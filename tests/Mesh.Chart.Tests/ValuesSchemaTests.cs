@@ -52,6 +52,9 @@ public sealed class ValuesSchemaTests
             ("serviceDefaults.storage.postgres.startTimeoutSeconds=0", "startTimeoutSeconds"),
             // SQLite stays at one replica even when the other services use PostgreSQL.
             ("serviceDefaults.storage.mode=postgres,postgresql.enabled=true,services.users.storage.mode=sqlite,services.users.replicas=2", "replicas"),
+            // Who may reach the http port: NetworkPolicy peers, checked like any other key.
+            ("networkPolicy.httpIngresFrom[0].podSelector.matchLabels.app=gateway", "httpIngresFrom"),
+            ("networkPolicy.httpIngressFrom[0].namespaceSelectr.matchLabels.team=edge", "namespaceSelectr"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)
@@ -102,6 +105,11 @@ public sealed class ValuesSchemaTests
             ("topologySpread.whenUnsatisfiable=Sometimes", "whenUnsatisfiable"),
             ("serviceAccount.create=maybe", "create"),
             ("extraEnv[0].name=1BAD", "name"),
+            ("service.httpPort=0", "httpPort"),
+            ("http.docs=maybe", "docs"),
+            ("http.corsOrigins={https://app.example.com}", "corsOrigins"),
+            // A browser's Origin has no path: with a trailing slash the origin would never match.
+            ("http.corsAllowedOrigins={https://app.example.com/}", "corsAllowedOrigins"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (setting, name) in cases)
@@ -226,6 +234,24 @@ public sealed class ValuesSchemaTests
             .ToList();
 
         Assert.Same(schema["$defs"]!["serviceSettings"], Assert.Single(declarations));
+    }
+
+    [Theory]
+    [InlineData("networkPolicyPeer", "ipBlock")]
+    public void Schema_SharedShapes_AreDeclaredOnceInDefs(string definition, string distinctiveKey)
+    {
+        var schema = LoadSchema();
+        var declared = schema["$defs"]![definition]!;
+
+        // Every node declaring the shape's distinctive property (or, for the hostname, its pattern).
+        var declarations = Descendants(schema)
+            .OfType<JsonObject>()
+            .Where(node => distinctiveKey == "pattern"
+                ? (string?)node["pattern"] == (string?)declared["pattern"]
+                : node["properties"] is JsonObject properties && properties[distinctiveKey] is not null)
+            .ToList();
+
+        Assert.Same(declared, Assert.Single(declarations));
     }
 
     private static JsonNode LoadSchema() => JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;

@@ -24,6 +24,12 @@ orders:
 {{/* The port every service container listens on: plaintext HTTP/2 (h2c) gRPC. */}}
 {{- define "mesh.containerPort" -}}8080{{- end -}}
 
+{{/*
+The container's second port, HTTP/1.1: REST/JSON (gRPC JSON transcoding), gRPC-Web and the OpenAPI
+document at /openapi/v1.json, for callers outside the mesh (browsers, an Ingress, a Gateway).
+*/}}
+{{- define "mesh.httpContainerPort" -}}8081{{- end -}}
+
 {{/* The uid and gid the service images run as (the .NET images' `app` user). */}}
 {{- define "mesh.uid" -}}1654{{- end -}}
 
@@ -120,6 +126,9 @@ Call with (dict "root" $ "name" "users" "out" (dict)); it renders nothing.
 {{- if ge (int $pg.startTimeoutSeconds) (int $budget) -}}
 {{- fail (printf "services.%s: storage.postgres.startTimeoutSeconds (%v) must be below the startup probe's budget (%v s = initialDelaySeconds + periodSeconds x failureThreshold)" $name $pg.startTimeoutSeconds $budget) -}}
 {{- end -}}
+{{- end -}}
+{{- if eq (int $svc.service.port) (int $svc.service.httpPort) -}}
+{{- fail (printf "services.%s: service.port and service.httpPort are both %v; the Service's grpc and http ports need a number each" $name $svc.service.port) -}}
 {{- end -}}
 {{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
 {{- fail (printf "services.%s: autoscaling.minReplicas (%v) is above autoscaling.maxReplicas (%v)" $name $svc.autoscaling.minReplicas $svc.autoscaling.maxReplicas) -}}

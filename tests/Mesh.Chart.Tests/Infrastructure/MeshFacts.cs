@@ -10,6 +10,9 @@ public static partial class MeshFacts
 {
     public const int ContainerPort = 8080;
 
+    /// <summary>The container's HTTP/1.1 port: REST/JSON, gRPC-Web, /openapi/v1.json (Mesh__Http__Urls).</summary>
+    public const int HttpContainerPort = 8081;
+
     public const long Uid = 1654;
 
     public static IReadOnlyList<string> Services { get; } = ["users", "inventory", "orders"];
