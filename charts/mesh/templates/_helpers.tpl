@@ -195,3 +195,31 @@ name: {{ .svc.storage.postgres.existingSecret }}
 key: {{ .svc.storage.postgres.existingSecretKey }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+Every service's REST routes (services.<name>.http.routes), the one list the Ingress and the
+HTTPRoute are both made from: {"routes": [{service, name, port, path, pathType}]}, name and port
+being the service's ClusterIP Service and its http port. A path listed twice with the same type
+would leave the controller to pick a service, and an empty list would route nothing: both fail.
+Call with $ and read the result with fromYaml.
+*/}}
+{{- define "mesh.httpRoutes" -}}
+{{- $routes := list -}}
+{{- $owners := dict -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := dict -}}
+{{- include "mesh.loadService" (dict "root" $ "name" $name "out" $svc) -}}
+{{- range $route := $svc.http.routes -}}
+{{- $key := printf "%s %s" $route.pathType $route.path -}}
+{{- with index $owners $key -}}
+{{- fail (printf "services.%s.http.routes and services.%s.http.routes both list the %s path %s: a REST path belongs to one service" . $name $route.pathType $route.path) -}}
+{{- end -}}
+{{- $_ := set $owners $key $name -}}
+{{- $routes = append $routes (dict "service" $name "name" (include "mesh.fullname" (dict "root" $ "name" $name)) "port" (int $svc.service.httpPort) "path" $route.path "pathType" $route.pathType) -}}
+{{- end -}}
+{{- end -}}
+{{- if not $routes -}}
+{{- fail "no service lists services.<name>.http.routes: the Ingress or HTTPRoute would route nothing" -}}
+{{- end -}}
+{{- toYaml (dict "routes" $routes) -}}
+{{- end -}}
