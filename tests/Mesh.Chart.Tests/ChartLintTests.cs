@@ -46,17 +46,39 @@ public sealed class ChartLintTests
         Assert.DoesNotContain("[ERROR]", result.StandardOutput);
     }
 
-    [Fact]
-    public void ValuesYaml_EveryServiceEntry_HasOnlyItsImage()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(3)]
+    public async Task HelmLintStrict_RestSideExposed_Passes(int helmMajor)
     {
-        // Per-service copies of shared settings belong in serviceDefaults; an entry holds what differs.
+        var helm = await HelmInstallation.MajorAsync(helmMajor);
+
+        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace,
+            "--set", "ingress.enabled=true", "--set", "ingress.className=nginx", "--set", "ingress.hosts={api.example.com}",
+            "--set-json", """ingress.tls=[{"secretName":"api-example-com-tls","hosts":["api.example.com"]}]""",
+            "--set", "httpRoute.enabled=true", "--set", "httpRoute.hostnames={api.example.com}",
+            "--set-json", """httpRoute.parentRefs=[{"name":"public","namespace":"gateway-system","sectionName":"https"}]""",
+            "--set", "serviceDefaults.http.corsAllowedOrigins={https://app.example.com}", "--set", "services.inventory.http.docs=true"]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("0 chart(s) failed", result.StandardOutput);
+        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
+        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
+    }
+
+    [Fact]
+    public void ValuesYaml_EveryServiceEntry_HasOnlyItsImageAndRestRoutes()
+    {
+        // Per-service copies of shared settings belong in serviceDefaults; an entry holds what is its
+        // own alone: its image and the REST paths it owns (a path belongs to one service).
         var services = YamlJson.LoadFile(RepositoryPaths.ChartValues)?["services"]?.AsObject();
 
         Assert.NotNull(services);
         Assert.Equal(MeshFacts.Services.Order(), services.Select(entry => entry.Key).Order());
         foreach (var (name, entry) in services)
         {
-            Assert.Equal(["image"], ((JsonObject)entry!).Select(setting => setting.Key));
+            Assert.Equal(["image", "http"], ((JsonObject)entry!).Select(setting => setting.Key));
+            Assert.Equal(["routes"], ((JsonObject)entry!["http"]!).Select(setting => setting.Key));
         }
     }
 }

@@ -52,7 +52,8 @@ public sealed partial class ChartRenderTests
     public async Task Templates_EveryFile_RendersOneKindOfResource()
     {
         var helm = await HelmInstallation.Helm4Async();
-        var result = await ChartRenderer.TemplateAsync(helm, ["--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "serviceDefaults.autoscaling.enabled=true"]);
+        var result = await ChartRenderer.TemplateAsync(helm, ["--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "serviceDefaults.autoscaling.enabled=true",
+            "--set", "ingress.enabled=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]"""]);
         Assert.True(result.Succeeded, result.ToString());
 
         var kindsBySource = result.StandardOutput.Split("\n---")
@@ -64,6 +65,8 @@ public sealed partial class ChartRenderTests
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("horizontalpodautoscaler.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("postgresql-statefulset.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("postgresql-secret.yaml", StringComparison.Ordinal));
+        Assert.Contains(kindsBySource, source => source.Key.EndsWith("ingress.yaml", StringComparison.Ordinal));
+        Assert.Contains(kindsBySource, source => source.Key.EndsWith("httproute.yaml", StringComparison.Ordinal));
     }
 
     [Theory]

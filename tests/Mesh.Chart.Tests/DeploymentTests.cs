@@ -17,8 +17,8 @@ public sealed class DeploymentTests
         foreach (var name in MeshFacts.Services)
         {
             var container = chart.Container(name);
-            var port = Assert.Single(container.Ports);
-            Assert.Equal("grpc", port.Name);
+            // The probes ask the gRPC port, not the HTTP/1.1 one beside it.
+            var port = chart.ContainerPort(name, "grpc");
             foreach (var probe in new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe })
             {
                 Assert.NotNull(probe);
@@ -106,7 +106,7 @@ public sealed class DeploymentTests
                 var service = chart.Service(host);
                 Assert.Equal("None", service.Spec.ClusterIP);
                 Assert.True(LabelSelectors.Matches(service.Spec.Selector, chart.Deployment(callee).Spec.Template.Metadata.Labels), $"{host} does not select {callee}");
-                Assert.Equal(chart.Container(callee).Ports.Single().ContainerPort, port);
+                Assert.Equal(chart.ContainerPort(callee, "grpc").ContainerPort, port);
                 edges.Add((caller, callee));
             }
         }

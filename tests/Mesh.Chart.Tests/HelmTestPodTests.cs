@@ -30,8 +30,10 @@ public sealed class HelmTestPodTests
 
             var service = chart.Service(target[0]);
             Assert.Null(service.Spec.ClusterIP);
-            Assert.Contains(service.Spec.Ports, port => port.Port == int.Parse(target[1], System.Globalization.CultureInfo.InvariantCulture));
-            var name = MeshFacts.Services.Single(name => LabelSelectors.Matches(service.Spec.Selector, chart.Deployment(name).Spec.Template.Metadata.Labels));
+            // grpcurl speaks gRPC: the target is the Service's grpc port, not its http one.
+            var port = Assert.Single(service.Spec.Ports, port => port.Port == int.Parse(target[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("grpc", port.Name);
+            var name = chart.ServiceSelecting(service);
             Assert.Equal(MeshFacts.GrpcServiceName(name), request);
             checkedServices.Add(name);
         }

@@ -4,11 +4,13 @@ namespace Mesh.Chart.Tests;
 
 /// <summary>
 /// The NetworkPolicies, evaluated as a cluster would: every connection between the release's pods,
-/// the cluster DNS, pods elsewhere and addresses outside the cluster, on every port they listen on.
+/// the cluster DNS, an ingress controller, pods elsewhere and addresses outside the cluster, on every
+/// port they listen on (the services' grpc and http ports among them).
 /// </summary>
 public sealed class NetworkPolicyTests
 {
     private static readonly EndpointPort Grpc = new("grpc", MeshFacts.ContainerPort, "TCP");
+    private static readonly EndpointPort Http = new("http", MeshFacts.HttpContainerPort, "TCP");
     private static readonly EndpointPort Metrics = new("metrics", 9090, "TCP");
     private static readonly EndpointPort DnsUdp = new("dns", 53, "UDP");
     private static readonly EndpointPort DnsTcp = new("dns-tcp", 53, "TCP");
@@ -22,24 +24,32 @@ public sealed class NetworkPolicyTests
 
     private static readonly NetworkEndpoint KubeDns = new("kube-dns", "kube-system", Labels(("k8s-app", "kube-dns")), [DnsUdp, DnsTcp, DnsMetrics]);
 
+    /// <summary>An ingress controller's pod where networkPolicy.httpIngressFrom looks by default: the namespace ingress-nginx.</summary>
+    private static readonly NetworkEndpoint IngressController = new("ingress-nginx/controller", "ingress-nginx", Labels(("app.kubernetes.io/name", "ingress-nginx")), [Https]);
+
+    /// <summary>The same controller's labels in another namespace: the namespace, not the labels, is what admits it.</summary>
+    private static readonly NetworkEndpoint ControllerElsewhere = new("other-namespace/ingress-nginx", "other", Labels(("app.kubernetes.io/name", "ingress-nginx")), [Https]);
+
     private static readonly NetworkEndpoint[] Others =
     [
         KubeDns,
         new("kube-system/metrics-server", "kube-system", Labels(("k8s-app", "metrics-server")), [DnsUdp, DnsTcp, Https]),
-        new("same-namespace/stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), [Grpc, DnsUdp, DnsTcp, Https]),
-        new("other-namespace/stranger", "other", Labels(("app", "stranger")), [Grpc, DnsUdp, DnsTcp, Https]),
-        new("other-namespace/same-labels-as-users", "other", Labels(("app.kubernetes.io/name", "users"), ("app.kubernetes.io/instance", ChartRenderer.ReleaseName)), [Grpc]),
-        new("internet", null, Labels(), [Https, DnsUdp, Grpc]),
+        new("same-namespace/stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), [Grpc, Http, DnsUdp, DnsTcp, Https]),
+        new("other-namespace/stranger", "other", Labels(("app", "stranger")), [Grpc, Http, DnsUdp, DnsTcp, Https]),
+        new("other-namespace/same-labels-as-users", "other", Labels(("app.kubernetes.io/name", "users"), ("app.kubernetes.io/instance", ChartRenderer.ReleaseName)), [Grpc, Http]),
+        new("internet", null, Labels(), [Https, DnsUdp, Grpc, Http]),
         ExternalDatabase,
+        IngressController,
+        ControllerElsewhere,
     ];
 
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
-    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesAndDns(string valuesSet)
+    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesDnsAndTheIngressControllersHttp(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var services = MeshFacts.Services.ToDictionary(name => name, name =>
-            new NetworkEndpoint(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Metrics]));
+            new NetworkEndpoint(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Http, Metrics]));
         var testPods = chart.TestPods
             .Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), []))
             .ToArray();
@@ -62,6 +72,12 @@ public sealed class NetworkPolicyTests
             {
                 expected.Add(Connection(test.Name, name, Grpc));
             }
+        }
+
+        // The REST side: the ingress controller's namespace (httpIngressFrom's default), on http alone.
+        foreach (var name in MeshFacts.Services)
+        {
+            expected.Add(Connection(IngressController.Name, name, Http));
         }
 
         // A service on PostgreSQL reaches its database on 5432 and nothing else there: the bundled
@@ -186,8 +202,95 @@ public sealed class NetworkPolicyTests
         Assert.Empty(chart.StatefulSets);
     }
 
+    [Fact]
+    public async Task HttpIngressFrom_Default_AdmitsTheControllerNamespaceToHttpOnlyAndKeepsGrpcForTheCallers()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults);
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var stranger = new NetworkEndpoint("stranger", "other", Labels(("app", "stranger")), []);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            var service = Service(chart, name);
+            Assert.True(evaluator.Allows(IngressController, service, Http), $"the ingress controller cannot reach {name}'s http port");
+            Assert.False(evaluator.Allows(IngressController, service, Grpc), $"the ingress controller reaches {name}'s grpc port");
+            Assert.False(evaluator.Allows(ControllerElsewhere, service, Http), $"a controller in another namespace reaches {name}'s http port");
+            Assert.False(evaluator.Allows(stranger, service, Http));
+            Assert.False(evaluator.Allows(stranger, service, Grpc));
+        }
+
+        // In-mesh callers keep gRPC and get no http.
+        Assert.True(evaluator.Allows(Service(chart, "orders"), Service(chart, "users"), Grpc));
+        Assert.False(evaluator.Allows(Service(chart, "orders"), Service(chart, "users"), Http));
+        Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
+    }
+
+    [Fact]
+    public async Task HttpIngressFrom_Empty_LetsNobodyReachHttpAndLeavesGrpcAsItWas()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set-json", "networkPolicy.httpIngressFrom=[]");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var sameNamespace = new NetworkEndpoint("stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), []);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            foreach (var source in MeshFacts.Services.Where(other => other != name).Select(other => Service(chart, other)).Concat([IngressController, ControllerElsewhere, sameNamespace]))
+            {
+                Assert.False(evaluator.Allows(source, Service(chart, name), Http), $"{source} reaches {name}'s http port");
+            }
+        }
+
+        // No rule was rendered with an empty `from`, which would have admitted everyone.
+        Assert.DoesNotContain(chart.NetworkPolicies, policy => (policy.Spec.Ingress ?? []).Any(rule => rule.FromProperty is null or { Count: 0 }));
+        Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
+    }
+
+    [Fact]
+    public async Task HttpIngressFrom_GatewayPods_AdmitsExactlyThosePodsToHttp()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set-json",
+            """networkPolicy.httpIngressFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"envoy-gateway-system"}},"podSelector":{"matchLabels":{"app.kubernetes.io/name":"envoy"}}}]""");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var envoy = new NetworkEndpoint("envoy", "envoy-gateway-system", Labels(("app.kubernetes.io/name", "envoy")), []);
+        var controller = new NetworkEndpoint("gateway-controller", "envoy-gateway-system", Labels(("app.kubernetes.io/name", "envoy-gateway")), []);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            Assert.True(evaluator.Allows(envoy, Service(chart, name), Http));
+            Assert.False(evaluator.Allows(envoy, Service(chart, name), Grpc));
+            Assert.False(evaluator.Allows(controller, Service(chart, name), Http));
+            Assert.False(evaluator.Allows(IngressController, Service(chart, name), Http), "the default peers still apply");
+        }
+
+        Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
+    }
+
+    /// <summary>The gRPC connections the design allows: the call graph and the helm test pods to every service.</summary>
+    private static SortedSet<string> CallGraphAndTests(RenderedChart chart) =>
+        new(MeshFacts.CallGraph.Select(edge => Connection(edge.Caller, edge.Callee, Grpc))
+            .Concat(chart.TestPods.SelectMany(test => MeshFacts.Services.Select(name => Connection(test.Metadata.Name, name, Grpc)))), StringComparer.Ordinal);
+
+    /// <summary>Every gRPC connection to a service the policies allow, from the release's pods and from the usual outsiders.</summary>
+    private static SortedSet<string> AllowedGrpc(RenderedChart chart, NetworkPolicyEvaluator evaluator)
+    {
+        var sources = MeshFacts.Services.Select(name => Service(chart, name))
+            .Concat(chart.TestPods.Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), [])))
+            .Concat(Others)
+            .ToArray();
+        var allowed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var destination in MeshFacts.Services.Select(name => Service(chart, name)))
+        {
+            foreach (var source in sources.Where(source => source.Name != destination.Name && evaluator.Allows(source, destination, Grpc)))
+            {
+                allowed.Add(Connection(source.Name, destination.Name, Grpc));
+            }
+        }
+
+        return allowed;
+    }
+
     private static NetworkEndpoint Service(RenderedChart chart, string name) =>
-        new(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc]);
+        new(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Http]);
 
     private static string Connection(string source, string destination, EndpointPort port) => $"{source} -> {destination} {port}";
 

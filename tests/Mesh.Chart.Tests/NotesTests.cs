@@ -23,6 +23,27 @@ public sealed class NotesTests
 
         Assert.Contains($"helm test {ChartRenderer.ReleaseName} --namespace {ChartRenderer.Namespace}", notes, StringComparison.Ordinal);
         Assert.Contains($"dns:///{ChartRenderer.ReleaseName}-users-headless:{MeshFacts.ContainerPort}", notes, StringComparison.Ordinal);
+        // The REST side through the Service's http port.
+        Assert.Contains($"kubectl --namespace {ChartRenderer.Namespace} port-forward svc/{ChartRenderer.ReleaseName}-inventory 8081:{MeshFacts.HttpContainerPort}", notes, StringComparison.Ordinal);
+        Assert.Contains("curl http://127.0.0.1:8081/v1/items", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("reach the services' http ports through", notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notes_IngressAndHttpRoute_NameThemAndShowTheHostsWithTheirScheme()
+    {
+        var helm = await HelmInstallation.Helm4Async();
+
+        var result = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client",
+            "--set", "ingress.enabled=true", "--set", "ingress.hosts={api.example.com,plain.example.com}",
+            "--set-json", """ingress.tls=[{"secretName":"api-tls","hosts":["api.example.com"]}]""",
+            "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]""");
+
+        Assert.True(result.Succeeded, result.ToString());
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.Contains($"through Ingress {ChartRenderer.ReleaseName}-http and HTTPRoute {ChartRenderer.ReleaseName}-http", notes, StringComparison.Ordinal);
+        Assert.Contains("curl https://api.example.com/v1/items", notes, StringComparison.Ordinal);
+        Assert.Contains("curl http://plain.example.com/v1/items", notes, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,13 +50,22 @@ public sealed partial class ReadmeTests
     /// <summary>
     /// The values a reader sets: the schema's properties, descending into inline objects; a property
     /// whose schema is a shared definition (resources, selectors, probe timing) is one row.
-    /// `services` is documented once as services.&lt;name&gt;.image.
+    /// `services` is documented once per setting only a service has, the ones serviceDefaults
+    /// forbids: services.&lt;name&gt;.image, services.&lt;name&gt;.http.routes.
     /// </summary>
     private static IEnumerable<string> DocumentedPaths()
     {
         var schema = JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;
         var definitions = schema["$defs"]!;
         JsonNode Definition(JsonNode reference) => definitions[((string)reference["$ref"]!).Split('/')[^1]]!;
+
+        // The settings the defaults forbid (schema `false`), as dotted paths, at any depth.
+        IEnumerable<string> Forbidden(JsonNode? node, string prefix) =>
+            node?["properties"]?.AsObject().SelectMany(setting => setting.Value?.GetValueKind() is JsonValueKind.False
+                ? [prefix + setting.Key]
+                : Forbidden(setting.Value, prefix + setting.Key + ".")) ?? [];
+        var serviceDefaults = Definition(schema["properties"]!["serviceDefaults"]!);
+        var servicesOwn = Forbidden(serviceDefaults, string.Empty).ToHashSet(StringComparer.Ordinal);
 
         IEnumerable<string> Walk(JsonNode node, string prefix)
         {
@@ -70,20 +79,21 @@ public sealed partial class ReadmeTests
 
                 if (path is "services")
                 {
-                    yield return "services.<name>.image";
+                    foreach (var own in servicesOwn.Order(StringComparer.Ordinal))
+                    {
+                        yield return "services.<name>." + own;
+                    }
+
                     continue;
                 }
 
                 if (path is "serviceDefaults")
                 {
-                    // The defaults take the shared service shape, less what they forbid (a service's own image).
-                    var defaults = Definition(property!);
-                    var forbidden = defaults["properties"]?.AsObject()
-                        .Where(setting => setting.Value?.GetValueKind() is JsonValueKind.False)
-                        .Select(setting => setting.Key).ToHashSet(StringComparer.Ordinal) ?? [];
-                    foreach (var child in Walk(Definition(defaults["allOf"]!.AsArray().Single()!), path + "."))
+                    // The defaults take the shared service shape, less what they forbid (a service's own image and routes).
+                    foreach (var child in Walk(Definition(serviceDefaults["allOf"]!.AsArray().Single()!), path + "."))
                     {
-                        if (!forbidden.Contains(child[(path.Length + 1)..].Split('.')[0]))
+                        var relative = child[(path.Length + 1)..];
+                        if (!servicesOwn.Any(own => relative == own || relative.StartsWith(own + ".", StringComparison.Ordinal)))
                         {
                             yield return child;
                         }

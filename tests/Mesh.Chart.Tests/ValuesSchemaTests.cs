@@ -52,6 +52,21 @@ public sealed class ValuesSchemaTests
             ("serviceDefaults.storage.postgres.startTimeoutSeconds=0", "startTimeoutSeconds"),
             // SQLite stays at one replica even when the other services use PostgreSQL.
             ("serviceDefaults.storage.mode=postgres,postgresql.enabled=true,services.users.storage.mode=sqlite,services.users.replicas=2", "replicas"),
+            // The REST side: misspelt keys, hosts that are URLs, a Gateway route attached to nothing.
+            ("ingress.enabeld=true", "enabeld"),
+            ("ingress.hosts={https://api.example.com}", "hosts"),
+            ("ingress.tls[0].secretname=api-tls", "secretname"),
+            ("ingress.className=Nginx_Class", "className"),
+            ("httpRoute.hostname={api.example.com}", "hostname"),
+            ("httpRoute.parentRefs[0].nmae=public", "nmae"),
+            ("httpRoute.enabled=true", "parentRefs"),
+            ("networkPolicy.httpIngresFrom[0].podSelector.matchLabels.app=gateway", "httpIngresFrom"),
+            ("networkPolicy.httpIngressFrom[0].namespaceSelectr.matchLabels.team=edge", "namespaceSelectr"),
+            // A REST path belongs to one service: the defaults hold none. Paths are absolute, without a trailing slash.
+            ("serviceDefaults.http.routes[0].path=/v1/users,serviceDefaults.http.routes[0].pathType=Prefix", "routes"),
+            ("services.users.http.routes[0].path=/v1/users/,services.users.http.routes[0].pathType=Prefix", "routes"),
+            ("services.users.http.routes[0].path=v1/users,services.users.http.routes[0].pathType=Prefix", "routes"),
+            ("services.users.http.routes[0].path=/v1/users,services.users.http.routes[0].pathType=ImplementationSpecific", "pathType"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)
@@ -102,6 +117,11 @@ public sealed class ValuesSchemaTests
             ("topologySpread.whenUnsatisfiable=Sometimes", "whenUnsatisfiable"),
             ("serviceAccount.create=maybe", "create"),
             ("extraEnv[0].name=1BAD", "name"),
+            ("service.httpPort=0", "httpPort"),
+            ("http.docs=maybe", "docs"),
+            ("http.corsOrigins={https://app.example.com}", "corsOrigins"),
+            // A browser's Origin has no path: with a trailing slash the origin would never match.
+            ("http.corsAllowedOrigins={https://app.example.com/}", "corsAllowedOrigins"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (setting, name) in cases)
@@ -204,10 +224,15 @@ public sealed class ValuesSchemaTests
             Assert.Empty(entry.AsObject().Select(keyword => keyword.Key).Except(["description", "allOf", "required", "properties"]));
         }
 
-        // The image is a service's own: the defaults forbid it (and declare nothing else), every service requires it.
+        // The image and the REST routes are a service's own: the defaults forbid them (and declare
+        // nothing else), every service requires its image.
         var declaredByDefaults = defaults["properties"]!.AsObject();
-        Assert.Equal(["image"], declaredByDefaults.Select(property => property.Key));
+        Assert.Equal(["image", "http"], declaredByDefaults.Select(property => property.Key));
         Assert.Equal(JsonValueKind.False, declaredByDefaults["image"]!.GetValueKind());
+        Assert.Equal(["properties"], declaredByDefaults["http"]!.AsObject().Select(keyword => keyword.Key));
+        Assert.Equal(["routes"], declaredByDefaults["http"]!["properties"]!.AsObject().Select(property => property.Key));
+        Assert.Equal(JsonValueKind.False, declaredByDefaults["http"]!["properties"]!["routes"]!.GetValueKind());
+        Assert.NotNull(schema["$defs"]!["serviceSettings"]!["properties"]!["http"]!["properties"]!["routes"]);
         Assert.All(services, entry => Assert.Null(entry["properties"]));
         Assert.All(services, entry => Assert.Equal(["image"], entry["required"]!.AsArray().Select(key => (string?)key)));
         Assert.Contains("image", schema["$defs"]!["serviceSettings"]!["properties"]!.AsObject().Select(property => property.Key));
@@ -226,6 +251,28 @@ public sealed class ValuesSchemaTests
             .ToList();
 
         Assert.Same(schema["$defs"]!["serviceSettings"], Assert.Single(declarations));
+    }
+
+    [Theory]
+    [InlineData("hostname", "pattern")]
+    [InlineData("restRoute", "pathType")]
+    [InlineData("networkPolicyPeer", "ipBlock")]
+    [InlineData("ingressTls", "secretName")]
+    [InlineData("gatewayParentRef", "sectionName")]
+    public void Schema_SharedShapes_AreDeclaredOnceInDefs(string definition, string distinctiveKey)
+    {
+        var schema = LoadSchema();
+        var declared = schema["$defs"]![definition]!;
+
+        // Every node declaring the shape's distinctive property (or, for the hostname, its pattern).
+        var declarations = Descendants(schema)
+            .OfType<JsonObject>()
+            .Where(node => distinctiveKey == "pattern"
+                ? (string?)node["pattern"] == (string?)declared["pattern"]
+                : node["properties"] is JsonObject properties && properties[distinctiveKey] is not null)
+            .ToList();
+
+        Assert.Same(declared, Assert.Single(declarations));
     }
 
     private static JsonNode LoadSchema() => JsonNode.Parse(File.ReadAllText(RepositoryPaths.ChartValuesSchema))!;

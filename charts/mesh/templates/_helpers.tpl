@@ -24,6 +24,12 @@ orders:
 {{/* The port every service container listens on: plaintext HTTP/2 (h2c) gRPC. */}}
 {{- define "mesh.containerPort" -}}8080{{- end -}}
 
+{{/*
+The container's second port, HTTP/1.1: REST/JSON (gRPC JSON transcoding), gRPC-Web and the OpenAPI
+document at /openapi/v1.json, for callers outside the mesh (browsers, an Ingress, a Gateway).
+*/}}
+{{- define "mesh.httpContainerPort" -}}8081{{- end -}}
+
 {{/* The uid and gid the service images run as (the .NET images' `app` user). */}}
 {{- define "mesh.uid" -}}1654{{- end -}}
 
@@ -121,6 +127,9 @@ Call with (dict "root" $ "name" "users" "out" (dict)); it renders nothing.
 {{- fail (printf "services.%s: storage.postgres.startTimeoutSeconds (%v) must be below the startup probe's budget (%v s = initialDelaySeconds + periodSeconds x failureThreshold)" $name $pg.startTimeoutSeconds $budget) -}}
 {{- end -}}
 {{- end -}}
+{{- if eq (int $svc.service.port) (int $svc.service.httpPort) -}}
+{{- fail (printf "services.%s: service.port and service.httpPort are both %v; the Service's grpc and http ports need a number each" $name $svc.service.port) -}}
+{{- end -}}
 {{- if and $svc.autoscaling.enabled (gt (int $svc.autoscaling.minReplicas) (int $svc.autoscaling.maxReplicas)) -}}
 {{- fail (printf "services.%s: autoscaling.minReplicas (%v) is above autoscaling.maxReplicas (%v)" $name $svc.autoscaling.minReplicas $svc.autoscaling.maxReplicas) -}}
 {{- end -}}
@@ -185,4 +194,32 @@ key: {{ .name }}-connection-string
 name: {{ .svc.storage.postgres.existingSecret }}
 key: {{ .svc.storage.postgres.existingSecretKey }}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Every service's REST routes (services.<name>.http.routes), the one list the Ingress and the
+HTTPRoute are both made from: {"routes": [{service, name, port, path, pathType}]}, name and port
+being the service's ClusterIP Service and its http port. A path listed twice with the same type
+would leave the controller to pick a service, and an empty list would route nothing: both fail.
+Call with $ and read the result with fromYaml.
+*/}}
+{{- define "mesh.httpRoutes" -}}
+{{- $routes := list -}}
+{{- $owners := dict -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := dict -}}
+{{- include "mesh.loadService" (dict "root" $ "name" $name "out" $svc) -}}
+{{- range $route := $svc.http.routes -}}
+{{- $key := printf "%s %s" $route.pathType $route.path -}}
+{{- with index $owners $key -}}
+{{- fail (printf "services.%s.http.routes and services.%s.http.routes both list the %s path %s: a REST path belongs to one service" . $name $route.pathType $route.path) -}}
+{{- end -}}
+{{- $_ := set $owners $key $name -}}
+{{- $routes = append $routes (dict "service" $name "name" (include "mesh.fullname" (dict "root" $ "name" $name)) "port" (int $svc.service.httpPort) "path" $route.path "pathType" $route.pathType) -}}
+{{- end -}}
+{{- end -}}
+{{- if not $routes -}}
+{{- fail "no service lists services.<name>.http.routes: the Ingress or HTTPRoute would route nothing" -}}
+{{- end -}}
+{{- toYaml (dict "routes" $routes) -}}
 {{- end -}}

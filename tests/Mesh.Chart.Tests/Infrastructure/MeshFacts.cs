@@ -10,6 +10,9 @@ public static partial class MeshFacts
 {
     public const int ContainerPort = 8080;
 
+    /// <summary>The container's HTTP/1.1 port: REST/JSON, gRPC-Web, /openapi/v1.json (Mesh__Http__Urls).</summary>
+    public const int HttpContainerPort = 8081;
+
     public const long Uid = 1654;
 
     public static IReadOnlyList<string> Services { get; } = ["users", "inventory", "orders"];
@@ -21,6 +24,34 @@ public static partial class MeshFacts
     /// <summary>Who calls whom: orders -> users (GetUser), orders -> inventory (stock), users -> orders (event feed).</summary>
     public static IReadOnlySet<(string Caller, string Callee)> CallGraph { get; } =
         new HashSet<(string, string)> { ("orders", "users"), ("orders", "inventory"), ("users", "orders") };
+
+    /// <summary>
+    /// REST requests (gRPC JSON transcoding) and the service that serves each: the collections and
+    /// what lies below them, and the custom verbs on the collections (`:watch`, `:batchGet`), which
+    /// a path prefix of whole segments does not cover.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Service)> RestRequests { get; } =
+    [
+        ("/v1/users", "users"),
+        ("/v1/users/abc", "users"),
+        ("/v1/users/abc:deactivate", "users"),
+        ("/v1/users:watch", "users"),
+        ("/v1/users:batchGet", "users"),
+        ("/v1/items", "inventory"),
+        ("/v1/items/BOOK-42", "inventory"),
+        ("/v1/items/BOOK-42:adjustStock", "inventory"),
+        ("/v1/items:watch", "inventory"),
+        ("/v1/items:batchGet", "inventory"),
+        ("/v1/orders", "orders"),
+        ("/v1/orders/abc", "orders"),
+        ("/v1/orders/abc:cancel", "orders"),
+        ("/v1/order-events", "orders"),
+        ("/v1/order-events:watch", "orders"),
+    ];
+
+    /// <summary>Paths no service serves over REST: routing them anywhere would expose something unintended.</summary>
+    public static IReadOnlyList<string> UnservedPaths { get; } =
+        ["/", "/v1", "/v1/usersx", "/v1/items:delete", "/v1/order", "/v2/items", "/openapi/v1.json", "/docs", "/mesh.users.v1.UserService/GetUser"];
 
     private static readonly Lazy<(string Liveness, string Readiness)> LazyHealthNames = new(ReadHealthNames);
 

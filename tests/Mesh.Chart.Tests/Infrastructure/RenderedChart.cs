@@ -9,6 +9,9 @@ namespace Mesh.Chart.Tests.Infrastructure;
 /// </summary>
 public sealed class RenderedChart
 {
+    /// <summary>The kinds the Kubernetes client has no model for.</summary>
+    private static readonly Dictionary<string, Type> ExtraTypes = new() { [GatewayHttpRoute.TypeKey] = typeof(GatewayHttpRoute) };
+
     private RenderedChart(IReadOnlyList<IKubernetesObject> objects) => Objects = objects;
 
     public IReadOnlyList<IKubernetesObject> Objects { get; }
@@ -33,6 +36,10 @@ public sealed class RenderedChart
 
     public IEnumerable<V1ConfigMap> ConfigMaps => Objects.OfType<V1ConfigMap>();
 
+    public IEnumerable<V1Ingress> Ingresses => Objects.OfType<V1Ingress>();
+
+    public IEnumerable<GatewayHttpRoute> HttpRoutes => Objects.OfType<GatewayHttpRoute>();
+
     /// <summary>The Services of the three gRPC services (ClusterIP and headless), without the bundled database's.</summary>
     public IEnumerable<V1Service> GrpcServices => Services.Where(service =>
         service.Metadata.Labels?.TryGetValue("app.kubernetes.io/component", out var component) == true && component == "grpc-service");
@@ -43,7 +50,7 @@ public sealed class RenderedChart
 
     public static RenderedChart Load(string yaml)
     {
-        var objects = KubernetesYaml.LoadAllFromString(yaml, typeMap: null, strict: true)
+        var objects = KubernetesYaml.LoadAllFromString(yaml, ExtraTypes, strict: true)
             .Cast<IKubernetesObject>()
             .ToArray();
         return new RenderedChart(objects);
@@ -56,6 +63,14 @@ public sealed class RenderedChart
     public V1Service Service(string name) => Services.Single(service => service.Metadata.Name == name);
 
     public V1Container Container(string service) => Deployment(service).Spec.Template.Spec.Containers.Single();
+
+    /// <summary>A service's container port by name ("grpc", "http").</summary>
+    public V1ContainerPort ContainerPort(string service, string portName) =>
+        Assert.Single(Container(service).Ports, port => port.Name == portName);
+
+    /// <summary>The service ("users", "inventory", "orders") whose Deployment's pods a Service selects; fails unless exactly one.</summary>
+    public string ServiceSelecting(V1Service service) =>
+        Assert.Single(MeshFacts.Services, name => LabelSelectors.Matches(service.Spec.Selector, Deployment(name).Spec.Template.Metadata.Labels));
 
     /// <summary>The storage provider a service's container is configured with (Mesh__Storage__Provider).</summary>
     public string StorageProvider(string service) => Environment(service)["Mesh__Storage__Provider"].Value;
