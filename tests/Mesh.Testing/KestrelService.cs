@@ -34,16 +34,13 @@ public sealed class KestrelService<TEntryPoint> : IAsyncDisposable
     public static KestrelService<TEntryPoint> Start(MeshServiceFactory<TEntryPoint>? factory = null)
     {
         factory ??= new MeshServiceFactory<TEntryPoint>();
-        factory.WithSetting("urls", "http://127.0.0.1:0")
-            .WithSetting("Mesh:Http:Urls", "http://127.0.0.1:0");
-        factory.UseKestrel();
-        factory.StartServer();
+        factory.StartOnKestrel();
         var listeners = factory.Services.GetRequiredService<MeshListeners>();
         return new KestrelService<TEntryPoint>(factory, listeners);
     }
 
     /// <summary>A gRPC channel to the gRPC listener.</summary>
-    public GrpcChannel CreateGrpcChannel() => GrpcChannel.ForAddress(GrpcAddress);
+    public GrpcChannel CreateGrpcChannel() => Factory.CreateChannel();
 
     /// <summary>An HttpClient for the HTTP listener (HTTP/1.1, keep-alive).</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(30) };

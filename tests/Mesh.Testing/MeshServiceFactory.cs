@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Mesh.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -69,9 +70,29 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
         return this;
     }
 
-    /// <summary>A gRPC channel to this in-process service.</summary>
-    public GrpcChannel CreateChannel() =>
-        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    /// <summary>Whether the service runs on real Kestrel (<see cref="StartOnKestrel"/>) rather than TestServer.</summary>
+    public bool OnKestrel { get; private set; }
+
+    /// <summary>
+    /// Starts the service on real Kestrel over loopback instead of TestServer, with its gRPC and
+    /// HTTP/1.1 listeners each on a port the OS picks (see <see cref="KestrelService{TEntryPoint}"/>).
+    /// </summary>
+    public void StartOnKestrel()
+    {
+        WithSetting("urls", "http://127.0.0.1:0");
+        WithSetting("Mesh:Http:Urls", "http://127.0.0.1:0");
+        UseKestrel();
+        OnKestrel = true;
+        StartServer();
+    }
+
+    /// <summary>A gRPC channel to this in-process service (over its socket when on Kestrel).</summary>
+    public GrpcChannel CreateChannel() => OnKestrel
+        ? GrpcChannel.ForAddress($"http://127.0.0.1:{Services.GetRequiredService<MeshListeners>().GrpcPort}", new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+        })
+        : GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
         {
             HttpHandler = Server.CreateHandler(),
             MaxReceiveMessageSize = 16 * 1024 * 1024,
