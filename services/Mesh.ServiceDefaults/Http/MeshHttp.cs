@@ -49,8 +49,12 @@ public static class MeshHttp
             var contracts = Path.ChangeExtension(typeof(Mesh.Contracts.MeshDescriptors).Assembly.Location, ".xml");
             if (File.Exists(contracts))
             {
+                // Operations from the RPCs' comments, schemas and parameters from the messages' fields.
+                swagger.IncludeXmlComments(contracts);
                 swagger.IncludeGrpcXmlComments(contracts, includeControllerXmlComments: true);
             }
+
+            swagger.OperationFilter<StreamingOperationFilter>();
         });
 
         // AddGrpc (here and inside AddGrpcSwagger) put grpc-dotnet's method binder back; the
