@@ -16,9 +16,14 @@ if [ ! -x "$buf" ] || [ "$("$buf" --version 2>/dev/null)" != "$buf_version" ]; t
   echo "== installing buf $buf_version (npm ci in tests/tools)"
   (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-echo "== buf lint (protos/)"
+# The protos import google/api/annotations.proto, which Google.Api.CommonProtos (NuGet) brings:
+# lint the descriptor set Mesh.Contracts compiles (every file with its imports), our files only.
+echo "== buf lint (protos/, through the descriptor set Mesh.Contracts builds)"
 lint_status=0
-(cd "$root/protos" && "$buf" lint) || lint_status=$?
+dotnet build "$root/services/Mesh.Contracts" --configuration Release --nologo -v quiet || lint_status=$?
+if [ "$lint_status" -eq 0 ]; then
+  "$buf" lint "$root/services/Mesh.Contracts/obj/mesh.protoset#format=binpb" --config "$root/protos/buf.yaml" --path mesh || lint_status=$?
+fi
 
 # PostgreSQL for the storage contract tests, unless one is given in MESH_TEST_POSTGRES.
 source "$root/tests/start-test-postgres.sh"

@@ -11,8 +11,8 @@ namespace Mesh.Container.Tests.Support;
 
 /// <summary>
 /// Builds the three images once per test run (<see cref="ImageBuild"/>) and runs them as a mesh on a
-/// network of their own: non-root (uid 1654), read-only root filesystem, every capability dropped, no privilege escalation, a named volume for /data, port 8080 published
-/// on a free 127.0.0.1 port. Every container, volume and the network get unique names and the label
+/// network of their own: non-root (uid 1654), read-only root filesystem, every capability dropped, no privilege escalation, a named volume for /data, ports 8080 (gRPC)
+/// and 8081 (HTTP) published on free 127.0.0.1 ports. Every container, volume and the network get unique names and the label
 /// <see cref="Label"/>; disposal (or a failed start) removes all of them.
 /// </summary>
 public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
@@ -32,6 +32,7 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
     private readonly string prefix = "mesh-ct-" + Guid.NewGuid().ToString("N")[..10];
     private readonly CreatedResources created = new();
     private readonly ConcurrentDictionary<string, int> ports = new();
+    private readonly ConcurrentDictionary<string, int> httpPorts = new();
     private readonly ConcurrentDictionary<string, TimeSpan> startToServing = new();
 
     /// <summary>The engine in use (only called when one was found).</summary>
@@ -55,6 +56,10 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
 
     /// <summary>The container running <paramref name="service"/>.</summary>
     public string ContainerOf(ServiceImage service) => $"{prefix}-{service.Name}";
+
+    /// <summary>An HttpClient for <paramref name="service"/>'s published HTTP port (REST, gRPC-Web); the caller disposes it.</summary>
+    public HttpClient Http(ServiceImage service) =>
+        new() { BaseAddress = new Uri($"http://127.0.0.1:{httpPorts[service.Name].ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(15) };
 
     /// <summary>A new channel to <paramref name="service"/>'s published port; the caller disposes it.</summary>
     public GrpcChannel Channel(ServiceImage service) =>
@@ -136,6 +141,7 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
                 "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                 "--volume", $"{volume}:/data", "--env", $"Mesh__Storage__Path=/data/{service.Name}.db",
                 "--publish", "127.0.0.1::8080",
+                "--publish", "127.0.0.1::8081",
             ];
             if (service == ServiceImage.Orders)
             {
@@ -163,9 +169,15 @@ public sealed class MeshContainers(IMessageSink diagnostics) : IAsyncLifetime
 
     private async Task ReadPortAsync(ServiceImage service)
     {
-        var port = (await Engine.RunAsync(Deadlines.EngineCommand, "port", ContainerOf(service), "8080/tcp")).EnsureSuccess();
+        ports[service.Name] = await PublishedPortAsync(service, "8080/tcp");
+        httpPorts[service.Name] = await PublishedPortAsync(service, "8081/tcp");
+    }
+
+    private async Task<int> PublishedPortAsync(ServiceImage service, string containerPort)
+    {
+        var port = (await Engine.RunAsync(Deadlines.EngineCommand, "port", ContainerOf(service), containerPort)).EnsureSuccess();
         var first = port.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
-        ports[service.Name] = int.Parse(first[(first.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+        return int.Parse(first[(first.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
     }
 
     private async Task<TimeSpan> WaitUntilServingAsync(ServiceImage service, Stopwatch clock)
