@@ -11,7 +11,7 @@ public sealed record BenchOptions
           dotnet run -c Release --project tests/Mesh.Bench -- [options]
 
           --quick                 smoke run (< 90 s): proves the harness works; its numbers mean little
-          --only a,b,...          run only these scenarios: baseline, reads, h2load, place-order,
+          --only a,b,...          run only these scenarios: baseline, reads, rest, h2load, place-order,
                                   feed, restart, failover, startup
           --out DIR               output folder (default: artifacts/bench/<utc timestamp>[-quick]/)
           --users-address URL     target a running mesh instead of starting one (all three needed;
@@ -28,7 +28,7 @@ public sealed record BenchOptions
         Internal: --serve-echo bare|mesh --port N runs the baseline echo server (the harness starts it).
         """;
 
-    public static readonly IReadOnlyList<string> AllScenarios = ["baseline", "reads", "h2load", "place-order", "feed", "restart", "failover", "startup"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["baseline", "reads", "rest", "h2load", "place-order", "feed", "restart", "failover", "startup"];
 
     public bool Quick { get; init; }
 

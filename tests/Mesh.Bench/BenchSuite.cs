@@ -105,6 +105,11 @@ public static class BenchSuite
             await ReadsScenario.RunAsync(context).ConfigureAwait(false);
         }
 
+        if (options.Runs("rest"))
+        {
+            await RestScenario.RunAsync(context).ConfigureAwait(false);
+        }
+
         if (options.Runs("h2load"))
         {
             await H2LoadCrossCheck.RunAsync(context).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Google.Api;
+using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Reflection.V1;
@@ -15,18 +17,22 @@ public sealed class ServerReflectionTests(MeshFixture fixture)
     private const int ServiceField = 6; // FileDescriptorProto.service
     private const int MethodField = 2; // ServiceDescriptorProto.method
 
-    /// <summary>Each service with one of its methods and the start of that method's proto comment.</summary>
-    public static TheoryData<MeshService, string, string> ServicesWithDocumentedMethod() => new()
+    // Reads the google.api.http option of a method, as grpcurl's describe shows it.
+    private static readonly MessageParser<FileDescriptorProto> FileParser =
+        FileDescriptorProto.Parser.WithExtensionRegistry(new ExtensionRegistry { AnnotationsExtensions.Http });
+
+    /// <summary>Each service with one of its methods, the start of that method's proto comment, and its REST binding.</summary>
+    public static TheoryData<MeshService, string, string, string> ServicesWithDocumentedMethod() => new()
     {
-        { MeshService.Users, "CreateUser", "Creates a user." },
-        { MeshService.Inventory, "CreateItem", "Adds an item to the catalog." },
-        { MeshService.Orders, "PlaceOrder", "Places an order." },
+        { MeshService.Users, "CreateUser", "Creates a user.", "POST /v1/users" },
+        { MeshService.Inventory, "CreateItem", "Adds an item to the catalog.", "POST /v1/items" },
+        { MeshService.Orders, "PlaceOrder", "Places an order.", "POST /v1/orders" },
     };
 
     [Theory]
     [MemberData(nameof(ServicesWithDocumentedMethod))]
-    public async Task ServerReflectionInfo_EachService_ResolvesEveryMethodAndShowsComments(
-        MeshService service, string method, string comment)
+    public async Task ServerReflectionInfo_EachService_ResolvesEveryMethodAndShowsCommentsAndRestBindings(
+        MeshService service, string method, string comment, string binding)
     {
         using var timeout = Deadlines.After(60);
         using var channel = fixture.Channel(service);
@@ -59,6 +65,10 @@ public sealed class ServerReflectionTests(MeshFixture fixture)
         Assert.Contains("grpc.health.v1.Health", listed);
         Assert.True(location is not null, $"{meshFile.Name} came without source info for {method}");
         Assert.Contains(comment, location.LeadingComments, StringComparison.Ordinal);
+        var rule = meshFile.Service[serviceIndex].Method[methodIndex].Options?.GetExtension(AnnotationsExtensions.Http);
+        Assert.True(rule is not null, $"{method} came without its google.api.http option");
+        Assert.Equal(binding, $"{rule.PatternCase.ToString().ToUpperInvariant()} {rule.Post}{rule.Get}");
+        Assert.Equal("*", rule.Body);
     }
 
     /// <summary>One reflection stream, remembering every file the server sent on it.</summary>
@@ -81,7 +91,7 @@ public sealed class ServerReflectionTests(MeshFixture fixture)
             Assert.True(
                 response.MessageResponseCase == ServerReflectionResponse.MessageResponseOneofCase.FileDescriptorResponse,
                 $"file_containing_symbol {symbol}: {response.ErrorResponse?.ErrorMessage}");
-            var sent = response.FileDescriptorResponse.FileDescriptorProto.Select(FileDescriptorProto.Parser.ParseFrom).ToList();
+            var sent = response.FileDescriptorResponse.FileDescriptorProto.Select(FileParser.ParseFrom).ToList();
             Assert.NotEmpty(sent);
             sent.ForEach(file => files[file.Name] = file);
             return sent[0];

@@ -7,6 +7,8 @@ namespace Mesh.Bench.Report;
 public static class TargetEvaluator
 {
     public const double ReadsShareOfBaseline = 0.75;
+    public const double RestShareOfGrpc = 0.5;
+    public const double RestP99Ms = 10;
     public const double PlaceOrderPerSecond = 2_000;
     public const double PlaceOrderP99Ms = 25;
     public const double PlaceOrderP99Rate = 1_000;
@@ -37,6 +39,25 @@ public static class TargetEvaluator
                 F($"{read.Load.ThroughputPerSecond:N0}/s = {ratio:0.00} x {baseline.Load.ThroughputPerSecond:N0}/s"),
                 Verdict(ratio >= ReadsShareOfBaseline && read.Load.Failed == 0)));
         }
+
+        // REST on the HTTP/1.1 port against gRPC GetItem of the same run.
+        if (byKey.TryGetValue(Scenarios.RestScenario.ClosedKey, out var rest) && byKey.TryGetValue("get-item", out var grpcItem))
+        {
+            var ratio = rest.Load!.ThroughputPerSecond / grpcItem.Load!.ThroughputPerSecond;
+            checks.Add(new TargetCheck("REST GetItem (HTTP/1.1)", F($">= {RestShareOfGrpc:0.0} x gRPC GetItem throughput (same run)"),
+                F($"{rest.Load.ThroughputPerSecond:N0}/s = {ratio:0.00} x {grpcItem.Load.ThroughputPerSecond:N0}/s"),
+                Verdict(ratio >= RestShareOfGrpc && rest.Load.Failed == 0)));
+        }
+        else
+        {
+            checks.Add(new TargetCheck("REST GetItem (HTTP/1.1)", F($">= {RestShareOfGrpc:0.0} x gRPC GetItem"), "—", "not run"));
+        }
+
+        checks.Add(byKey.TryGetValue(Scenarios.RestScenario.OpenKey, out var restOpen)
+            ? new TargetCheck(F($"REST GetItem p99 at {Scenarios.RestScenario.OpenRate:N0}/s (open loop)"), F($"<= {RestP99Ms:0} ms, no errors"),
+                F($"p99 {restOpen.Load!.Latency.P99Ms:0.0} ms (p50 {restOpen.Load.Latency.P50Ms:0.0}), {restOpen.Load.Failed} errors"),
+                Verdict(restOpen.Load.Latency.P99Ms <= RestP99Ms && restOpen.Load.Failed == 0))
+            : new TargetCheck(F($"REST GetItem p99 at {Scenarios.RestScenario.OpenRate:N0}/s"), F($"<= {RestP99Ms:0} ms"), "—", "not run"));
 
         // Sustained: the best closed-loop run without errors, and the highest open-loop rate that kept up (>= 95 % achieved, p99 <= 1 s).
         var closedRuns = byKey.Values.Where(row => row.Key.StartsWith("place-order-closed", StringComparison.Ordinal)).ToList();
