@@ -51,7 +51,10 @@ public sealed class MeshLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the whole mesh and returns once every service is ready (and seeded).</summary>
+    /// <summary>
+    /// Starts the whole mesh and returns once every service is ready, its HTTP port answers, and
+    /// the demo data is seeded.
+    /// </summary>
     /// <exception cref="MeshLaunchException">A service failed to start; every started process is stopped again.</exception>
     public static async Task<MeshLauncher> StartAsync(MeshLauncherOptions options, CancellationToken cancellationToken)
     {
@@ -74,6 +77,8 @@ public sealed class MeshLauncher : IAsyncDisposable
 
             await Task.WhenAll(StartOrder.Select(service =>
                 ReadinessProbe.WaitUntilServingAsync(launcher[service], options.StartTimeout, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(StartOrder.Select(service =>
+                HttpProbe.WaitUntilAnsweringAsync(launcher[service], options.HttpAddressOf(service), options.HttpCheckTimeout, cancellationToken))).ConfigureAwait(false);
             launcher.Say("all services are ready");
 
             if (options.Seed)

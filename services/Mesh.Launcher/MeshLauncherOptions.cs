@@ -43,6 +43,12 @@ public sealed record MeshLauncherOptions
     /// <summary>How long all three services together may take to report readiness SERVING.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a ready service's HTTP port may take to serve its OpenAPI document. Readiness is
+    /// reported over gRPC, so it says nothing about the second listener; the banner links to it.
+    /// </summary>
+    public TimeSpan HttpCheckTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long one service may take to exit after SIGTERM before it is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
