@@ -12,21 +12,25 @@ public static class LauncherCommandLine
         Usage: dotnet run --project services/Mesh.Launcher [-- options]
 
         Options (environment variable in brackets; flags win):
-          --users-port PORT       users port, default 5001 [MESH_USERS_PORT]
-          --inventory-port PORT   inventory port, default 5002 [MESH_INVENTORY_PORT]
-          --orders-port PORT      orders port, default 5003 [MESH_ORDERS_PORT]
-          --data-dir PATH         folder for users.db, inventory.db, orders.db; default .mesh/
-                                  at the repository root, reused by the next run [MESH_DATA_DIR]
-          --postgres CONNSTRING   opt-in: run every service on PostgreSQL instead of SQLite, each
-                                  on its own database (mesh_users, mesh_inventory, mesh_orders,
-                                  created if missing; Database=NAME makes them NAME_users, ...)
-                                  on this server, e.g.
-                                  "Host=127.0.0.1;Port=5432;Username=postgres;Password=..." [MESH_POSTGRES]
-          --no-seed               do not create the demo user and catalog [MESH_NO_SEED=true]
-          --users-dll PATH        run this Mesh.Users.dll instead of the built one [MESH_USERS_DLL]
-          --inventory-dll PATH    same for Mesh.Inventory.dll [MESH_INVENTORY_DLL]
-          --orders-dll PATH       same for Mesh.Orders.dll [MESH_ORDERS_DLL]
-          -h, --help              show this text
+          --users-port PORT            users gRPC port, default 5001 [MESH_USERS_PORT]
+          --inventory-port PORT        inventory gRPC port, default 5002 [MESH_INVENTORY_PORT]
+          --orders-port PORT           orders gRPC port, default 5003 [MESH_ORDERS_PORT]
+          --users-http-port PORT       users HTTP port (REST/JSON, gRPC-Web, OpenAPI, /docs),
+                                       default 5101 [MESH_USERS_HTTP_PORT]
+          --inventory-http-port PORT   inventory HTTP port, default 5102 [MESH_INVENTORY_HTTP_PORT]
+          --orders-http-port PORT      orders HTTP port, default 5103 [MESH_ORDERS_HTTP_PORT]
+          --data-dir PATH              folder for users.db, inventory.db, orders.db; default .mesh/
+                                       at the repository root, reused by the next run [MESH_DATA_DIR]
+          --postgres CONNSTRING        opt-in: run every service on PostgreSQL instead of SQLite,
+                                       each on its own database (mesh_users, mesh_inventory,
+                                       mesh_orders, created if missing; Database=NAME makes them
+                                       NAME_users, ...) on this server, e.g.
+                                       "Host=127.0.0.1;Port=5432;Username=postgres;Password=..." [MESH_POSTGRES]
+          --no-seed                    do not create the demo user and catalog [MESH_NO_SEED=true]
+          --users-dll PATH             run this Mesh.Users.dll instead of the built one [MESH_USERS_DLL]
+          --inventory-dll PATH         same for Mesh.Inventory.dll [MESH_INVENTORY_DLL]
+          --orders-dll PATH            same for Mesh.Orders.dll [MESH_ORDERS_DLL]
+          -h, --help                   show this text
 
         Ctrl-C (or SIGTERM) stops the services gracefully, orders first.
         """;
@@ -44,7 +48,8 @@ public static class LauncherCommandLine
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var info in MeshServiceInfo.All)
         {
-            CopyEnvironment(environment, info.EnvironmentPrefix + "_PORT", $"--{info.Name}-port", values);
+            CopyEnvironment(environment, info.PortVariable, info.PortFlag, values);
+            CopyEnvironment(environment, info.HttpPortVariable, info.HttpPortFlag, values);
             CopyEnvironment(environment, info.EnvironmentPrefix + "_DLL", $"--{info.Name}-dll", values);
         }
 
@@ -63,6 +68,7 @@ public static class LauncherCommandLine
                     values[flag] = "true";
                     break;
                 case "--data-dir" or "--postgres" or "--users-port" or "--inventory-port" or "--orders-port"
+                    or "--users-http-port" or "--inventory-http-port" or "--orders-http-port"
                     or "--users-dll" or "--inventory-dll" or "--orders-dll":
                     values[flag] = index + 1 < args.Count ? args[++index] : throw new ArgumentException($"{flag} needs a value.");
                     break;
@@ -73,9 +79,12 @@ public static class LauncherCommandLine
 
         var options = new MeshLauncherOptions
         {
-            UsersPort = Port(values, "--users-port", MeshService.Users),
-            InventoryPort = Port(values, "--inventory-port", MeshService.Inventory),
-            OrdersPort = Port(values, "--orders-port", MeshService.Orders),
+            UsersPort = Port(values, MeshService.Users, http: false),
+            InventoryPort = Port(values, MeshService.Inventory, http: false),
+            OrdersPort = Port(values, MeshService.Orders, http: false),
+            UsersHttpPort = Port(values, MeshService.Users, http: true),
+            InventoryHttpPort = Port(values, MeshService.Inventory, http: true),
+            OrdersHttpPort = Port(values, MeshService.Orders, http: true),
             Seed = !Flag(values, "--no-seed"),
             AssemblyPaths = MeshServiceInfo.All
                 .Where(info => values.ContainsKey($"--{info.Name}-dll"))
@@ -91,12 +100,7 @@ public static class LauncherCommandLine
             options = options with { DataDirectory = Path.GetFullPath(dataDirectory) };
         }
 
-        var ports = MeshServiceInfo.All.Select(info => options.PortOf(info.Service)).ToList();
-        if (ports.Distinct().Count() != ports.Count)
-        {
-            throw new ArgumentException($"The three ports must differ (got {string.Join(", ", ports)}).");
-        }
-
+        EnsurePortsDiffer(options);
         return options;
     }
 
@@ -128,16 +132,38 @@ public static class LauncherCommandLine
         }
     }
 
-    private static int Port(Dictionary<string, string> values, string flag, MeshService service)
+    private static int Port(Dictionary<string, string> values, MeshService service, bool http)
     {
+        var info = MeshServiceInfo.Of(service);
+        var flag = http ? info.HttpPortFlag : info.PortFlag;
         if (!values.TryGetValue(flag, out var text))
         {
-            return MeshServiceInfo.Of(service).DefaultPort;
+            return http ? info.DefaultHttpPort : info.DefaultPort;
         }
 
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
             ? port
             : throw new ArgumentException($"{flag} must be a port number from 1 to 65535 (got '{text}').");
+    }
+
+    // Each service binds two listeners of its own; a clash would fail only once a process is up.
+    private static void EnsurePortsDiffer(MeshLauncherOptions options)
+    {
+        var clash = MeshServiceInfo.All
+            .SelectMany(info => new[]
+            {
+                (Flag: info.PortFlag, Port: options.PortOf(info.Service)),
+                (Flag: info.HttpPortFlag, Port: options.HttpPortOf(info.Service)),
+            })
+            .GroupBy(entry => entry.Port)
+            .Select(group => group.ToList())
+            .FirstOrDefault(group => group.Count > 1);
+        if (clash is not null)
+        {
+            throw new ArgumentException(
+                $"{string.Join(" and ", clash.Select(entry => entry.Flag))} are {(clash.Count == 2 ? "both" : "all")} {clash[0].Port}: " +
+                "the six ports (gRPC and HTTP of each service) must differ.");
+        }
     }
 
     private static bool Flag(Dictionary<string, string> values, string flag) =>

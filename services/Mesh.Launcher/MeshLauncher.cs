@@ -4,9 +4,10 @@ using System.Net.Sockets;
 namespace Mesh.Launcher;
 
 /// <summary>
-/// Runs users, inventory and orders as separate local processes on 127.0.0.1, waits until each is
-/// ready, seeds the demo data, and stops them gracefully (orders first). The console launcher and
-/// the cross-service tests both use this type, so the tests start the mesh exactly as developers do.
+/// Runs users, inventory and orders as separate local processes on 127.0.0.1 (a gRPC and an HTTP
+/// port each), waits until each is ready, seeds the demo data, and stops them gracefully (orders
+/// first). The console launcher and the cross-service tests both use this type, so the tests start
+/// the mesh exactly as developers do.
 /// </summary>
 public sealed class MeshLauncher : IAsyncDisposable
 {
@@ -50,7 +51,10 @@ public sealed class MeshLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the whole mesh and returns once every service is ready (and seeded).</summary>
+    /// <summary>
+    /// Starts the whole mesh and returns once every service is ready, its HTTP port answers, and
+    /// the demo data is seeded.
+    /// </summary>
     /// <exception cref="MeshLaunchException">A service failed to start; every started process is stopped again.</exception>
     public static async Task<MeshLauncher> StartAsync(MeshLauncherOptions options, CancellationToken cancellationToken)
     {
@@ -73,6 +77,8 @@ public sealed class MeshLauncher : IAsyncDisposable
 
             await Task.WhenAll(StartOrder.Select(service =>
                 ReadinessProbe.WaitUntilServingAsync(launcher[service], options.StartTimeout, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(StartOrder.Select(service =>
+                HttpProbe.WaitUntilAnsweringAsync(launcher[service], options.HttpAddressOf(service), options.HttpCheckTimeout, cancellationToken))).ConfigureAwait(false);
             launcher.Say("all services are ready");
 
             if (options.Seed)
@@ -91,6 +97,9 @@ public sealed class MeshLauncher : IAsyncDisposable
 
     /// <summary>The plaintext h2c address of <paramref name="service"/>.</summary>
     public Uri AddressOf(MeshService service) => Options.AddressOf(service);
+
+    /// <summary>The HTTP/1.1 address of <paramref name="service"/>: REST/JSON, gRPC-Web, OpenAPI and /docs.</summary>
+    public Uri HttpAddressOf(MeshService service) => Options.HttpAddressOf(service);
 
     /// <summary>
     /// Starts <paramref name="service"/> again after a stop and waits until it is ready.
@@ -204,13 +213,13 @@ public sealed class MeshLauncher : IAsyncDisposable
             }
         }
 
-        var port = Options.PortOf(service);
-        EnsurePortIsFree(info, port);
+        EnsurePortIsFree(info, Options.PortOf(service), "gRPC", info.PortFlag, info.PortVariable);
+        EnsurePortIsFree(info, Options.HttpPortOf(service), "HTTP", info.HttpPortFlag, info.HttpPortVariable);
         var spec = new ServiceLaunchSpec(
             info,
             Options.AssemblyPaths.TryGetValue(service, out var path) ? Path.GetFullPath(path) : MeshPaths.ServiceAssembly(service),
             Options.AddressOf(service),
-            EnvironmentFor(service, extraEnvironment));
+            ServiceEnvironment.For(Options, service, extraEnvironment));
 
         var process = ServiceProcess.Start(spec, Options.Output);
         lock (gate)
@@ -218,42 +227,9 @@ public sealed class MeshLauncher : IAsyncDisposable
             running[service] = process;
         }
 
-        Say($"started {info.Name} (pid {process.ProcessId}) on {spec.Address.GetLeftPart(UriPartial.Authority)}");
+        Say($"started {info.Name} (pid {process.ProcessId}) on {spec.Address.GetLeftPart(UriPartial.Authority)} (gRPC), " +
+            $"{Options.HttpAddressOf(service).GetLeftPart(UriPartial.Authority)} (HTTP)");
         return process;
-    }
-
-    private Dictionary<string, string?> EnvironmentFor(MeshService service, IReadOnlyDictionary<string, string?>? extraEnvironment)
-    {
-        var info = MeshServiceInfo.Of(service);
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-        if (Options.PostgresServer is { } server)
-        {
-            environment["Mesh__Storage__Provider"] = "postgres";
-            environment["Mesh__Storage__ConnectionString"] = PostgresDatabases.ConnectionStringFor(server, service);
-        }
-        else
-        {
-            environment["Mesh__Storage__Path"] = Path.GetFullPath(Path.Combine(Options.DataDirectory, info.DatabaseFileName));
-        }
-
-        // The call graph: orders calls users and inventory; users follows orders' event log.
-        if (service == MeshService.Orders)
-        {
-            environment["Mesh__Services__Users__Address"] = Options.AddressOf(MeshService.Users).GetLeftPart(UriPartial.Authority);
-            environment["Mesh__Services__Inventory__Address"] = Options.AddressOf(MeshService.Inventory).GetLeftPart(UriPartial.Authority);
-        }
-        else if (service == MeshService.Users)
-        {
-            environment["Mesh__Services__Orders__Address"] = Options.AddressOf(MeshService.Orders).GetLeftPart(UriPartial.Authority);
-        }
-
-        var layers = new[] { Options.Environment.GetValueOrDefault(service), extraEnvironment };
-        foreach (var (name, value) in layers.Where(layer => layer is not null).SelectMany(layer => layer!))
-        {
-            environment[name] = value;
-        }
-
-        return environment;
     }
 
     private async Task SeedAsync(CancellationToken cancellationToken)
@@ -279,7 +255,7 @@ public sealed class MeshLauncher : IAsyncDisposable
         return await process.WaitForExitAsync(bounded.Token).ConfigureAwait(false);
     }
 
-    private static void EnsurePortIsFree(MeshServiceInfo info, int port)
+    private static void EnsurePortIsFree(MeshServiceInfo info, int port, string listener, string flag, string variable)
     {
         try
         {
@@ -290,8 +266,8 @@ public sealed class MeshLauncher : IAsyncDisposable
         catch (SocketException exception)
         {
             throw new MeshLaunchException(
-                $"{info.Name}: port 127.0.0.1:{port} is taken ({exception.SocketErrorCode}); is a mesh already running? " +
-                $"Pick another with --{info.Name}-port or {info.EnvironmentPrefix}_PORT.",
+                $"{info.Name}: {listener} port 127.0.0.1:{port} is taken ({exception.SocketErrorCode}); is a mesh already running? " +
+                $"Pick another with {flag} or {variable}.",
                 exception);
         }
     }

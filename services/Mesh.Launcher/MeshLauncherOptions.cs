@@ -9,14 +9,23 @@ public sealed record MeshLauncherOptions
     private static readonly IReadOnlyDictionary<MeshService, IReadOnlyDictionary<string, string?>> NoEnvironment =
         new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>();
 
-    /// <summary>Loopback port of the users service.</summary>
+    /// <summary>Loopback gRPC port of the users service.</summary>
     public int UsersPort { get; init; } = MeshServiceInfo.Of(MeshService.Users).DefaultPort;
 
-    /// <summary>Loopback port of the inventory service.</summary>
+    /// <summary>Loopback gRPC port of the inventory service.</summary>
     public int InventoryPort { get; init; } = MeshServiceInfo.Of(MeshService.Inventory).DefaultPort;
 
-    /// <summary>Loopback port of the orders service.</summary>
+    /// <summary>Loopback gRPC port of the orders service.</summary>
     public int OrdersPort { get; init; } = MeshServiceInfo.Of(MeshService.Orders).DefaultPort;
+
+    /// <summary>Loopback HTTP/1.1 port (REST/JSON, gRPC-Web, OpenAPI, /docs) of the users service.</summary>
+    public int UsersHttpPort { get; init; } = MeshServiceInfo.Of(MeshService.Users).DefaultHttpPort;
+
+    /// <summary>Loopback HTTP/1.1 port of the inventory service.</summary>
+    public int InventoryHttpPort { get; init; } = MeshServiceInfo.Of(MeshService.Inventory).DefaultHttpPort;
+
+    /// <summary>Loopback HTTP/1.1 port of the orders service.</summary>
+    public int OrdersHttpPort { get; init; } = MeshServiceInfo.Of(MeshService.Orders).DefaultHttpPort;
 
     /// <summary>Folder holding users.db, inventory.db and orders.db; reused by the next run.</summary>
     public string DataDirectory { get; init; } = MeshPaths.DefaultDataDirectory;
@@ -34,6 +43,12 @@ public sealed record MeshLauncherOptions
     /// <summary>How long all three services together may take to report readiness SERVING.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a ready service's HTTP port may take to serve its OpenAPI document. Readiness is
+    /// reported over gRPC, so it says nothing about the second listener; the banner links to it.
+    /// </summary>
+    public TimeSpan HttpCheckTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long one service may take to exit after SIGTERM before it is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -46,7 +61,7 @@ public sealed record MeshLauncherOptions
     /// <summary>Receives every line the launcher and the services print.</summary>
     public Action<string> Output { get; init; } = Console.WriteLine;
 
-    /// <summary>The configured port of <paramref name="service"/>.</summary>
+    /// <summary>The configured gRPC port of <paramref name="service"/>.</summary>
     public int PortOf(MeshService service) => service switch
     {
         MeshService.Users => UsersPort,
@@ -57,4 +72,16 @@ public sealed record MeshLauncherOptions
 
     /// <summary>The plaintext h2c address of <paramref name="service"/>, always on 127.0.0.1.</summary>
     public Uri AddressOf(MeshService service) => new($"http://127.0.0.1:{PortOf(service)}");
+
+    /// <summary>The configured HTTP port of <paramref name="service"/>.</summary>
+    public int HttpPortOf(MeshService service) => service switch
+    {
+        MeshService.Users => UsersHttpPort,
+        MeshService.Inventory => InventoryHttpPort,
+        MeshService.Orders => OrdersHttpPort,
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "Unknown service."),
+    };
+
+    /// <summary>The HTTP/1.1 address of <paramref name="service"/> (REST, gRPC-Web, /docs), always on 127.0.0.1.</summary>
+    public Uri HttpAddressOf(MeshService service) => new($"http://127.0.0.1:{HttpPortOf(service)}");
 }

@@ -35,7 +35,7 @@ using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, RequestS
 try
 {
     await using var mesh = await MeshLauncher.StartAsync(options, stopping.Token);
-    foreach (var line in GrpcurlHints.For(mesh, Guid.NewGuid()))
+    foreach (var line in MeshBanner.For(mesh, Guid.NewGuid(), Guid.NewGuid()))
     {
         Console.WriteLine(line);
     }

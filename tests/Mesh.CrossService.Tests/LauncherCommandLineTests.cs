@@ -13,9 +13,11 @@ public sealed class LauncherCommandLineTests
         var options = LauncherCommandLine.Parse([], NoEnvironment)!;
 
         Assert.Equal((5001, 5002, 5003), (options.UsersPort, options.InventoryPort, options.OrdersPort));
+        Assert.Equal((5101, 5102, 5103), (options.UsersHttpPort, options.InventoryHttpPort, options.OrdersHttpPort));
         Assert.True(options.Seed);
         Assert.Equal(".mesh", Path.GetFileName(options.DataDirectory));
         Assert.Equal(new Uri("http://127.0.0.1:5003"), options.AddressOf(MeshService.Orders));
+        Assert.Equal(new Uri("http://127.0.0.1:5102"), options.HttpAddressOf(MeshService.Inventory));
     }
 
     [Fact]
@@ -35,6 +37,71 @@ public sealed class LauncherCommandLineTests
         Assert.Equal((6001, 5002, 7003), (options.UsersPort, options.InventoryPort, options.OrdersPort));
         Assert.Equal(Path.GetFullPath("/tmp/from-flag"), options.DataDirectory);
         Assert.False(options.Seed);
+    }
+
+    [Fact]
+    public void Parse_HttpPorts_FromFlagsAndEnvironment_FlagsWin()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["MESH_USERS_HTTP_PORT"] = "6101",
+            ["MESH_INVENTORY_HTTP_PORT"] = "6102",
+        };
+
+        var options = LauncherCommandLine.Parse(
+            ["--inventory-http-port", "7102", "--orders-http-port", "7103"],
+            name => environment.GetValueOrDefault(name))!;
+
+        Assert.Equal((6101, 7102, 7103), (options.UsersHttpPort, options.InventoryHttpPort, options.OrdersHttpPort));
+        Assert.Equal((5001, 5002, 5003), (options.UsersPort, options.InventoryPort, options.OrdersPort));
+        Assert.Equal(new Uri("http://127.0.0.1:7103"), options.HttpAddressOf(MeshService.Orders));
+    }
+
+    [Theory]
+    [InlineData("--users-http-port", "0")]
+    [InlineData("--inventory-http-port", "65536")]
+    [InlineData("--orders-http-port", "5103x")]
+    [InlineData("--orders-http-port", "-1")]
+    public void Parse_InvalidHttpPort_ThrowsNamingTheFlag(string flag, string value)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([flag, value], NoEnvironment));
+        Assert.StartsWith(flag + " must be a port number", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_InvalidHttpPortInEnvironment_ThrowsNamingTheFlag()
+    {
+        var exception = Assert.Throws<ArgumentException>(() =>
+            LauncherCommandLine.Parse([], name => name == "MESH_USERS_HTTP_PORT" ? "http" : null));
+        Assert.Contains("--users-http-port", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--users-http-port", "5002" }, "--users-http-port and --inventory-port are both 5002")]
+    [InlineData(new[] { "--orders-http-port", "5101" }, "--users-http-port and --orders-http-port are both 5101")]
+    [InlineData(new[] { "--orders-port", "5001" }, "--users-port and --orders-port are both 5001")]
+    [InlineData(new[] { "--users-port", "7000", "--users-http-port", "7000", "--orders-http-port", "7000" }, "--users-port and --users-http-port and --orders-http-port are all 7000")]
+    public void Parse_PortUsedTwice_ThrowsNamingBothFlags(string[] args, string expected)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse(args, NoEnvironment));
+        Assert.StartsWith(expected, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_HttpPortMissingValue_Throws() =>
+        Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse(["--inventory-http-port"], NoEnvironment));
+
+    [Fact]
+    public void Usage_ListsEveryPortFlagAndVariableWithItsDefault()
+    {
+        foreach (var info in MeshServiceInfo.All)
+        {
+            Assert.Contains($"{info.PortFlag} PORT", LauncherCommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains($"{info.HttpPortFlag} PORT", LauncherCommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains($"[{info.PortVariable}]", LauncherCommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains($"[{info.HttpPortVariable}]", LauncherCommandLine.Usage, StringComparison.Ordinal);
+            Assert.Contains($"default {info.DefaultHttpPort}", LauncherCommandLine.Usage, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -6,8 +6,9 @@ using Mesh.Testing;
 namespace Mesh.CrossService.Tests;
 
 /// <summary>
-/// Starts the real mesh once for the collection: free loopback ports (never the default
-/// 5001-5003) and a temporary data folder; disposing stops every process and deletes the folder.
+/// Starts the real mesh once for the collection: free loopback ports (never the defaults
+/// 5001-5003 and 5101-5103) and a temporary data folder; disposing stops every process and
+/// deletes the folder.
 /// </summary>
 public sealed class MeshFixture : IAsyncLifetime
 {
@@ -34,12 +35,15 @@ public sealed class MeshFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(6);
         var options = new MeshLauncherOptions
         {
             UsersPort = ports[0],
             InventoryPort = ports[1],
             OrdersPort = ports[2],
+            UsersHttpPort = ports[3],
+            InventoryHttpPort = ports[4],
+            OrdersHttpPort = ports[5],
             DataDirectory = DataDirectory,
             StartTimeout = TimeSpan.FromSeconds(90),
             StopTimeout = TimeSpan.FromSeconds(30),

@@ -41,13 +41,16 @@ public sealed class MeshTarget : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(environment);
         IReadOnlyDictionary<string, string?> variables = environment.ToDictionary(pair => pair.Key, string? (pair) => pair.Value, StringComparer.Ordinal);
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(6);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "mesh-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new MeshLauncherOptions
         {
             UsersPort = ports[0],
             InventoryPort = ports[1],
             OrdersPort = ports[2],
+            UsersHttpPort = ports[3],
+            InventoryHttpPort = ports[4],
+            OrdersHttpPort = ports[5],
             DataDirectory = dataDirectory,
             Seed = false,
             StartTimeout = TimeSpan.FromSeconds(90),

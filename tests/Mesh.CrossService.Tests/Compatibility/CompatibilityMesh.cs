@@ -30,7 +30,7 @@ internal sealed class CompatibilityMesh : IAsyncDisposable
     public static async Task<CompatibilityMesh> StartAsync(string dataDirectory, string? postgresServer)
     {
         var mesh = new CompatibilityMesh();
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(6);
         using var timeout = Deadlines.After(150);
         mesh.Launcher = await MeshLauncher.StartAsync(
             new MeshLauncherOptions
@@ -38,6 +38,9 @@ internal sealed class CompatibilityMesh : IAsyncDisposable
                 UsersPort = ports[0],
                 InventoryPort = ports[1],
                 OrdersPort = ports[2],
+                UsersHttpPort = ports[3],
+                InventoryHttpPort = ports[4],
+                OrdersHttpPort = ports[5],
                 DataDirectory = dataDirectory,
                 PostgresServer = postgresServer,
                 Seed = false,

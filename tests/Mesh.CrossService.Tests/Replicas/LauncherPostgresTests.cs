@@ -58,7 +58,7 @@ public sealed class LauncherPostgresTests
 
     private static async Task<MeshLauncher> StartAsync(string postgres, string dataDirectory)
     {
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(6);
         using var timeout = Deadlines.After(150);
         return await MeshLauncher.StartAsync(
             new MeshLauncherOptions
@@ -66,6 +66,9 @@ public sealed class LauncherPostgresTests
                 UsersPort = ports[0],
                 InventoryPort = ports[1],
                 OrdersPort = ports[2],
+                UsersHttpPort = ports[3],
+                InventoryHttpPort = ports[4],
+                OrdersHttpPort = ports[5],
                 DataDirectory = dataDirectory,
                 PostgresServer = postgres,
                 StartTimeout = TimeSpan.FromSeconds(90),

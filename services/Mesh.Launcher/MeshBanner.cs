@@ -1,0 +1,87 @@
+namespace Mesh.Launcher;
+
+/// <summary>
+/// The banner printed once the mesh is up: both addresses of each service, its API docs, and
+/// commands to paste — grpcurl for the gRPC ports, curl for the REST/JSON ones.
+/// </summary>
+public static class MeshBanner
+{
+    /// <summary>Stands for a user id when there is no demo user to name.</summary>
+    public const string UserIdPlaceholder = "<user_id>";
+
+    /// <summary>
+    /// The banner lines for a running mesh. The example orders get fresh idempotency keys, one for
+    /// grpcurl and one for curl, so pasting both places two orders rather than replaying one.
+    /// </summary>
+    public static IReadOnlyList<string> For(MeshLauncher mesh, Guid grpcurlRequestId, Guid curlRequestId)
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        return For(mesh.Options, mesh.Demo, grpcurlRequestId, curlRequestId);
+    }
+
+    /// <summary>The banner lines for a mesh run with <paramref name="options"/>; <paramref name="demo"/> is null without seed data.</summary>
+    public static IReadOnlyList<string> For(MeshLauncherOptions options, DemoData? demo, Guid grpcurlRequestId, Guid curlRequestId)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string HostPort(MeshService service) => $"127.0.0.1:{options.PortOf(service)}";
+        string Http(MeshService service) => HttpRoot(options, service);
+
+        var lines = new List<string>
+        {
+            "",
+            $"Mesh is running. Data: {options.DataDirectory} (users.db, inventory.db, orders.db)",
+            $"  {"service",-9}  {"gRPC (h2c)",-15}  {"HTTP (REST, gRPC-Web)",-21}  gRPC service",
+        };
+        lines.AddRange(MeshServiceInfo.All.Select(info =>
+            $"  {info.Name,-9}  {HostPort(info.Service),-15}  {Http(info.Service),-21}  {info.GrpcServiceName}"));
+        lines.Add("");
+        lines.Add($"API docs in the browser (Swagger UI; the OpenAPI document is {HttpProbe.OpenApiPath} on the same port):");
+        lines.AddRange(MeshServiceInfo.All.Select(info => $"  {info.Name,-9}  {Http(info.Service)}/docs"));
+
+        var userId = demo?.User.UserId ?? UserIdPlaceholder;
+        var sku = demo?.Items.FirstOrDefault()?.Sku ?? "MESH-MUG";
+        if (demo is null)
+        {
+            lines.AddRange(["", $"No demo data (--no-seed, or seeding was refused): replace {UserIdPlaceholder} with a user_id from CreateUser."]);
+        }
+
+        var orders = HostPort(MeshService.Orders);
+        lines.AddRange(
+        [
+            "",
+            "Try it with grpcurl (plaintext h2c, server reflection):",
+            $"  grpcurl -plaintext {orders} list",
+            $"  grpcurl -plaintext {orders} describe mesh.orders.v1.OrderService",
+            $"  grpcurl -plaintext -d '{{\"service\":\"readiness\"}}' {orders} grpc.health.v1.Health/Check",
+            $"  grpcurl -plaintext {HostPort(MeshService.Inventory)} mesh.inventory.v1.InventoryService/ListItems",
+            $"  grpcurl -plaintext -d '{{\"user_id\":\"{userId}\"}}' {HostPort(MeshService.Users)} mesh.users.v1.UserService/GetUser",
+            $"  grpcurl -plaintext -d '{{\"request_id\":\"{grpcurlRequestId}\",\"user_id\":\"{userId}\",\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}]}}' {orders} mesh.orders.v1.OrderService/PlaceOrder",
+            $"  grpcurl -plaintext -d '{{\"order_id\":\"<order_id from PlaceOrder>\"}}' {orders} mesh.orders.v1.OrderService/GetOrder",
+        ]);
+        lines.AddRange(CurlLines(options, userId, sku, curlRequestId));
+        lines.AddRange(["", "Press Ctrl-C to stop."]);
+        return lines;
+    }
+
+    // The paths are the protos' google.api.http bindings; JSON fields are lowerCamelCase.
+    private static List<string> CurlLines(MeshLauncherOptions options, string userId, string sku, Guid requestId)
+    {
+        string Http(MeshService service) => HttpRoot(options, service);
+        var orders = Http(MeshService.Orders);
+        var order = $"{{\"requestId\":\"{requestId}\",\"userId\":\"{userId}\",\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}]}}";
+        return
+        [
+            "",
+            "Or with curl (REST/JSON on the HTTP ports):",
+            $"  curl -s {Http(MeshService.Inventory)}/v1/items",
+            $"  curl -s {Http(MeshService.Users)}/v1/users/{userId}",
+            $"  curl -s -X POST {orders}/v1/orders -H 'content-type: application/json' -d '{order}'",
+            $"  curl -s '{orders}/v1/orders?userId={userId}'",
+            "Follow the inventory feed (one JSON object per line as stock and prices change; Ctrl-C stops):",
+            $"  curl -N {Http(MeshService.Inventory)}/v1/items:watch",
+        ];
+    }
+
+    private static string HttpRoot(MeshLauncherOptions options, MeshService service) =>
+        options.HttpAddressOf(service).GetLeftPart(UriPartial.Authority);
+}

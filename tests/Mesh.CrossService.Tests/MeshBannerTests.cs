@@ -1,0 +1,83 @@
+using Mesh.Inventory.V1;
+using Mesh.Launcher;
+using Mesh.Users.V1;
+
+namespace Mesh.CrossService.Tests;
+
+/// <summary>The banner's commands are pasted as printed, so their ports, ids and paths must be right.</summary>
+public sealed class MeshBannerTests
+{
+    private const string UserId = "01a2489d-18b8-73e6-b3ba-7027cce1ca0a";
+
+    private static readonly Guid GrpcurlRequestId = Guid.Parse("11111111-1111-4111-8111-111111111111");
+    private static readonly Guid CurlRequestId = Guid.Parse("22222222-2222-4222-8222-222222222222");
+
+    private static readonly MeshLauncherOptions Options = new()
+    {
+        UsersPort = 6001,
+        InventoryPort = 6002,
+        OrdersPort = 6003,
+        UsersHttpPort = 6101,
+        InventoryHttpPort = 6102,
+        OrdersHttpPort = 6103,
+    };
+
+    private static readonly DemoData Demo = new(
+        new User { UserId = UserId },
+        [new Item { Sku = "MESH-MUG" }, new Item { Sku = "MESH-TEE" }]);
+
+    private static List<string> Banner() =>
+        [.. MeshBanner.For(Options, Demo, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim())];
+
+    [Theory]
+    [InlineData("users", "127.0.0.1:6001", "http://127.0.0.1:6101")]
+    [InlineData("inventory", "127.0.0.1:6002", "http://127.0.0.1:6102")]
+    [InlineData("orders", "127.0.0.1:6003", "http://127.0.0.1:6103")]
+    public void For_EachService_ShowsItsGrpcAndHttpAddressesAndDocs(string name, string grpc, string http)
+    {
+        var banner = Banner();
+
+        Assert.Contains(banner, line => line.StartsWith(name + " ", StringComparison.Ordinal)
+            && line.Contains(grpc, StringComparison.Ordinal) && line.Contains(http, StringComparison.Ordinal));
+        Assert.Contains(banner, line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.EndsWith($"{http}/docs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_CurlCommands_UseTheHttpPortsTheDemoUserAndAFreshRequestId()
+    {
+        var banner = Banner();
+
+        Assert.Contains("curl -s http://127.0.0.1:6102/v1/items", banner);
+        Assert.Contains($"curl -s http://127.0.0.1:6101/v1/users/{UserId}", banner);
+        Assert.Contains(
+            "curl -s -X POST http://127.0.0.1:6103/v1/orders -H 'content-type: application/json' " +
+            $"-d '{{\"requestId\":\"{CurlRequestId}\",\"userId\":\"{UserId}\",\"lines\":[{{\"sku\":\"MESH-MUG\",\"quantity\":1}}]}}'",
+            banner);
+        Assert.Contains($"curl -s 'http://127.0.0.1:6103/v1/orders?userId={UserId}'", banner);
+        Assert.Contains("curl -N http://127.0.0.1:6102/v1/items:watch", banner);
+    }
+
+    [Fact]
+    public void For_GrpcurlCommands_StayOnTheGrpcPorts()
+    {
+        var banner = Banner();
+        var grpcurl = banner.Where(line => line.StartsWith("grpcurl ", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("grpcurl -plaintext 127.0.0.1:6003 list", grpcurl);
+        Assert.Contains($"grpcurl -plaintext -d '{{\"user_id\":\"{UserId}\"}}' 127.0.0.1:6001 mesh.users.v1.UserService/GetUser", grpcurl);
+        Assert.Contains(grpcurl, line => line.Contains($"\"request_id\":\"{GrpcurlRequestId}\"", StringComparison.Ordinal)
+            && line.EndsWith("127.0.0.1:6003 mesh.orders.v1.OrderService/PlaceOrder", StringComparison.Ordinal));
+        Assert.DoesNotContain(grpcurl, line => line.Contains(":610", StringComparison.Ordinal));
+        Assert.DoesNotContain(banner, line => line.StartsWith("curl ", StringComparison.Ordinal) && line.Contains(":600", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_WithoutDemoData_SaysWhatToPutInPlaceOfTheUserId()
+    {
+        var banner = MeshBanner.For(Options, demo: null, GrpcurlRequestId, CurlRequestId);
+
+        Assert.Contains(banner, line => line.Contains("--no-seed", StringComparison.Ordinal) && line.Contains(MeshBanner.UserIdPlaceholder, StringComparison.Ordinal));
+        Assert.Contains($"  curl -s http://127.0.0.1:6101/v1/users/{MeshBanner.UserIdPlaceholder}", banner);
+        Assert.Contains(banner, line => line.Contains("\"sku\":\"MESH-MUG\"", StringComparison.Ordinal) && line.Contains("/v1/orders ", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,86 @@
+using Mesh.Launcher;
+
+namespace Mesh.CrossService.Tests;
+
+/// <summary>
+/// What a service process of the local mesh is told: its HTTP port (it opens none otherwise when
+/// started with --urls), /docs on, and CORS open to the pages of all three HTTP ports.
+/// </summary>
+public sealed class ServiceEnvironmentTests
+{
+    private static readonly MeshLauncherOptions Options = new()
+    {
+        UsersPort = 6001,
+        InventoryPort = 6002,
+        OrdersPort = 6003,
+        UsersHttpPort = 6101,
+        InventoryHttpPort = 6102,
+        OrdersHttpPort = 6103,
+        DataDirectory = "/tmp/mesh-environment-test",
+    };
+
+    public static TheoryData<MeshService, string> HttpUrls() => new()
+    {
+        { MeshService.Users, "http://127.0.0.1:6101" },
+        { MeshService.Inventory, "http://127.0.0.1:6102" },
+        { MeshService.Orders, "http://127.0.0.1:6103" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HttpUrls))]
+    public void For_EachService_ListensOnItsOwnHttpPortWithDocs(MeshService service, string url)
+    {
+        var environment = ServiceEnvironment.For(Options, service, extraEnvironment: null);
+
+        Assert.Equal(url, environment["Mesh__Http__Urls"]);
+        Assert.Equal("true", environment["Mesh__Http__Docs"]);
+    }
+
+    [Fact]
+    public void For_EveryService_AllowsTheLocalRunsOriginsUnderBothLoopbackNames()
+    {
+        string[] expected =
+        [
+            "http://127.0.0.1:6101", "http://localhost:6101",
+            "http://127.0.0.1:6102", "http://localhost:6102",
+            "http://127.0.0.1:6103", "http://localhost:6103",
+        ];
+
+        foreach (var info in MeshServiceInfo.All)
+        {
+            var environment = ServiceEnvironment.For(Options, info.Service, extraEnvironment: null);
+            var origins = environment.Where(pair => pair.Key.StartsWith("Mesh__Http__CorsOrigins__", StringComparison.Ordinal))
+                .OrderBy(pair => int.Parse(pair.Key["Mesh__Http__CorsOrigins__".Length..], System.Globalization.CultureInfo.InvariantCulture))
+                .Select(pair => pair.Value);
+            Assert.Equal(expected, origins);
+        }
+    }
+
+    [Fact]
+    public void For_Orders_CallsTheOthersOnTheirGrpcPortsNotTheHttpOnes()
+    {
+        var environment = ServiceEnvironment.For(Options, MeshService.Orders, extraEnvironment: null);
+
+        Assert.Equal("http://127.0.0.1:6001", environment["Mesh__Services__Users__Address"]);
+        Assert.Equal("http://127.0.0.1:6002", environment["Mesh__Services__Inventory__Address"]);
+        Assert.Equal(Path.GetFullPath("/tmp/mesh-environment-test/orders.db"), environment["Mesh__Storage__Path"]);
+    }
+
+    [Fact]
+    public void For_OptionsAndExtraLayers_OverrideTheDefaults()
+    {
+        var options = Options with
+        {
+            Environment = new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>
+            {
+                [MeshService.Inventory] = new Dictionary<string, string?> { ["Mesh__Http__Docs"] = "false" },
+            },
+        };
+
+        var environment = ServiceEnvironment.For(options, MeshService.Inventory, new Dictionary<string, string?> { ["Mesh__Http__Urls"] = null });
+
+        Assert.Equal("false", environment["Mesh__Http__Docs"]);
+        Assert.True(environment.ContainsKey("Mesh__Http__Urls"));
+        Assert.Null(environment["Mesh__Http__Urls"]);
+    }
+}
