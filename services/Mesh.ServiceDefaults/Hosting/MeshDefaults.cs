@@ -38,6 +38,8 @@ public static class MeshDefaults
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             KestrelLimits.Apply(kestrel.Limits);
+            // An endpoint added elsewhere (a test host's own Listen) is gRPC, as before the HTTP port.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
             listeners.Bind(kestrel, listen => listen.Use(MaxConnectionAge.Middleware(connectionAge)));
         });
         // The listeners above are the endpoints; Kestrel's own urls list would override them.

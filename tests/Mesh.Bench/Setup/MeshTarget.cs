@@ -100,6 +100,9 @@ public sealed class MeshTarget : IAsyncDisposable
 
     public Uri AddressOf(string name) => addresses[name];
 
+    /// <summary>The service's HTTP/1.1 port (REST, gRPC-Web) when this run started the mesh; null for an external one.</summary>
+    public Uri? HttpAddressOf(string name) => Launcher?.HttpAddressOf(ServiceOf(name));
+
     /// <summary>One shared channel for set-up calls (the load uses ChannelSets of its own).</summary>
     public GrpcChannel Channel(string name)
     {

@@ -2,20 +2,22 @@ using System.Text.RegularExpressions;
 
 namespace Mesh.CrossService.Tests.Readme;
 
-/// <summary>The bash blocks of the README's grpcurl walk-through, in order.</summary>
+/// <summary>The bash blocks of the README's walk-throughs (grpcurl, REST), in order.</summary>
 internal static partial class ReadmeWalkthrough
 {
-    private const string Heading = "## A grpcurl walk-through";
+    public const string GrpcurlHeading = "## A grpcurl walk-through";
 
-    public static IReadOnlyList<string> Blocks(string readme)
+    public const string RestHeading = "## A REST walk-through";
+
+    public static IReadOnlyList<string> Blocks(string readme, string heading = GrpcurlHeading)
     {
-        var start = readme.IndexOf(Heading, StringComparison.Ordinal);
+        var start = readme.IndexOf(heading, StringComparison.Ordinal);
         if (start < 0)
         {
-            throw new InvalidOperationException($"README.md has no '{Heading}' section.");
+            throw new InvalidOperationException($"README.md has no '{heading}' section.");
         }
 
-        var end = readme.IndexOf("\n## ", start + Heading.Length, StringComparison.Ordinal);
+        var end = readme.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
         var section = end < 0 ? readme[start..] : readme[start..end];
         return BashBlock().Matches(section).Select(match => match.Groups[1].Value).ToList();
     }
@@ -25,6 +27,12 @@ internal static partial class ReadmeWalkthrough
         block.Replace("127.0.0.1:5001", $"127.0.0.1:{users}", StringComparison.Ordinal)
             .Replace("127.0.0.1:5002", $"127.0.0.1:{inventory}", StringComparison.Ordinal)
             .Replace("127.0.0.1:5003", $"127.0.0.1:{orders}", StringComparison.Ordinal);
+
+    /// <summary>The REST walk-through talks to the default HTTP ports; the test mesh runs on free ones.</summary>
+    public static string WithHttpPorts(string block, int users, int inventory, int orders) =>
+        block.Replace("127.0.0.1:5101", $"127.0.0.1:{users}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5102", $"127.0.0.1:{inventory}", StringComparison.Ordinal)
+            .Replace("127.0.0.1:5103", $"127.0.0.1:{orders}", StringComparison.Ordinal);
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();

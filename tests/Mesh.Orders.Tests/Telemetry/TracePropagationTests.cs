@@ -1,15 +1,15 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 using Mesh.Common.V1;
 using Mesh.Inventory.Api;
 using Mesh.Inventory.V1;
 using Mesh.Orders.Api;
 using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Http;
 using Mesh.Testing;
 using Mesh.Users.Api;
 using Mesh.Users.V1;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
 namespace Mesh.Orders.Tests.Telemetry;
@@ -97,17 +97,8 @@ public sealed class TracePropagationTests : IDisposable
     private static int StartOnKestrel<T>(MeshServiceFactory<T> factory)
         where T : class
     {
-        var port = FreePort();
-        factory.UseKestrel(port);
-        factory.StartServer();
-        return port;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        factory.StartOnKestrel();
+        return factory.Services.GetRequiredService<MeshListeners>().GrpcPort;
     }
 
     private List<Activity> Snapshot() => [.. _spans.Snapshot()];
