@@ -69,7 +69,7 @@ public sealed class RestWalkthroughTests(MeshFixture fixture)
         // The follow saw the item created and, live, the order's reservation committed and then released.
         lines.Add("grep -q ITEM_CREATED follow.txt && grep -q RESERVATION_COMMITTED follow.txt || { cat follow.txt; exit 95; }");
         lines.Add("test -n \"$USER_ID\" && test -n \"$ORDER_ID\"");
-        lines.Add("echo \"ORDER_ID=$ORDER_ID\"");
+        lines.Add("echo; echo \"ORDER_ID=$ORDER_ID\""); // curl's JSON ends without a newline
         return string.Join('\n', lines) + "\n";
     }
 
