@@ -6,6 +6,7 @@ using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Metrics;
 
 namespace Mesh.Inventory;
 
@@ -27,6 +28,8 @@ public static class InventoryRegistration
             .BindConfiguration("Mesh:Inventory")
             .Validate(options => options.ExpirySweepInterval > TimeSpan.Zero, "Mesh:Inventory:ExpirySweepInterval must be positive.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ReservationMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(ReservationMetrics.MeterName));
         builder.Services.AddHostedService<ReservationExpiryService>();
 
         builder.Services.AddRequestValidator<CreateItemRequest, CreateItemRequestValidator>();

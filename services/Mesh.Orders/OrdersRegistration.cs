@@ -58,7 +58,8 @@ public static class OrdersRegistration
         builder.Services.AddSingleton<InventoryCatalogConsumer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());
         builder.Services.AddSingleton<CatalogPricingMetrics>();
-        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CatalogPricingMetrics.MeterName));
+        builder.Services.AddSingleton<SagaMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CatalogPricingMetrics.MeterName, SagaMetrics.MeterName));
 
         // Per call: the generated clients come from the client factory, which hands out short-lived instances.
         builder.Services.AddScoped<InventoryCatalogPricer>();

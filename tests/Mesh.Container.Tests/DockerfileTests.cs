@@ -96,8 +96,8 @@ public sealed class DockerfileTests
         Assert.DoesNotContain("CMD", keywords);
         Assert.Equal(["dotnet", EntryDll], JsonSerializer.Deserialize<string[]>(entrypoint) ?? []); // exec form: no /bin/sh -c
         Assert.Contains(final, instruction => instruction.Keyword == "USER" && instruction.Arguments is "$APP_UID" or MeshContainers.AppUid);
-        Assert.Contains(final, instruction => instruction.Keyword == "EXPOSE" && instruction.Arguments == "8080 8081");
-        Assert.Contains(new DockerfileInstruction("ENV", "Mesh__Http__Urls=http://+:8081"), final);
+        Assert.Contains(final, instruction => instruction.Keyword == "EXPOSE" && instruction.Arguments == "8080 8081 9464");
+        Assert.Contains(new DockerfileInstruction("ENV", "Mesh__Http__Urls=http://+:8081 Mesh__Metrics__Urls=http://+:9464"), final);
         Assert.Contains(new DockerfileInstruction("ENV", $"Mesh__Storage__Path=/data/{name}.db"), final);
     }
 

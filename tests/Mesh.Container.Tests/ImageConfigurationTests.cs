@@ -5,7 +5,7 @@ using Mesh.Container.Tests.Support;
 namespace Mesh.Container.Tests;
 
 /// <summary>
-/// What each built image declares: the official images' non-root uid, ports 8080 (gRPC) and 8081 (HTTP), an exec-form
+/// What each built image declares: the official images' non-root uid, ports 8080 (gRPC), 8081 (HTTP) and 9464 (metrics), an exec-form
 /// entrypoint (no shell at run time), no shell health check, and /data as the writable place;
 /// and what it ships: assemblies compiled ReadyToRun, and the entry link to the service's own.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class ImageConfigurationTests
 
     [ContainerTheory]
     [MemberData(nameof(Services))]
-    public async Task ImageConfig_EachService_RunsDllAsNonRootOnPorts8080And8081WithoutShell(string name)
+    public async Task ImageConfig_EachService_RunsDllAsNonRootOnItsThreePortsWithoutShell(string name)
     {
         var service = ServiceImage.Named(name);
 
@@ -28,7 +28,7 @@ public sealed class ImageConfigurationTests
         var root = config.RootElement;
 
         Assert.Equal(MeshContainers.AppUid, root.GetProperty("User").GetString());
-        Assert.Equal(["8080/tcp", "8081/tcp"], root.GetProperty("ExposedPorts").EnumerateObject().Select(port => port.Name));
+        Assert.Equal(["8080/tcp", "8081/tcp", "9464/tcp"], root.GetProperty("ExposedPorts").EnumerateObject().Select(port => port.Name));
         Assert.Equal(["dotnet", EntryDll], root.GetProperty("Entrypoint").EnumerateArray().Select(part => part.GetString()));
         Assert.True(IsAbsent(root, "Cmd"), "an image CMD would be appended to the entrypoint");
         Assert.True(IsAbsent(root, "Healthcheck"), "a HEALTHCHECK would need a shell or a client in the image; probes use grpc.health.v1");

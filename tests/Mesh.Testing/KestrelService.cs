@@ -17,6 +17,7 @@ public sealed class KestrelService<TEntryPoint> : IAsyncDisposable
         Factory = factory;
         GrpcAddress = new Uri($"http://127.0.0.1:{listeners.GrpcPort}");
         HttpAddress = new Uri($"http://127.0.0.1:{listeners.HttpPort}");
+        MetricsAddress = new Uri($"http://127.0.0.1:{listeners.MetricsPort}");
     }
 
     public MeshServiceFactory<TEntryPoint> Factory { get; }
@@ -26,6 +27,9 @@ public sealed class KestrelService<TEntryPoint> : IAsyncDisposable
 
     /// <summary>The HTTP/1.1 listener: REST, gRPC-Web, <c>/openapi/v1.json</c>, <c>/docs</c>.</summary>
     public Uri HttpAddress { get; }
+
+    /// <summary>The Prometheus scrape listener: <c>GET /metrics</c> and nothing else.</summary>
+    public Uri MetricsAddress { get; }
 
     /// <summary>
     /// Starts the service that <paramref name="factory"/> describes (its settings and service

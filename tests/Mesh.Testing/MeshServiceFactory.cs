@@ -75,12 +75,13 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
 
     /// <summary>
     /// Starts the service on real Kestrel over loopback instead of TestServer, with its gRPC and
-    /// HTTP/1.1 listeners each on a port the OS picks (see <see cref="KestrelService{TEntryPoint}"/>).
+    /// HTTP/1.1 and metrics listeners each on a port the OS picks (see <see cref="KestrelService{TEntryPoint}"/>).
     /// </summary>
     public void StartOnKestrel()
     {
         WithSetting("urls", "http://127.0.0.1:0");
         WithSetting("Mesh:Http:Urls", "http://127.0.0.1:0");
+        WithSetting("Mesh:Metrics:Urls", "http://127.0.0.1:0");
         UseKestrel();
         OnKestrel = true;
         StartServer();

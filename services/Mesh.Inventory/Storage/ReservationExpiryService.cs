@@ -13,6 +13,7 @@ public sealed class ReservationExpiryService(
     ReservationStore reservations,
     TimeProvider time,
     IOptions<InventoryOptions> options,
+    ReservationMetrics metrics,
     ILogger<ReservationExpiryService> logger) : BackgroundService
 {
     // Bounds how long one sweep transaction holds its locks; a backlog drains batch by batch.
@@ -43,6 +44,7 @@ public sealed class ReservationExpiryService(
             do
             {
                 expired = await reservations.ExpireDueReservationsAsync(BatchSize, stoppingToken);
+                metrics.Expired(expired.Count);
                 foreach (var reservationId in expired)
                 {
                     logger.LogInformation("Reservation {ReservationId} expired; its held stock is available again", reservationId);

@@ -28,6 +28,7 @@ public sealed class PlaceOrderSaga(
     ICatalogPricer pricer,
     StockReleaser releaser,
     TimeProvider time,
+    SagaMetrics metrics,
     ILogger<PlaceOrderSaga> logger)
 {
     public async Task<OrderRecord> PlaceAsync(PlaceOrderCommand command, CancellationToken cancellationToken)
@@ -91,10 +92,12 @@ public sealed class PlaceOrderSaga(
             // An earlier attempt may have got further and still hold (or have sold) the stock.
             if (resumed && await releaser.ReleaseAsync(orderId) == ReleaseOutcome.AlreadyCommitted)
             {
+                metrics.Recovered();
                 return await store.ConfirmAsync(orderId, Now());
             }
 
             await store.RejectAsync(orderId, rejection.Error.Status.Detail, OrderErrors.StatusOf(rejection.Error), Now());
+            metrics.Rejected();
             logger.LogInformation("Rejected order {OrderId}: {Reason}", orderId, rejection.Error.Status.Detail);
             throw rejection.Error;
         }
@@ -123,6 +126,7 @@ public sealed class PlaceOrderSaga(
         // If this write fails the stock is committed but the order still PENDING: a retry with
         // the same request_id, or the sweeper, finds the committed reservation and confirms it.
         var confirmed = await store.ConfirmAsync(orderId, Now());
+        metrics.Confirmed();
         // The normal outcome of every order: Debug. Rejections, compensations and recoveries stay at Information or above.
         logger.LogDebug("Confirmed order {OrderId} ({Currency} {TotalMinor})", orderId, confirmed.CurrencyCode, confirmed.TotalMinor);
         return confirmed;
@@ -136,6 +140,7 @@ public sealed class PlaceOrderSaga(
         {
             // The commit reached inventory although its answer was lost: the order is placed.
             var confirmed = await store.ConfirmAsync(orderId, Now());
+            metrics.Recovered();
             logger.LogInformation("Confirmed order {OrderId}: its commit had gone through", orderId);
             return confirmed;
         }
@@ -145,11 +150,13 @@ public sealed class PlaceOrderSaga(
             // Whether the commit went through is unknown and the hold could not be released, so
             // neither REJECTED nor CONFIRMED would be safe to write. The order stays PENDING: a
             // retry with the same request_id, or the sweeper, settles it once inventory answers.
+            metrics.Unknown();
             throw OrderErrors.OutcomeUnknown(orderId);
         }
 
         var error = OrderErrors.NotPlaced(orderId);
         await store.RejectAsync(orderId, $"not placed: {why}; its stock was released", OrderErrors.StatusOf(error), Now());
+        metrics.Compensated();
         throw error;
     }
 

@@ -31,6 +31,7 @@ public static class FeedRegistration
             builder.Services.AddSingleton<IEventLog>(provider => provider.GetRequiredService<SqliteEventLog>());
         }
 
+        builder.Services.TryAddSingleton<FeedServingMetrics>();
         builder.Services.TryAddSingleton<FeedStreamer>();
         builder.Services.AddHostedService<EventLogPruner>();
         return builder;

@@ -14,7 +14,8 @@ namespace Mesh.ServiceDefaults.Feeds;
 /// subscriber holds only itself up. Idle streams get heartbeats; on shutdown the stream ends
 /// with UNAVAILABLE so the client resumes elsewhere from its last sequence.
 /// </summary>
-public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
+public sealed class FeedStreamer(
+    IOptions<FeedOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, FeedServingMetrics? metrics = null)
 {
     public async Task StreamAsync<TResponse>(
         IEventLog log,
@@ -34,6 +35,7 @@ public sealed class FeedStreamer(IOptions<FeedOptions> options, IHostApplication
         EventLogCursor.EnsureReadable(position, cursor);
 
         var heartbeatDue = DateTimeOffset.MinValue; // the first catch-up is announced at once
+        using var subscribed = metrics?.Subscribe(log.Name);
         try
         {
             while (true)

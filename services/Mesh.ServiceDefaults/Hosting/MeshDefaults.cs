@@ -10,6 +10,7 @@ using Mesh.ServiceDefaults.Telemetry;
 using Mesh.ServiceDefaults.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -77,7 +78,7 @@ public static class MeshDefaults
         // calls instead; grpc-dotnet's Error entries (an exception outside our interceptors) still show.
         builder.Logging.AddFilter(GrpcCallHandlerCategory, LogLevel.Warning);
 
-        builder.AddMeshTelemetry(serviceName);
+        builder.AddMeshTelemetry(serviceName, prometheus: listeners.MetricsAddresses.Count > 0);
         return builder;
     }
 
@@ -99,6 +100,18 @@ public static class MeshDefaults
             context.Response.Headers[ReplicaHeader] = replica;
             return next(context);
         });
+        var listeners = app.Services.GetRequiredService<MeshListeners>();
+        if (listeners.MetricsAddresses.Count > 0)
+        {
+            // The scrape port serves /metrics and nothing else; no other port serves /metrics.
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => listeners.IsMetricsPort(context) && context.Request.Path == "/metrics");
+            app.UseWhen(listeners.IsMetricsPort, branch => branch.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return context.Response.WriteAsync("this port serves GET /metrics only\n", context.RequestAborted);
+            }));
+        }
+
         app.UseMiddleware<RejectedCallMiddleware>();
         app.MapGrpcService<MeshHealthService>();
         app.MapGrpcService<ReflectionV1ServiceImpl>();

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Configuration;
 namespace Mesh.ServiceDefaults.Http;
 
 /// <summary>
-/// The two kinds of listener a Mesh service has and the ports they are bound to: gRPC over
-/// cleartext HTTP/2 (prior knowledge), and the public HTTP/1.1 one. The two cannot share a
+/// The kinds of listener a Mesh service has and the ports they are bound to: gRPC over cleartext
+/// HTTP/2 (prior knowledge), the public HTTP/1.1 one, and Prometheus' scrape port. The two cannot share a
 /// cleartext port (an HTTP/2-only endpoint refuses HTTP/1.1, and a mixed one cannot do h2c), so
 /// the service binds each itself rather than through Kestrel's single <c>urls</c> list.
 /// </summary>
@@ -16,12 +16,20 @@ public sealed class MeshListeners
 {
     private readonly List<ListenOptions> _grpc = [];
     private readonly List<ListenOptions> _http = [];
+    private readonly List<ListenOptions> _metrics = [];
 
-    private MeshListeners(IReadOnlyList<BindingAddress> grpcAddresses, IReadOnlyList<BindingAddress> httpAddresses)
+    private MeshListeners(IReadOnlyList<BindingAddress> grpcAddresses, IReadOnlyList<BindingAddress> httpAddresses, IReadOnlyList<BindingAddress> metricsAddresses)
     {
         GrpcAddresses = grpcAddresses;
         HttpAddresses = httpAddresses;
+        MetricsAddresses = metricsAddresses;
     }
+
+    /// <summary>Port of the Prometheus scrape listener when nothing is configured (the container's).</summary>
+    public const int DefaultMetricsPort = 9464;
+
+    /// <summary>Configuration key of the scrape listener's addresses (<c>/metrics</c> only).</summary>
+    public const string MetricsUrlsKey = "Mesh:Metrics:Urls";
 
     /// <summary>Port of the gRPC listener when nothing is configured (the container's).</summary>
     public const int DefaultGrpcPort = 8080;
@@ -30,23 +38,34 @@ public sealed class MeshListeners
 
     public IReadOnlyList<BindingAddress> HttpAddresses { get; }
 
+    /// <summary>Where Prometheus scrapes <c>/metrics</c>: a port of its own, so the public HTTP port never serves it.</summary>
+    public IReadOnlyList<BindingAddress> MetricsAddresses { get; }
+
     /// <summary>The bound gRPC port (after start); 0 when the service runs on a test server.</summary>
     public int GrpcPort => BoundPort(_grpc);
 
     /// <summary>The bound HTTP port (after start); 0 when there is no HTTP listener.</summary>
     public int HttpPort => BoundPort(_http);
 
+    /// <summary>The bound metrics port (after start); 0 when there is no scrape listener.</summary>
+    public int MetricsPort => BoundPort(_metrics);
+
     /// <summary>Whether the request came in on the public HTTP port.</summary>
-    public bool IsHttpPort(HttpContext context)
+    public bool IsHttpPort(HttpContext context) => CameThrough(context, _http);
+
+    /// <summary>Whether the request came in on the Prometheus scrape port.</summary>
+    public bool IsMetricsPort(HttpContext context) => CameThrough(context, _metrics);
+
+    private static bool CameThrough(HttpContext context, List<ListenOptions> listeners)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_http.Count == 0)
+        if (listeners.Count == 0)
         {
             return false;
         }
 
         var local = context.Connection.LocalPort;
-        foreach (var listener in _http)
+        foreach (var listener in listeners)
         {
             if (listener.IPEndPoint?.Port == local)
             {
@@ -79,12 +98,13 @@ public sealed class MeshListeners
             grpcDefaulted = true;
         }
 
-        var httpSetting = configuration[$"{MeshHttpOptions.Section}:{nameof(MeshHttpOptions.Urls)}"];
-        var http = httpSetting is null && grpcDefaulted
-            ? [BindingAddress.Parse($"http://*:{MeshHttpOptions.DefaultPort}")]
-            : Parse(httpSetting);
-        return new MeshListeners(grpc, http);
+        var http = OrDefault(configuration[$"{MeshHttpOptions.Section}:{nameof(MeshHttpOptions.Urls)}"], grpcDefaulted, MeshHttpOptions.DefaultPort);
+        var metrics = OrDefault(configuration[MetricsUrlsKey], grpcDefaulted, DefaultMetricsPort);
+        return new MeshListeners(grpc, http, metrics);
     }
+
+    private static List<BindingAddress> OrDefault(string? setting, bool grpcDefaulted, int defaultPort) =>
+        setting is null && grpcDefaulted ? [BindingAddress.Parse($"http://*:{defaultPort}")] : Parse(setting);
 
     /// <summary>Binds every address on <paramref name="kestrel"/>, each with its protocol.</summary>
     public void Bind(KestrelServerOptions kestrel, Action<ListenOptions> configureGrpc)
@@ -106,6 +126,15 @@ public sealed class MeshListeners
             {
                 listen.Protocols = HttpProtocols.Http1;
                 _http.Add(listen);
+            });
+        }
+
+        foreach (var address in MetricsAddresses)
+        {
+            Listen(kestrel, address, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                _metrics.Add(listen);
             });
         }
     }

@@ -18,7 +18,8 @@ public static class MeshTelemetry
     /// <summary>ActivitySource for spans the services create themselves.</summary>
     public const string ActivitySourceName = "Mesh";
 
-    public static IHostApplicationBuilder AddMeshTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    /// <param name="prometheus">Also keep metrics for Prometheus to scrape (the service has a metrics listener).</param>
+    public static IHostApplicationBuilder AddMeshTelemetry(this IHostApplicationBuilder builder, string serviceName, bool prometheus = false)
     {
         builder.Services.AddSingleton<RpcMetrics>();
         builder.Logging.AddOpenTelemetry(logging =>
@@ -36,12 +37,21 @@ public static class MeshTelemetry
                 .AddAspNetCoreInstrumentation(options => options.RecordException = true)
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true))
             .WithMetrics(metrics => metrics
-                .AddMeter(RpcMetrics.MeterName, Feeds.FeedConsumerMetrics.MeterName)
+                .AddMeter(RpcMetrics.MeterName, Feeds.FeedConsumerMetrics.MeterName, Feeds.FeedServingMetrics.MeterName)
+                // GC, thread pool, CPU and memory of the process, built into .NET.
+                .AddMeter("System.Runtime")
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 .AddView("rpc.server.duration", new ExplicitBucketHistogramConfiguration
                 {
                     Boundaries = [0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
                 }));
+
+        if (prometheus)
+        {
+            // Pull: Prometheus (or a ServiceMonitor) scrapes /metrics on the metrics port; OTLP below
+            // is push to a collector. Both may run: each reader keeps its own aggregation.
+            otel.WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

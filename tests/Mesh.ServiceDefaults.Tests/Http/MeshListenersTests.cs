@@ -8,21 +8,23 @@ namespace Mesh.ServiceDefaults.Tests.Http;
 public sealed class MeshListenersTests
 {
     [Fact]
-    public void NothingConfigured_GrpcOn8080AndHttpOn8081()
+    public void NothingConfigured_GrpcOn8080HttpOn8081MetricsOn9464()
     {
         var listeners = From();
 
         Assert.Equal(["http://*:8080"], listeners.GrpcAddresses.Select(address => address.ToString()));
         Assert.Equal(["http://*:8081"], listeners.HttpAddresses.Select(address => address.ToString()));
+        Assert.Equal(["http://*:9464"], listeners.MetricsAddresses.Select(address => address.ToString()));
     }
 
     [Fact]
     public void ImageHttpPortsAndMeshHttpUrls_AsTheContainerRuns()
     {
-        var listeners = From(("HTTP_PORTS", "8080"), ("Mesh:Http:Urls", "http://+:8081"));
+        var listeners = From(("HTTP_PORTS", "8080"), ("Mesh:Http:Urls", "http://+:8081"), ("Mesh:Metrics:Urls", "http://+:9464"));
 
         Assert.Equal([8080], listeners.GrpcAddresses.Select(address => address.Port));
         Assert.Equal([8081], listeners.HttpAddresses.Select(address => address.Port));
+        Assert.Equal([9464], listeners.MetricsAddresses.Select(address => address.Port));
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public sealed class MeshListenersTests
 
         Assert.Equal(["127.0.0.1"], listeners.GrpcAddresses.Select(address => address.Host));
         Assert.Empty(listeners.HttpAddresses);
+        Assert.Empty(listeners.MetricsAddresses);
     }
 
     [Fact]
