@@ -27,12 +27,19 @@ public static class LauncherCommandLine
                                        NAME_users, ...) on this server, e.g.
                                        "Host=127.0.0.1;Port=5432;Username=postgres;Password=..." [MESH_POSTGRES]
           --no-seed                    do not create the demo user and catalog [MESH_NO_SEED=true]
+          --no-dashboard               do not start the Aspire Dashboard (traces, structured logs and
+                                       metrics of all three services in the browser) [MESH_NO_DASHBOARD=true]
+          --dashboard-port PORT        dashboard pages in the browser, default 18888 [MESH_DASHBOARD_PORT]
+          --dashboard-otlp-port PORT   dashboard OTLP/gRPC port the services send to, default 18889
+                                       [MESH_DASHBOARD_OTLP_PORT]
+          --dashboard-path PATH        run this Aspire.Dashboard executable instead of the one in the
+                                       Aspire.Dashboard.Sdk.linux-x64 package [MESH_DASHBOARD_PATH]
           --users-dll PATH             run this Mesh.Users.dll instead of the built one [MESH_USERS_DLL]
           --inventory-dll PATH         same for Mesh.Inventory.dll [MESH_INVENTORY_DLL]
           --orders-dll PATH            same for Mesh.Orders.dll [MESH_ORDERS_DLL]
           -h, --help                   show this text
 
-        Ctrl-C (or SIGTERM) stops the services gracefully, orders first.
+        Ctrl-C (or SIGTERM) stops the services gracefully, orders first, then the dashboard.
         """;
 
     /// <summary>
@@ -56,6 +63,10 @@ public static class LauncherCommandLine
         CopyEnvironment(environment, "MESH_DATA_DIR", "--data-dir", values);
         CopyEnvironment(environment, "MESH_NO_SEED", "--no-seed", values);
         CopyEnvironment(environment, "MESH_POSTGRES", "--postgres", values);
+        CopyEnvironment(environment, "MESH_NO_DASHBOARD", "--no-dashboard", values);
+        CopyEnvironment(environment, "MESH_DASHBOARD_PORT", "--dashboard-port", values);
+        CopyEnvironment(environment, "MESH_DASHBOARD_OTLP_PORT", "--dashboard-otlp-port", values);
+        CopyEnvironment(environment, "MESH_DASHBOARD_PATH", "--dashboard-path", values);
 
         for (var index = 0; index < args.Count; index++)
         {
@@ -64,12 +75,13 @@ public static class LauncherCommandLine
             {
                 case "-h" or "--help":
                     return null;
-                case "--no-seed":
+                case "--no-seed" or "--no-dashboard":
                     values[flag] = "true";
                     break;
                 case "--data-dir" or "--postgres" or "--users-port" or "--inventory-port" or "--orders-port"
                     or "--users-http-port" or "--inventory-http-port" or "--orders-http-port"
-                    or "--users-dll" or "--inventory-dll" or "--orders-dll":
+                    or "--users-dll" or "--inventory-dll" or "--orders-dll"
+                    or "--dashboard-port" or "--dashboard-otlp-port" or "--dashboard-path":
                     values[flag] = index + 1 < args.Count ? args[++index] : throw new ArgumentException($"{flag} needs a value.");
                     break;
                 default:
@@ -86,6 +98,10 @@ public static class LauncherCommandLine
             InventoryHttpPort = Port(values, MeshService.Inventory, http: true),
             OrdersHttpPort = Port(values, MeshService.Orders, http: true),
             Seed = !Flag(values, "--no-seed"),
+            Dashboard = !Flag(values, "--no-dashboard"),
+            DashboardPort = Port(values, "--dashboard-port", MeshLauncherOptions.DefaultDashboardPort),
+            DashboardOtlpPort = Port(values, "--dashboard-otlp-port", MeshLauncherOptions.DefaultDashboardOtlpPort),
+            DashboardPath = values.TryGetValue("--dashboard-path", out var dashboardPath) ? Path.GetFullPath(dashboardPath) : null,
             AssemblyPaths = MeshServiceInfo.All
                 .Where(info => values.ContainsKey($"--{info.Name}-dll"))
                 .ToDictionary(info => info.Service, info => Path.GetFullPath(values[$"--{info.Name}-dll"])),
@@ -135,10 +151,16 @@ public static class LauncherCommandLine
     private static int Port(Dictionary<string, string> values, MeshService service, bool http)
     {
         var info = MeshServiceInfo.Of(service);
-        var flag = http ? info.HttpPortFlag : info.PortFlag;
+        return http
+            ? Port(values, info.HttpPortFlag, info.DefaultHttpPort)
+            : Port(values, info.PortFlag, info.DefaultPort);
+    }
+
+    private static int Port(Dictionary<string, string> values, string flag, int defaultPort)
+    {
         if (!values.TryGetValue(flag, out var text))
         {
-            return http ? info.DefaultHttpPort : info.DefaultPort;
+            return defaultPort;
         }
 
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
@@ -146,15 +168,24 @@ public static class LauncherCommandLine
             : throw new ArgumentException($"{flag} must be a port number from 1 to 65535 (got '{text}').");
     }
 
-    // Each service binds two listeners of its own; a clash would fail only once a process is up.
+    // Each service binds two listeners of its own, and the dashboard two more; a clash would fail
+    // only once a process is up. Without the dashboard its ports are never bound, so they may clash.
     private static void EnsurePortsDiffer(MeshLauncherOptions options)
     {
-        var clash = MeshServiceInfo.All
+        var ports = MeshServiceInfo.All
             .SelectMany(info => new[]
             {
                 (Flag: info.PortFlag, Port: options.PortOf(info.Service)),
                 (Flag: info.HttpPortFlag, Port: options.HttpPortOf(info.Service)),
             })
+            .ToList();
+        if (options.Dashboard)
+        {
+            ports.Add((Flag: "--dashboard-port", Port: options.DashboardPort));
+            ports.Add((Flag: "--dashboard-otlp-port", Port: options.DashboardOtlpPort));
+        }
+
+        var clash = ports
             .GroupBy(entry => entry.Port)
             .Select(group => group.ToList())
             .FirstOrDefault(group => group.Count > 1);
@@ -162,7 +193,9 @@ public static class LauncherCommandLine
         {
             throw new ArgumentException(
                 $"{string.Join(" and ", clash.Select(entry => entry.Flag))} are {(clash.Count == 2 ? "both" : "all")} {clash[0].Port}: " +
-                "the six ports (gRPC and HTTP of each service) must differ.");
+                (options.Dashboard
+                    ? "the eight ports (gRPC and HTTP of each service, the dashboard's browser and OTLP ports) must differ."
+                    : "the six ports (gRPC and HTTP of each service) must differ."));
         }
     }
 

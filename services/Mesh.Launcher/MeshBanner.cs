@@ -1,8 +1,9 @@
 namespace Mesh.Launcher;
 
 /// <summary>
-/// The banner printed once the mesh is up: both addresses of each service, its API docs, and
-/// commands to paste — grpcurl for the gRPC ports, curl for the REST/JSON ones.
+/// The banner printed once the mesh is up: both addresses of each service, where to watch them (the
+/// dashboard, or why it is not running), their API docs, and commands to paste — grpcurl for the
+/// gRPC ports, curl for the REST/JSON ones.
 /// </summary>
 public static class MeshBanner
 {
@@ -16,13 +17,17 @@ public static class MeshBanner
     public static IReadOnlyList<string> For(MeshLauncher mesh, Guid grpcurlRequestId, Guid curlRequestId)
     {
         ArgumentNullException.ThrowIfNull(mesh);
-        return For(mesh.Options, mesh.Demo, grpcurlRequestId, curlRequestId);
+        return For(mesh.Options, mesh.Demo, mesh.Dashboard, grpcurlRequestId, curlRequestId);
     }
 
-    /// <summary>The banner lines for a mesh run with <paramref name="options"/>; <paramref name="demo"/> is null without seed data.</summary>
-    public static IReadOnlyList<string> For(MeshLauncherOptions options, DemoData? demo, Guid grpcurlRequestId, Guid curlRequestId)
+    /// <summary>
+    /// The banner lines for a mesh run with <paramref name="options"/>; <paramref name="demo"/> is null
+    /// without seed data.
+    /// </summary>
+    public static IReadOnlyList<string> For(MeshLauncherOptions options, DemoData? demo, DashboardStatus dashboard, Guid grpcurlRequestId, Guid curlRequestId)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dashboard);
         string HostPort(MeshService service) => $"127.0.0.1:{options.PortOf(service)}";
         string Http(MeshService service) => HttpRoot(options, service);
 
@@ -34,6 +39,7 @@ public static class MeshBanner
         };
         lines.AddRange(MeshServiceInfo.All.Select(info =>
             $"  {info.Name,-9}  {HostPort(info.Service),-15}  {Http(info.Service),-21}  {info.GrpcServiceName}"));
+        lines.AddRange(["", DashboardLine(dashboard)]);
         lines.Add("");
         lines.Add($"API docs in the browser (Swagger UI; the OpenAPI document is {HttpProbe.OpenApiPath} on the same port):");
         lines.AddRange(MeshServiceInfo.All.Select(info => $"  {info.Name,-9}  {Http(info.Service)}/docs"));
@@ -80,6 +86,20 @@ public static class MeshBanner
             "Follow the inventory feed (one JSON object per line as stock and prices change; Ctrl-C stops):",
             $"  curl -N {Http(MeshService.Inventory)}/v1/items:watch",
         ];
+    }
+
+    /// <summary>The banner's line about the dashboard: its address, or why it is not there.</summary>
+    public static string DashboardLine(DashboardStatus dashboard)
+    {
+        ArgumentNullException.ThrowIfNull(dashboard);
+        if (dashboard.Address is { } address)
+        {
+            return $"Traces, structured logs and metrics of all three (Aspire Dashboard): {address.GetLeftPart(UriPartial.Authority)}";
+        }
+
+        return dashboard.Problem is { } problem
+            ? $"No dashboard (traces, logs, metrics): {problem}."
+            : "No dashboard (traces, logs, metrics): it was turned off (--no-dashboard, MESH_NO_DASHBOARD).";
     }
 
     private static string HttpRoot(MeshLauncherOptions options, MeshService service) =>

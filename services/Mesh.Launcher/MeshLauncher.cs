@@ -6,8 +6,9 @@ namespace Mesh.Launcher;
 /// <summary>
 /// Runs users, inventory and orders as separate local processes on 127.0.0.1 (a gRPC and an HTTP
 /// port each), waits until each is ready, seeds the demo data, and stops them gracefully (orders
-/// first). The console launcher and the cross-service tests both use this type, so the tests start
-/// the mesh exactly as developers do.
+/// first). With <see cref="MeshLauncherOptions.Dashboard"/> it starts the Aspire Dashboard first and
+/// sends the services' telemetry there; the mesh never depends on it. The console launcher and the
+/// cross-service tests both use this type, so the tests start the mesh exactly as developers do.
 /// </summary>
 public sealed class MeshLauncher : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class MeshLauncher : IAsyncDisposable
 
     private readonly Dictionary<MeshService, ServiceProcess> running = [];
     private readonly Lock gate = new();
+    private MeshDashboard? dashboard;
     private int disposed;
 
     private MeshLauncher(MeshLauncherOptions options)
@@ -35,6 +37,9 @@ public sealed class MeshLauncher : IAsyncDisposable
 
     /// <summary>Why seeding was refused, when it was (see <see cref="DemoDataConflictException"/>).</summary>
     public string? SeedConflict { get; private set; }
+
+    /// <summary>Where the dashboard runs, or why it does not; <see cref="DashboardStatus.Off"/> when not asked for.</summary>
+    public DashboardStatus Dashboard { get; private set; } = DashboardStatus.Off;
 
     /// <summary>The current process of <paramref name="service"/>.</summary>
     /// <exception cref="InvalidOperationException">The service was stopped and not restarted.</exception>
@@ -67,6 +72,12 @@ public sealed class MeshLauncher : IAsyncDisposable
             {
                 await PostgresDatabases.EnsureCreatedAsync(server, launcher.Say, cancellationToken).ConfigureAwait(false);
                 launcher.Say($"storage: PostgreSQL at {PostgresDatabases.Describe(server)}");
+            }
+
+            // Before the services, so that what they log and trace from their first moment reaches it.
+            if (options.Dashboard)
+            {
+                await launcher.StartDashboardAsync(cancellationToken).ConfigureAwait(false);
             }
 
             // All three start at once: none needs another to become ready.
@@ -192,6 +203,12 @@ public sealed class MeshLauncher : IAsyncDisposable
         try
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // Last, so that it still receives what the services send while they stop.
+            if (dashboard is { } started)
+            {
+                Say($"stopping the dashboard (pid {started.ProcessId})");
+                await started.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -219,7 +236,7 @@ public sealed class MeshLauncher : IAsyncDisposable
             info,
             Options.AssemblyPaths.TryGetValue(service, out var path) ? Path.GetFullPath(path) : MeshPaths.ServiceAssembly(service),
             Options.AddressOf(service),
-            ServiceEnvironment.For(Options, service, extraEnvironment));
+            ServiceEnvironment.For(Options, service, Dashboard.IsRunning ? Options.DashboardOtlpAddress : null, extraEnvironment));
 
         var process = ServiceProcess.Start(spec, Options.Output);
         lock (gate)
@@ -230,6 +247,27 @@ public sealed class MeshLauncher : IAsyncDisposable
         Say($"started {info.Name} (pid {process.ProcessId}) on {spec.Address.GetLeftPart(UriPartial.Authority)} (gRPC), " +
             $"{Options.HttpAddressOf(service).GetLeftPart(UriPartial.Authority)} (HTTP)");
         return process;
+    }
+
+    private async Task StartDashboardAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var started = await MeshDashboard.StartAsync(Options, Options.Output, cancellationToken).ConfigureAwait(false);
+            lock (gate)
+            {
+                dashboard = started;
+            }
+
+            Dashboard = DashboardStatus.Running(started.Address);
+            Say($"started the dashboard (pid {started.ProcessId}) on {started.Address.GetLeftPart(UriPartial.Authority)}, " +
+                $"OTLP on {started.OtlpAddress.GetLeftPart(UriPartial.Authority)}, in {started.StartTime.TotalSeconds:0.0} s");
+        }
+        catch (DashboardStartException exception)
+        {
+            Dashboard = DashboardStatus.NotRunning(exception.Message);
+            Say($"the dashboard did not start: {exception.Message}. The mesh runs without it (--no-dashboard skips it).");
+        }
     }
 
     private async Task SeedAsync(CancellationToken cancellationToken)
@@ -277,16 +315,21 @@ public sealed class MeshLauncher : IAsyncDisposable
     private void KillAll()
     {
         ServiceProcess[] processes;
+        MeshDashboard? started;
         lock (gate)
         {
             processes = [.. running.Values];
             running.Clear();
+            started = dashboard;
+            dashboard = null;
         }
 
         foreach (var process in processes)
         {
             process.Dispose();
         }
+
+        started?.Dispose();
     }
 
     private void Say(string message) => Options.Output(Prefix + message);

@@ -3,6 +3,12 @@ namespace Mesh.Launcher;
 /// <summary>How to run the mesh. The defaults are the documented local setup.</summary>
 public sealed record MeshLauncherOptions
 {
+    /// <summary>The dashboard's browser port unless told otherwise; the Aspire Dashboard's own default.</summary>
+    public const int DefaultDashboardPort = 18888;
+
+    /// <summary>The dashboard's OTLP/gRPC port unless told otherwise; the Aspire Dashboard's own default.</summary>
+    public const int DefaultDashboardOtlpPort = 18889;
+
     private static readonly IReadOnlyDictionary<MeshService, string> NoAssemblyPaths =
         new Dictionary<MeshService, string>();
 
@@ -52,6 +58,28 @@ public sealed record MeshLauncherOptions
     /// <summary>How long one service may take to exit after SIGTERM before it is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether to start the Aspire Dashboard beside the services and send their traces, logs and
+    /// metrics to it (<see cref="MeshDashboard"/>). Off here, so tests and the benchmark harness, which
+    /// build their options themselves, start none; the command line turns it on.
+    /// </summary>
+    public bool Dashboard { get; init; }
+
+    /// <summary>Loopback port of the dashboard's pages in the browser.</summary>
+    public int DashboardPort { get; init; } = DefaultDashboardPort;
+
+    /// <summary>Loopback port on which the dashboard receives OTLP over gRPC from the services.</summary>
+    public int DashboardOtlpPort { get; init; } = DefaultDashboardOtlpPort;
+
+    /// <summary>
+    /// The dashboard executable to run instead of the one in the package restored with the launcher
+    /// (<see cref="DashboardExecutable"/>), e.g. a build for another platform.
+    /// </summary>
+    public string? DashboardPath { get; init; }
+
+    /// <summary>How long the dashboard may take to answer before the mesh starts without it.</summary>
+    public TimeSpan DashboardStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Service dlls to run instead of the ones the build produced.</summary>
     public IReadOnlyDictionary<MeshService, string> AssemblyPaths { get; init; } = NoAssemblyPaths;
 
@@ -84,4 +112,10 @@ public sealed record MeshLauncherOptions
 
     /// <summary>The HTTP/1.1 address of <paramref name="service"/> (REST, gRPC-Web, /docs), always on 127.0.0.1.</summary>
     public Uri HttpAddressOf(MeshService service) => new($"http://127.0.0.1:{HttpPortOf(service)}");
+
+    /// <summary>The dashboard's pages in the browser, always on 127.0.0.1.</summary>
+    public Uri DashboardAddress => new($"http://127.0.0.1:{DashboardPort}");
+
+    /// <summary>Where the services send OTLP/gRPC to the dashboard, always on 127.0.0.1.</summary>
+    public Uri DashboardOtlpAddress => new($"http://127.0.0.1:{DashboardOtlpPort}");
 }

@@ -3,14 +3,15 @@ using System.Reflection;
 namespace Mesh.Launcher;
 
 /// <summary>
-/// Where things are on disk: the repository, the default data folder and each service's dll.
-/// The build bakes the real paths into this assembly (see Mesh.Launcher.csproj), so they hold
-/// from any working directory and for whichever configuration was built.
+/// Where things are on disk: the repository, the default data folder, each service's dll and the
+/// dashboard package. The build bakes the real paths into this assembly (see Mesh.Launcher.csproj),
+/// so they hold from any working directory and for whichever configuration was built.
 /// </summary>
 public static class MeshPaths
 {
     private const string RepositoryRootKey = "Mesh.RepositoryRoot";
     private const string ServicePathKeyPrefix = "Mesh.ServicePath:";
+    private const string DashboardPackageKey = "Mesh.DashboardPackage";
 
     private static readonly IReadOnlyDictionary<string, string> Baked = typeof(MeshPaths).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -23,6 +24,12 @@ public static class MeshPaths
     /// <summary>The default data folder: <c>.mesh/</c> at the repository root (gitignored).</summary>
     public static string DefaultDataDirectory =>
         Path.Combine(RepositoryRoot ?? Directory.GetCurrentDirectory(), ".mesh");
+
+    /// <summary>
+    /// The folder NuGet restored the dashboard package into when the launcher was built, or null
+    /// when the build had none (see <see cref="DashboardExecutable"/>).
+    /// </summary>
+    public static string? DashboardPackage => Baked.GetValueOrDefault(DashboardPackageKey);
 
     /// <summary>The dll the build produced for <paramref name="service"/>.</summary>
     /// <exception cref="FileNotFoundException">The service was not built.</exception>

@@ -2,17 +2,27 @@ namespace Mesh.Launcher;
 
 /// <summary>
 /// The environment of a service process in the local mesh: where it stores its data, where the
-/// services it calls listen, and its HTTP port (REST, gRPC-Web, /docs) open to the local run's pages.
+/// services it calls listen, its HTTP port (REST, gRPC-Web, /docs) open to the local run's pages,
+/// and, with the dashboard running, where its telemetry goes.
 /// </summary>
 public static class ServiceEnvironment
 {
+    /// <summary>How often spans and log records are sent; the SDK's 5 s would make a call show late.</summary>
+    public const string ExportDelayMilliseconds = "1000";
+
+    /// <summary>How often metrics are sent; the SDK's 60 s would leave the dashboard's charts empty for a minute.</summary>
+    public const string MetricExportIntervalMilliseconds = "2000";
+
     /// <summary>
-    /// The variables for <paramref name="service"/>. The options' per-service layer and then
-    /// <paramref name="extraEnvironment"/> are applied last, so a caller can override any of them.
+    /// The variables for <paramref name="service"/>; <paramref name="otlpEndpoint"/> (the dashboard's
+    /// OTLP/gRPC address, null without one) receives its traces, logs and metrics. The options'
+    /// per-service layer and then <paramref name="extraEnvironment"/> are applied last, so a caller
+    /// can override any of them.
     /// </summary>
     public static IReadOnlyDictionary<string, string?> For(
         MeshLauncherOptions options,
         MeshService service,
+        Uri? otlpEndpoint,
         IReadOnlyDictionary<string, string?>? extraEnvironment)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,6 +57,16 @@ public static class ServiceEnvironment
         for (var index = 0; index < origins.Count; index++)
         {
             environment[$"Mesh__Http__CorsOrigins__{index}"] = origins[index];
+        }
+
+        // The services export over OTLP only when given an endpoint (MeshTelemetry).
+        if (otlpEndpoint is not null)
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint.GetLeftPart(UriPartial.Authority);
+            environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+            environment["OTEL_BSP_SCHEDULE_DELAY"] = ExportDelayMilliseconds;
+            environment["OTEL_BLRP_SCHEDULE_DELAY"] = ExportDelayMilliseconds;
+            environment["OTEL_METRIC_EXPORT_INTERVAL"] = MetricExportIntervalMilliseconds;
         }
 
         var layers = new[] { options.Environment.GetValueOrDefault(service), extraEnvironment };

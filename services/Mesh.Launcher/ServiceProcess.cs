@@ -11,11 +11,6 @@ public sealed class ServiceProcess : IDisposable
 {
     private const int TailCapacity = 40;
 
-    // Ctrl-C in a terminal signals the whole foreground process group. A child in a session of its
-    // own hears only the launcher, which stops orders first. setsid execs in place (same pid).
-    private static readonly string? SessionLeader =
-        OperatingSystem.IsLinux() && File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : null;
-
     private readonly Process process;
     private readonly Action<string> output;
     private readonly Queue<string> tail = new();
@@ -65,35 +60,12 @@ public sealed class ServiceProcess : IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
 
-        var startInfo = new ProcessStartInfo
-        {
-            FileName = SessionLeader ?? DotnetHost.ExecutablePath,
-            // The content root (appsettings.json) is the working directory for ASP.NET Core.
-            WorkingDirectory = Path.GetDirectoryName(spec.AssemblyPath)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-        };
-        if (SessionLeader is not null)
-        {
-            startInfo.ArgumentList.Add(DotnetHost.ExecutablePath);
-        }
-
+        // The content root (appsettings.json) is the working directory for ASP.NET Core.
+        var startInfo = ProcessSessions.StartInfo(DotnetHost.ExecutablePath, Path.GetDirectoryName(spec.AssemblyPath)!);
         startInfo.ArgumentList.Add(spec.AssemblyPath);
         startInfo.ArgumentList.Add("--urls");
         startInfo.ArgumentList.Add(spec.Address.GetLeftPart(UriPartial.Authority));
-        foreach (var (name, value) in spec.Environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
+        ProcessSessions.Apply(startInfo, spec.Environment);
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var service = new ServiceProcess(spec, process, output);

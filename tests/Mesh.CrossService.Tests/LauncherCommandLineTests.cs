@@ -149,4 +149,114 @@ public sealed class LauncherCommandLineTests
     [Fact]
     public void Describe_NeverShowsThePassword() =>
         Assert.DoesNotContain("s3cret", PostgresDatabases.Describe("Host=127.0.0.1;Username=dev;Password=s3cret"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Parse_NoArguments_StartsTheDashboardOnItsDefaultPorts()
+    {
+        var options = LauncherCommandLine.Parse([], NoEnvironment)!;
+
+        Assert.True(options.Dashboard);
+        Assert.Equal((18888, 18889), (options.DashboardPort, options.DashboardOtlpPort));
+        Assert.Equal(new Uri("http://127.0.0.1:18888"), options.DashboardAddress);
+        Assert.Equal(new Uri("http://127.0.0.1:18889"), options.DashboardOtlpAddress);
+        Assert.Null(options.DashboardPath);
+    }
+
+    [Fact]
+    public void Options_BuiltInCode_LeaveTheDashboardOff() =>
+        Assert.False(new MeshLauncherOptions().Dashboard);
+
+    [Theory]
+    [InlineData("--no-dashboard", null)]
+    [InlineData(null, "true")]
+    [InlineData(null, "1")]
+    [InlineData(null, "yes")]
+    public void Parse_NoDashboard_FromFlagOrEnvironment_TurnsItOff(string? flag, string? variable)
+    {
+        string[] args = flag is null ? [] : [flag];
+
+        var options = LauncherCommandLine.Parse(args, name => name == "MESH_NO_DASHBOARD" ? variable : null)!;
+
+        Assert.False(options.Dashboard);
+    }
+
+    [Fact]
+    public void Parse_NoDashboardFalseInEnvironment_KeepsItOn() =>
+        Assert.True(LauncherCommandLine.Parse([], name => name == "MESH_NO_DASHBOARD" ? "false" : null)!.Dashboard);
+
+    [Fact]
+    public void Parse_NoDashboardNotABoolean_ThrowsNamingTheFlag()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([], name => name == "MESH_NO_DASHBOARD" ? "maybe" : null));
+        Assert.StartsWith("--no-dashboard must be true or false", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_DashboardPorts_FromFlagsAndEnvironment_FlagsWin()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["MESH_DASHBOARD_PORT"] = "19888",
+            ["MESH_DASHBOARD_OTLP_PORT"] = "19889",
+        };
+
+        var fromEnvironment = LauncherCommandLine.Parse([], name => environment.GetValueOrDefault(name))!;
+        var fromFlag = LauncherCommandLine.Parse(["--dashboard-otlp-port", "20889"], name => environment.GetValueOrDefault(name))!;
+
+        Assert.Equal((19888, 19889), (fromEnvironment.DashboardPort, fromEnvironment.DashboardOtlpPort));
+        Assert.Equal((19888, 20889), (fromFlag.DashboardPort, fromFlag.DashboardOtlpPort));
+        Assert.Equal(new Uri("http://127.0.0.1:20889"), fromFlag.DashboardOtlpAddress);
+    }
+
+    [Theory]
+    [InlineData("--dashboard-port", "0")]
+    [InlineData("--dashboard-port", "65536")]
+    [InlineData("--dashboard-otlp-port", "4317x")]
+    public void Parse_InvalidDashboardPort_ThrowsNamingTheFlag(string flag, string value)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([flag, value], NoEnvironment));
+        Assert.StartsWith(flag + " must be a port number", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--dashboard-port", "5001" }, "--users-port and --dashboard-port are both 5001")]
+    [InlineData(new[] { "--dashboard-otlp-port", "5103" }, "--orders-http-port and --dashboard-otlp-port are both 5103")]
+    [InlineData(new[] { "--dashboard-otlp-port", "18888" }, "--dashboard-port and --dashboard-otlp-port are both 18888")]
+    [InlineData(new[] { "--inventory-http-port", "18889" }, "--inventory-http-port and --dashboard-otlp-port are both 18889")]
+    public void Parse_DashboardPortUsedTwice_ThrowsNamingBothFlags(string[] args, string expected)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse(args, NoEnvironment));
+        Assert.StartsWith(expected, exception.Message, StringComparison.Ordinal);
+        Assert.Contains("the eight ports", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NoDashboard_ItsUnusedPortsMayClash()
+    {
+        var options = LauncherCommandLine.Parse(["--no-dashboard", "--dashboard-port", "5001"], NoEnvironment)!;
+
+        Assert.False(options.Dashboard);
+        Assert.Equal(5001, options.DashboardPort);
+    }
+
+    [Fact]
+    public void Parse_DashboardPath_FromFlagOrEnvironment_IsMadeAbsolute()
+    {
+        var fromEnvironment = LauncherCommandLine.Parse([], name => name == "MESH_DASHBOARD_PATH" ? "tools/Aspire.Dashboard" : null)!;
+        var fromFlag = LauncherCommandLine.Parse(["--dashboard-path", "/opt/aspire/Aspire.Dashboard"], NoEnvironment)!;
+
+        Assert.Equal(Path.GetFullPath("tools/Aspire.Dashboard"), fromEnvironment.DashboardPath);
+        Assert.Equal("/opt/aspire/Aspire.Dashboard", fromFlag.DashboardPath);
+    }
+
+    [Theory]
+    [InlineData("--no-dashboard", "[MESH_NO_DASHBOARD=true]")]
+    [InlineData("--dashboard-port PORT", "[MESH_DASHBOARD_PORT]")]
+    [InlineData("--dashboard-otlp-port PORT", "[MESH_DASHBOARD_OTLP_PORT]")]
+    [InlineData("--dashboard-path PATH", "[MESH_DASHBOARD_PATH]")]
+    public void Usage_ListsEveryDashboardFlagWithItsVariable(string flag, string variable)
+    {
+        Assert.Contains(flag, LauncherCommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains(variable, LauncherCommandLine.Usage, StringComparison.Ordinal);
+    }
 }

@@ -27,7 +27,7 @@ public sealed class MeshBannerTests
         [new Item { Sku = "MESH-MUG" }, new Item { Sku = "MESH-TEE" }]);
 
     private static List<string> Banner() =>
-        [.. MeshBanner.For(Options, Demo, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim())];
+        [.. MeshBanner.For(Options, Demo, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim())];
 
     [Theory]
     [InlineData("users", "127.0.0.1:6001", "http://127.0.0.1:6101")]
@@ -74,10 +74,38 @@ public sealed class MeshBannerTests
     [Fact]
     public void For_WithoutDemoData_SaysWhatToPutInPlaceOfTheUserId()
     {
-        var banner = MeshBanner.For(Options, demo: null, GrpcurlRequestId, CurlRequestId);
+        var banner = MeshBanner.For(Options, demo: null, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId);
 
         Assert.Contains(banner, line => line.Contains("--no-seed", StringComparison.Ordinal) && line.Contains(MeshBanner.UserIdPlaceholder, StringComparison.Ordinal));
         Assert.Contains($"  curl -s http://127.0.0.1:6101/v1/users/{MeshBanner.UserIdPlaceholder}", banner);
         Assert.Contains(banner, line => line.Contains("\"sku\":\"MESH-MUG\"", StringComparison.Ordinal) && line.Contains("/v1/orders ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_DashboardRunning_ShowsItsAddressBeforeTheDocs()
+    {
+        var banner = MeshBanner.For(Options, Demo, DashboardStatus.Running(new Uri("http://127.0.0.1:18890")), GrpcurlRequestId, CurlRequestId).ToList();
+
+        var line = Assert.Single(banner, line => line.Contains("Aspire Dashboard", StringComparison.Ordinal));
+        Assert.EndsWith("http://127.0.0.1:18890", line, StringComparison.Ordinal);
+        Assert.True(banner.IndexOf(line) < banner.FindIndex(text => text.StartsWith("API docs", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void For_DashboardNotRunning_SaysWhyOnOneLine()
+    {
+        var banner = MeshBanner.For(Options, Demo, DashboardStatus.NotRunning("its browser port 127.0.0.1:18888 is taken"), GrpcurlRequestId, CurlRequestId);
+
+        Assert.Contains("No dashboard (traces, logs, metrics): its browser port 127.0.0.1:18888 is taken.", banner);
+        Assert.DoesNotContain(banner, line => line.Contains("http://127.0.0.1:18888", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_DashboardOff_NamesTheSwitch()
+    {
+        var line = MeshBanner.DashboardLine(DashboardStatus.Off);
+
+        Assert.Contains("--no-dashboard", line, StringComparison.Ordinal);
+        Assert.Contains("MESH_NO_DASHBOARD", line, StringComparison.Ordinal);
     }
 }

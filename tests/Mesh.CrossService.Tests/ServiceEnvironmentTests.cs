@@ -4,7 +4,8 @@ namespace Mesh.CrossService.Tests;
 
 /// <summary>
 /// What a service process of the local mesh is told: its HTTP port (it opens none otherwise when
-/// started with --urls), /docs on, and CORS open to the pages of all three HTTP ports.
+/// started with --urls), /docs on, CORS open to the pages of all three HTTP ports, and with the
+/// dashboard running where to send telemetry, often enough to show a call within seconds.
 /// </summary>
 public sealed class ServiceEnvironmentTests
 {
@@ -30,7 +31,7 @@ public sealed class ServiceEnvironmentTests
     [MemberData(nameof(HttpUrls))]
     public void For_EachService_ListensOnItsOwnHttpPortWithDocs(MeshService service, string url)
     {
-        var environment = ServiceEnvironment.For(Options, service, extraEnvironment: null);
+        var environment = ServiceEnvironment.For(Options, service, otlpEndpoint: null, extraEnvironment: null);
 
         Assert.Equal(url, environment["Mesh__Http__Urls"]);
         Assert.Equal("true", environment["Mesh__Http__Docs"]);
@@ -48,7 +49,7 @@ public sealed class ServiceEnvironmentTests
 
         foreach (var info in MeshServiceInfo.All)
         {
-            var environment = ServiceEnvironment.For(Options, info.Service, extraEnvironment: null);
+            var environment = ServiceEnvironment.For(Options, info.Service, otlpEndpoint: null, extraEnvironment: null);
             var origins = environment.Where(pair => pair.Key.StartsWith("Mesh__Http__CorsOrigins__", StringComparison.Ordinal))
                 .OrderBy(pair => int.Parse(pair.Key["Mesh__Http__CorsOrigins__".Length..], System.Globalization.CultureInfo.InvariantCulture))
                 .Select(pair => pair.Value);
@@ -59,7 +60,7 @@ public sealed class ServiceEnvironmentTests
     [Fact]
     public void For_Orders_CallsTheOthersOnTheirGrpcPortsNotTheHttpOnes()
     {
-        var environment = ServiceEnvironment.For(Options, MeshService.Orders, extraEnvironment: null);
+        var environment = ServiceEnvironment.For(Options, MeshService.Orders, otlpEndpoint: null, extraEnvironment: null);
 
         Assert.Equal("http://127.0.0.1:6001", environment["Mesh__Services__Users__Address"]);
         Assert.Equal("http://127.0.0.1:6002", environment["Mesh__Services__Inventory__Address"]);
@@ -77,10 +78,47 @@ public sealed class ServiceEnvironmentTests
             },
         };
 
-        var environment = ServiceEnvironment.For(options, MeshService.Inventory, new Dictionary<string, string?> { ["Mesh__Http__Urls"] = null });
+        var environment = ServiceEnvironment.For(options, MeshService.Inventory, otlpEndpoint: null, new Dictionary<string, string?> { ["Mesh__Http__Urls"] = null });
 
         Assert.Equal("false", environment["Mesh__Http__Docs"]);
         Assert.True(environment.ContainsKey("Mesh__Http__Urls"));
         Assert.Null(environment["Mesh__Http__Urls"]);
+    }
+
+    [Theory]
+    [InlineData(MeshService.Users)]
+    [InlineData(MeshService.Inventory)]
+    [InlineData(MeshService.Orders)]
+    public void For_WithDashboard_SendsTracesLogsAndMetricsThereOverGrpcEverySecondOrTwo(MeshService service)
+    {
+        var environment = ServiceEnvironment.For(Options, service, new Uri("http://127.0.0.1:18899"), extraEnvironment: null);
+
+        Assert.Equal("http://127.0.0.1:18899", environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Assert.Equal("grpc", environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
+        Assert.InRange(int.Parse(environment["OTEL_BSP_SCHEDULE_DELAY"]!, System.Globalization.CultureInfo.InvariantCulture), 1000, 5000);
+        Assert.InRange(int.Parse(environment["OTEL_BLRP_SCHEDULE_DELAY"]!, System.Globalization.CultureInfo.InvariantCulture), 1000, 5000);
+        Assert.InRange(int.Parse(environment["OTEL_METRIC_EXPORT_INTERVAL"]!, System.Globalization.CultureInfo.InvariantCulture), 1000, 5000);
+    }
+
+    [Fact]
+    public void For_WithoutDashboard_SetsNoTelemetryVariable()
+    {
+        foreach (var info in MeshServiceInfo.All)
+        {
+            var environment = ServiceEnvironment.For(Options, info.Service, otlpEndpoint: null, extraEnvironment: null);
+
+            Assert.DoesNotContain(environment.Keys, name => name.StartsWith("OTEL_", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void For_WithDashboard_LeavesTheRestAsWithout()
+    {
+        var without = ServiceEnvironment.For(Options, MeshService.Orders, otlpEndpoint: null, extraEnvironment: null);
+        var with = ServiceEnvironment.For(Options, MeshService.Orders, new Uri("http://127.0.0.1:18899"), extraEnvironment: null);
+
+        Assert.Equal(
+            without.OrderBy(pair => pair.Key, StringComparer.Ordinal),
+            with.Where(pair => !pair.Key.StartsWith("OTEL_", StringComparison.Ordinal)).OrderBy(pair => pair.Key, StringComparer.Ordinal));
     }
 }

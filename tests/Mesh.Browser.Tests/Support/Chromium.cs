@@ -26,7 +26,8 @@ public static class Chromium
 
     public static bool IsInstalled => File.Exists(ExecutablePath);
 
-    private static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether this is CI, where a missing prerequisite fails a test rather than skipping it.</summary>
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Why the browser tests are skipped, or null when they run.</summary>
     public static string? SkipReason => !IsInstalled && !InCi
