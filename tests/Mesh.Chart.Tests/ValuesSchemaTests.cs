@@ -67,6 +67,8 @@ public sealed class ValuesSchemaTests
             ("services.users.http.routes[0].path=/v1/users/,services.users.http.routes[0].pathType=Prefix", "routes"),
             ("services.users.http.routes[0].path=v1/users,services.users.http.routes[0].pathType=Prefix", "routes"),
             ("services.users.http.routes[0].path=/v1/users,services.users.http.routes[0].pathType=ImplementationSpecific", "pathType"),
+            // Who may scrape the metrics port.
+            ("networkPolicy.metricsIngresFrom[0].podSelector.matchLabels.app=prometheus", "metricsIngresFrom"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)

@@ -30,6 +30,12 @@ document at /openapi/v1.json, for callers outside the mesh (browsers, an Ingress
 */}}
 {{- define "mesh.httpContainerPort" -}}8081{{- end -}}
 
+{{/*
+The container's third port: Prometheus' scrape endpoint, GET /metrics and nothing else
+(Mesh__Metrics__Urls). A port of its own so that neither the Services nor the Ingress ever serve it.
+*/}}
+{{- define "mesh.metricsContainerPort" -}}9464{{- end -}}
+
 {{/* The uid and gid the service images run as (the .NET images' `app` user). */}}
 {{- define "mesh.uid" -}}1654{{- end -}}
 

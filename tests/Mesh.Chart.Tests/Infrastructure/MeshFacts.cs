@@ -13,6 +13,9 @@ public static partial class MeshFacts
     /// <summary>The container's HTTP/1.1 port: REST/JSON, gRPC-Web, /openapi/v1.json (Mesh__Http__Urls).</summary>
     public const int HttpContainerPort = 8081;
 
+    /// <summary>The container's Prometheus scrape port: GET /metrics and nothing else (Mesh__Metrics__Urls).</summary>
+    public const int MetricsContainerPort = 9464;
+
     public const long Uid = 1654;
 
     public static IReadOnlyList<string> Services { get; } = ["users", "inventory", "orders"];
