@@ -72,6 +72,17 @@ public static partial class MeshFacts
         return $"{package.Groups[1].Value}.{services[0].Groups[1].Value}";
     }
 
+    /// <summary>
+    /// The streaming methods every service serves beside its own: grpc.health.v1.Health/Watch and
+    /// server reflection's ServerReflectionInfo (rpc_method values).
+    /// </summary>
+    public static IReadOnlySet<string> FrameworkStreamingMethods { get; } = new HashSet<string>(StringComparer.Ordinal) { "Watch", "ServerReflectionInfo" };
+
+    /// <summary>The server-streaming methods of the services' protos (`returns (stream ...)`), by name.</summary>
+    public static IReadOnlySet<string> ProtoStreamingMethods() =>
+        Services.SelectMany(service => StreamingRpcRegex().Matches(File.ReadAllText(RepositoryPaths.Proto(service))).Select(match => match.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
     private static (string Liveness, string Readiness) ReadHealthNames()
     {
         var source = File.ReadAllText(RepositoryPaths.HealthNamesSource);
@@ -90,4 +101,7 @@ public static partial class MeshFacts
 
     [GeneratedRegex(@"^\s*service\s+([A-Za-z0-9_]+)\s*\{", RegexOptions.Multiline)]
     private static partial Regex ServiceRegex();
+
+    [GeneratedRegex(@"^\s*rpc\s+([A-Za-z0-9_]+)\s*\([^)]*\)\s*returns\s*\(\s*stream\s", RegexOptions.Multiline)]
+    private static partial Regex StreamingRpcRegex();
 }
