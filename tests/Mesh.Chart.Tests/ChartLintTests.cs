@@ -66,6 +66,26 @@ public sealed class ChartLintTests
         Assert.DoesNotContain("[ERROR]", result.StandardOutput);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(3)]
+    public async Task HelmLintStrict_MonitoringEnabled_Passes(int helmMajor)
+    {
+        var helm = await HelmInstallation.MajorAsync(helmMajor);
+
+        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace,
+            "--set", "metrics.podMonitor.enabled=true", "--set", "metrics.podMonitor.labels.release=kube-prometheus-stack",
+            "--set", "prometheusRule.enabled=true", "--set", "prometheusRule.labels.release=kube-prometheus-stack",
+            "--set", "prometheusRule.runbookBaseUrl=https://git.example.com/mesh/-/blob/main/",
+            "--set", "grafana.dashboard.enabled=true", "--set", "grafana.dashboard.annotations.grafana_folder=Mesh",
+            "--set-json", """networkPolicy.metricsIngressFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}}}]"""]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("0 chart(s) failed", result.StandardOutput);
+        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
+        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
+    }
+
     [Fact]
     public void ValuesYaml_EveryServiceEntry_HasOnlyItsImageAndRestRoutes()
     {

@@ -18,7 +18,7 @@ public sealed class HttpPortTests
 
         foreach (var name in MeshFacts.Services)
         {
-            Assert.Equal(["grpc", "http"], chart.Container(name).Ports.Select(port => port.Name).Order());
+            Assert.Equal(["grpc", "http", "metrics"], chart.Container(name).Ports.Select(port => port.Name).Order());
             var http = chart.ContainerPort(name, "http");
             Assert.Equal(MeshFacts.HttpContainerPort, http.ContainerPort);
             Assert.Equal("TCP", http.Protocol);

@@ -4,14 +4,15 @@ namespace Mesh.Chart.Tests;
 
 /// <summary>
 /// The NetworkPolicies, evaluated as a cluster would: every connection between the release's pods,
-/// the cluster DNS, an ingress controller, pods elsewhere and addresses outside the cluster, on every
-/// port they listen on (the services' grpc and http ports among them).
+/// the cluster DNS, an ingress controller, a Prometheus, pods elsewhere and addresses outside the
+/// cluster, on every port they listen on (the services' grpc, http and metrics ports among them).
 /// </summary>
 public sealed class NetworkPolicyTests
 {
     private static readonly EndpointPort Grpc = new("grpc", MeshFacts.ContainerPort, "TCP");
     private static readonly EndpointPort Http = new("http", MeshFacts.HttpContainerPort, "TCP");
-    private static readonly EndpointPort Metrics = new("metrics", 9090, "TCP");
+    private static readonly EndpointPort Metrics = new("metrics", MeshFacts.MetricsContainerPort, "TCP");
+    private static readonly EndpointPort PrometheusWeb = new("web", 9090, "TCP");
     private static readonly EndpointPort DnsUdp = new("dns", 53, "UDP");
     private static readonly EndpointPort DnsTcp = new("dns-tcp", 53, "TCP");
     private static readonly EndpointPort Https = new("https", 443, "TCP");
@@ -30,6 +31,12 @@ public sealed class NetworkPolicyTests
     /// <summary>The same controller's labels in another namespace: the namespace, not the labels, is what admits it.</summary>
     private static readonly NetworkEndpoint ControllerElsewhere = new("other-namespace/ingress-nginx", "other", Labels(("app.kubernetes.io/name", "ingress-nginx")), [Https]);
 
+    /// <summary>A Prometheus where networkPolicy.metricsIngressFrom looks by default: the namespace monitoring.</summary>
+    private static readonly NetworkEndpoint Prometheus = new("monitoring/prometheus", "monitoring", Labels(("app.kubernetes.io/name", "prometheus")), [PrometheusWeb]);
+
+    /// <summary>The same Prometheus' labels in another namespace: the namespace is what admits it.</summary>
+    private static readonly NetworkEndpoint PrometheusElsewhere = new("other-namespace/prometheus", "other", Labels(("app.kubernetes.io/name", "prometheus")), [PrometheusWeb]);
+
     private static readonly NetworkEndpoint[] Others =
     [
         KubeDns,
@@ -41,11 +48,13 @@ public sealed class NetworkPolicyTests
         ExternalDatabase,
         IngressController,
         ControllerElsewhere,
+        Prometheus,
+        PrometheusElsewhere,
     ];
 
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
-    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesDnsAndTheIngressControllersHttp(string valuesSet)
+    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesDnsTheIngressControllersHttpAndPrometheusScrapes(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var services = MeshFacts.Services.ToDictionary(name => name, name =>
@@ -78,6 +87,12 @@ public sealed class NetworkPolicyTests
         foreach (var name in MeshFacts.Services)
         {
             expected.Add(Connection(IngressController.Name, name, Http));
+        }
+
+        // Scrapes: the monitoring namespace (metricsIngressFrom's default), on the metrics port alone.
+        foreach (var name in MeshFacts.Services)
+        {
+            expected.Add(Connection(Prometheus.Name, name, Metrics));
         }
 
         // A service on PostgreSQL reaches its database on 5432 and nothing else there: the bundled
@@ -265,6 +280,67 @@ public sealed class NetworkPolicyTests
         Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
     }
 
+    [Fact]
+    public async Task MetricsIngressFrom_Default_AdmitsTheMonitoringNamespaceToMetricsOnlyAndNobodyElse()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults);
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var sameNamespace = new NetworkEndpoint("stranger", ChartRenderer.Namespace, Labels(("app", "stranger")), []);
+        var tests = chart.TestPods.Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), []));
+
+        foreach (var name in MeshFacts.Services)
+        {
+            var service = Service(chart, name);
+            Assert.True(evaluator.Allows(Prometheus, service, Metrics), $"Prometheus cannot scrape {name}");
+            Assert.False(evaluator.Allows(Prometheus, service, Grpc), $"Prometheus reaches {name}'s grpc port");
+            Assert.False(evaluator.Allows(Prometheus, service, Http), $"Prometheus reaches {name}'s http port");
+            Assert.False(evaluator.Allows(PrometheusElsewhere, service, Metrics), $"a Prometheus in another namespace scrapes {name}");
+            // Neither the in-mesh callers, the ingress controller, the test pods nor a stranger may scrape.
+            foreach (var source in MeshFacts.Services.Where(other => other != name).Select(other => Service(chart, other))
+                .Concat([IngressController, sameNamespace, .. tests]))
+            {
+                Assert.False(evaluator.Allows(source, service, Metrics), $"{source} reaches {name}'s metrics port");
+            }
+        }
+
+        Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
+    }
+
+    [Fact]
+    public async Task MetricsIngressFrom_Empty_LetsNobodyScrapeAndRendersNoOpenRule()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set-json", "networkPolicy.metricsIngressFrom=[]");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            Assert.False(evaluator.Allows(Prometheus, Service(chart, name), Metrics));
+            Assert.True(evaluator.Allows(IngressController, Service(chart, name), Http), "the http rule went with the metrics one");
+        }
+
+        Assert.DoesNotContain(chart.NetworkPolicies, policy => (policy.Spec.Ingress ?? []).Any(rule => rule.FromProperty is null or { Count: 0 }));
+        Assert.Equal(CallGraphAndTests(chart), AllowedGrpc(chart, evaluator));
+    }
+
+    [Fact]
+    public async Task MetricsIngressFrom_PrometheusPods_AdmitsExactlyThosePodsToMetrics()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, "--set-json",
+            """networkPolicy.metricsIngressFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}},"podSelector":{"matchLabels":{"app.kubernetes.io/name":"prometheus"}}}]""");
+        var evaluator = new NetworkPolicyEvaluator(chart.NetworkPolicies, ChartRenderer.Namespace);
+        var prometheus = new NetworkEndpoint("observability/prometheus", "observability", Labels(("app.kubernetes.io/name", "prometheus")), []);
+        var grafana = new NetworkEndpoint("observability/grafana", "observability", Labels(("app.kubernetes.io/name", "grafana")), []);
+
+        foreach (var name in MeshFacts.Services)
+        {
+            Assert.True(evaluator.Allows(prometheus, Service(chart, name), Metrics));
+            Assert.False(evaluator.Allows(prometheus, Service(chart, name), Grpc));
+            Assert.False(evaluator.Allows(prometheus, Service(chart, name), Http));
+            Assert.False(evaluator.Allows(grafana, Service(chart, name), Metrics));
+            Assert.False(evaluator.Allows(Prometheus, Service(chart, name), Metrics), "the default peers still apply");
+        }
+    }
+
     /// <summary>The gRPC connections the design allows: the call graph and the helm test pods to every service.</summary>
     private static SortedSet<string> CallGraphAndTests(RenderedChart chart) =>
         new(MeshFacts.CallGraph.Select(edge => Connection(edge.Caller, edge.Callee, Grpc))
@@ -290,7 +366,7 @@ public sealed class NetworkPolicyTests
     }
 
     private static NetworkEndpoint Service(RenderedChart chart, string name) =>
-        new(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Http]);
+        new(name, ChartRenderer.Namespace, chart.Deployment(name).Spec.Template.Metadata.Labels.ToDictionary(), [Grpc, Http, Metrics]);
 
     private static string Connection(string source, string destination, EndpointPort port) => $"{source} -> {destination} {port}";
 

@@ -27,6 +27,25 @@ public sealed class NotesTests
         Assert.Contains($"kubectl --namespace {ChartRenderer.Namespace} port-forward svc/{ChartRenderer.ReleaseName}-inventory 8081:{MeshFacts.HttpContainerPort}", notes, StringComparison.Ordinal);
         Assert.Contains("curl http://127.0.0.1:8081/v1/items", notes, StringComparison.Ordinal);
         Assert.DoesNotContain("reach the services' http ports through", notes, StringComparison.Ordinal);
+        // The metrics port, reached past the NetworkPolicies by a port-forward to a pod.
+        Assert.Contains($"kubectl --namespace {ChartRenderer.Namespace} port-forward deploy/{ChartRenderer.ReleaseName}-inventory {MeshFacts.MetricsContainerPort}", notes, StringComparison.Ordinal);
+        Assert.Contains($"curl -s http://127.0.0.1:{MeshFacts.MetricsContainerPort}/metrics", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("PodMonitors", notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notes_MonitoringEnabled_NameThePodMonitorsTheRuleAndTheDashboard()
+    {
+        var helm = await HelmInstallation.Helm4Async();
+
+        var result = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client",
+            "--set", "metrics.podMonitor.enabled=true", "--set", "prometheusRule.enabled=true", "--set", "grafana.dashboard.enabled=true");
+
+        Assert.True(result.Succeeded, result.ToString());
+        var notes = result.StandardOutput[result.StandardOutput.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.Contains($"PodMonitors {ChartRenderer.ReleaseName}-<service> scrape it; PrometheusRule {ChartRenderer.ReleaseName}-alerts holds the alerts; "
+            + $"ConfigMap {ChartRenderer.ReleaseName}-grafana-dashboard (label grafana_dashboard=1) holds the dashboard. What to watch and each alert's runbook: docs/operations.md.",
+            notes, StringComparison.Ordinal);
     }
 
     [Fact]

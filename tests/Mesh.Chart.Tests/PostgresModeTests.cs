@@ -117,7 +117,7 @@ public sealed partial class PostgresModeTests
 
         Assert.Equal(enabled ? 1 : 0, chart.StatefulSets.Count());
         Assert.Equal(enabled ? 1 : 0, chart.Secrets.Count());
-        Assert.Equal(enabled ? 1 : 0, chart.ConfigMaps.Count());
+        Assert.Equal(enabled ? 1 : 0, chart.ConfigMaps.Count(map => map.Metadata.Name == $"{BundledName}-init"));
         Assert.Equal(enabled ? 1 : 0, chart.Services.Count(service => service.Metadata.Name == BundledName));
         Assert.Equal(enabled ? 1 : 0, chart.NetworkPolicies.Count(policy => policy.Metadata.Name == BundledName));
     }

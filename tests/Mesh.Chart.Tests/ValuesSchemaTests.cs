@@ -67,6 +67,23 @@ public sealed class ValuesSchemaTests
             ("services.users.http.routes[0].path=/v1/users/,services.users.http.routes[0].pathType=Prefix", "routes"),
             ("services.users.http.routes[0].path=v1/users,services.users.http.routes[0].pathType=Prefix", "routes"),
             ("services.users.http.routes[0].path=/v1/users,services.users.http.routes[0].pathType=ImplementationSpecific", "pathType"),
+            // Monitoring: misspelt keys, durations Prometheus would refuse, a runbook base that is no URL.
+            ("networkPolicy.metricsIngresFrom[0].podSelector.matchLabels.app=prometheus", "metricsIngresFrom"),
+            ("metrics.serviceMonitor.enabled=true", "serviceMonitor"),
+            ("metrics.podMonitor.enabeld=true", "enabeld"),
+            ("metrics.podMonitor.interval=30", "interval"),
+            ("metrics.podMonitor.scrapeTimeout=10 s", "scrapeTimeout"),
+            ("metrics.podMonitor.labels.release=true", "release"),
+            ("prometheusRule.enable=true", "enable"),
+            ("prometheusRule.runbookBaseUrl=docs/operations.md", "runbookBaseUrl"),
+            ("prometheusRule.errorRatio.statusCodes={0}", "statusCodes"),
+            ("prometheusRule.errorRatio.threshold=2", "threshold"),
+            ("prometheusRule.latency.p99Millis=250", "p99Millis"),
+            ("prometheusRule.feedConsumerLag.forMinutes=0", "forMinutes"),
+            ("prometheusRule.podRestarts.windowMinutes=1d", "windowMinutes"),
+            ("grafana.dashbaord.enabled=true", "dashbaord"),
+            ("grafana.dashboard.labelKey=grafana dashboard", "labelKey"),
+            ("grafana.dashboard.namespace=Monitoring", "namespace"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)
@@ -259,6 +276,7 @@ public sealed class ValuesSchemaTests
     [InlineData("networkPolicyPeer", "ipBlock")]
     [InlineData("ingressTls", "secretName")]
     [InlineData("gatewayParentRef", "sectionName")]
+    [InlineData("scrapeDuration", "pattern")]
     public void Schema_SharedShapes_AreDeclaredOnceInDefs(string definition, string distinctiveKey)
     {
         var schema = LoadSchema();

@@ -30,6 +30,27 @@ document at /openapi/v1.json, for callers outside the mesh (browsers, an Ingress
 */}}
 {{- define "mesh.httpContainerPort" -}}8081{{- end -}}
 
+{{/*
+The container's third port: Prometheus' scrape endpoint, GET /metrics and nothing else
+(Mesh__Metrics__Urls). A port of its own so that neither the Services nor the Ingress ever serve it.
+*/}}
+{{- define "mesh.metricsContainerPort" -}}9464{{- end -}}
+
+{{/*
+The streaming gRPC methods, as rpc_method values: a call's duration there is the stream's lifetime,
+not a request's latency, so the latency quantiles and the error-ratio alert leave them out. The
+protos' three feeds, grpc.health.v1.Health/Watch and server reflection.
+*/}}
+{{- define "mesh.streamingMethods" -}}WatchUsers|WatchInventory|WatchOrderEvents|Watch|ServerReflectionInfo{{- end -}}
+
+{{/* A Prometheus duration of one unit (30s, 1m, 500ms, 2h) in milliseconds, to compare two of them. */}}
+{{- define "mesh.durationMilliseconds" -}}
+{{- $match := regexFind "^[0-9]+" . -}}
+{{- $unit := trimPrefix $match . -}}
+{{- $factors := dict "ms" 1 "s" 1000 "m" 60000 "h" 3600000 -}}
+{{- mul (int $match) (index $factors $unit) -}}
+{{- end -}}
+
 {{/* The uid and gid the service images run as (the .NET images' `app` user). */}}
 {{- define "mesh.uid" -}}1654{{- end -}}
 

@@ -13,6 +13,9 @@ public static partial class MeshFacts
     /// <summary>The container's HTTP/1.1 port: REST/JSON, gRPC-Web, /openapi/v1.json (Mesh__Http__Urls).</summary>
     public const int HttpContainerPort = 8081;
 
+    /// <summary>The container's Prometheus scrape port: GET /metrics and nothing else (Mesh__Metrics__Urls).</summary>
+    public const int MetricsContainerPort = 9464;
+
     public const long Uid = 1654;
 
     public static IReadOnlyList<string> Services { get; } = ["users", "inventory", "orders"];
@@ -69,6 +72,17 @@ public static partial class MeshFacts
         return $"{package.Groups[1].Value}.{services[0].Groups[1].Value}";
     }
 
+    /// <summary>
+    /// The streaming methods every service serves beside its own: grpc.health.v1.Health/Watch and
+    /// server reflection's ServerReflectionInfo (rpc_method values).
+    /// </summary>
+    public static IReadOnlySet<string> FrameworkStreamingMethods { get; } = new HashSet<string>(StringComparer.Ordinal) { "Watch", "ServerReflectionInfo" };
+
+    /// <summary>The server-streaming methods of the services' protos (`returns (stream ...)`), by name.</summary>
+    public static IReadOnlySet<string> ProtoStreamingMethods() =>
+        Services.SelectMany(service => StreamingRpcRegex().Matches(File.ReadAllText(RepositoryPaths.Proto(service))).Select(match => match.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
     private static (string Liveness, string Readiness) ReadHealthNames()
     {
         var source = File.ReadAllText(RepositoryPaths.HealthNamesSource);
@@ -87,4 +101,7 @@ public static partial class MeshFacts
 
     [GeneratedRegex(@"^\s*service\s+([A-Za-z0-9_]+)\s*\{", RegexOptions.Multiline)]
     private static partial Regex ServiceRegex();
+
+    [GeneratedRegex(@"^\s*rpc\s+([A-Za-z0-9_]+)\s*\([^)]*\)\s*returns\s*\(\s*stream\s", RegexOptions.Multiline)]
+    private static partial Regex StreamingRpcRegex();
 }

@@ -10,7 +10,12 @@ namespace Mesh.Chart.Tests.Infrastructure;
 public sealed class RenderedChart
 {
     /// <summary>The kinds the Kubernetes client has no model for.</summary>
-    private static readonly Dictionary<string, Type> ExtraTypes = new() { [GatewayHttpRoute.TypeKey] = typeof(GatewayHttpRoute) };
+    private static readonly Dictionary<string, Type> ExtraTypes = new()
+    {
+        [GatewayHttpRoute.TypeKey] = typeof(GatewayHttpRoute),
+        [PodMonitor.TypeKey] = typeof(PodMonitor),
+        [PrometheusRule.TypeKey] = typeof(PrometheusRule),
+    };
 
     private RenderedChart(IReadOnlyList<IKubernetesObject> objects) => Objects = objects;
 
@@ -40,6 +45,10 @@ public sealed class RenderedChart
 
     public IEnumerable<GatewayHttpRoute> HttpRoutes => Objects.OfType<GatewayHttpRoute>();
 
+    public IEnumerable<PodMonitor> PodMonitors => Objects.OfType<PodMonitor>();
+
+    public IEnumerable<PrometheusRule> PrometheusRules => Objects.OfType<PrometheusRule>();
+
     /// <summary>The Services of the three gRPC services (ClusterIP and headless), without the bundled database's.</summary>
     public IEnumerable<V1Service> GrpcServices => Services.Where(service =>
         service.Metadata.Labels?.TryGetValue("app.kubernetes.io/component", out var component) == true && component == "grpc-service");
@@ -64,7 +73,7 @@ public sealed class RenderedChart
 
     public V1Container Container(string service) => Deployment(service).Spec.Template.Spec.Containers.Single();
 
-    /// <summary>A service's container port by name ("grpc", "http").</summary>
+    /// <summary>A service's container port by name ("grpc", "http", "metrics").</summary>
     public V1ContainerPort ContainerPort(string service, string portName) =>
         Assert.Single(Container(service).Ports, port => port.Name == portName);
 

@@ -18,6 +18,12 @@ public static class RepositoryPaths
 
     public static string Readme => Path.Combine(Root, "README.md");
 
+    /// <summary>The operations guide the alerts' runbook_url annotations point into.</summary>
+    public static string OperationsGuide => Path.Combine(Root, "docs", "operations.md");
+
+    /// <summary>The Grafana dashboard the chart ships in its ConfigMap.</summary>
+    public static string GrafanaDashboard => Path.Combine(Chart, "files", "grafana-dashboard.json");
+
     /// <summary>The official skaffold schema; CI has shared/ beside the clone. Never copied into the repository.</summary>
     public static string SkaffoldSchema => Path.GetFullPath(Path.Combine(Root, "..", "shared", "schemas", "skaffold-v4beta14.schema.json"));
 
