@@ -22,7 +22,7 @@ public sealed class MeshDashboard : IDisposable
 
     private readonly Process process;
     private readonly Action<string> output;
-    private readonly Queue<string> tail = new();
+    private readonly LineTail tail = new(TailCapacity);
     private int stopping;
     private int exitReported;
 
@@ -261,10 +261,8 @@ public sealed class MeshDashboard : IDisposable
 
     private string LastOutput()
     {
-        lock (tail)
-        {
-            return tail.Count == 0 ? "" : $" (its last output: {tail.Last().Trim()})";
-        }
+        var lines = tail.Lines;
+        return lines.Count == 0 ? "" : $" (its last output: {lines[^1].Trim()})";
     }
 
     private void OnExited()
@@ -282,17 +280,9 @@ public sealed class MeshDashboard : IDisposable
             return;
         }
 
-        lock (tail)
+        if (line.Trim().Length > 0)
         {
-            if (tail.Count == TailCapacity)
-            {
-                tail.Dequeue();
-            }
-
-            if (line.Trim().Length > 0)
-            {
-                tail.Enqueue(line);
-            }
+            tail.Add(line);
         }
 
         output(Prefix + line);

@@ -15,6 +15,31 @@ public sealed record MeshLauncherOptions
     private static readonly IReadOnlyDictionary<MeshService, IReadOnlyDictionary<string, string?>> NoEnvironment =
         new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>();
 
+    /// <summary>
+    /// The defaults on the given ports, in order: gRPC of users, inventory and orders, then their
+    /// HTTP ports, then optionally the dashboard's browser and OTLP ports. For hosts that run a mesh
+    /// beside others on free ports (tests, the benchmark harness); set the rest with <c>with</c>.
+    /// </summary>
+    public static MeshLauncherOptions OnPorts(IReadOnlyList<int> ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        if (ports.Count is not (6 or 8))
+        {
+            throw new ArgumentException("Give six ports (gRPC, then HTTP, of users, inventory and orders), or eight with the dashboard's two.", nameof(ports));
+        }
+
+        var options = new MeshLauncherOptions
+        {
+            UsersPort = ports[0],
+            InventoryPort = ports[1],
+            OrdersPort = ports[2],
+            UsersHttpPort = ports[3],
+            InventoryHttpPort = ports[4],
+            OrdersHttpPort = ports[5],
+        };
+        return ports.Count == 6 ? options : options with { DashboardPort = ports[6], DashboardOtlpPort = ports[7] };
+    }
+
     /// <summary>Loopback gRPC port of the users service.</summary>
     public int UsersPort { get; init; } = MeshServiceInfo.Of(MeshService.Users).DefaultPort;
 

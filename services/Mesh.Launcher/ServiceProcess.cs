@@ -13,7 +13,7 @@ public sealed class ServiceProcess : IDisposable
 
     private readonly Process process;
     private readonly Action<string> output;
-    private readonly Queue<string> tail = new();
+    private readonly LineTail tail = new(TailCapacity);
     private readonly string prefix;
 
     private ServiceProcess(ServiceLaunchSpec spec, Process process, Action<string> output)
@@ -43,16 +43,7 @@ public sealed class ServiceProcess : IDisposable
     public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
     /// <summary>The last lines the service printed, oldest first.</summary>
-    public IReadOnlyList<string> OutputTail
-    {
-        get
-        {
-            lock (tail)
-            {
-                return [.. tail];
-            }
-        }
-    }
+    public IReadOnlyList<string> OutputTail => tail.Lines;
 
     /// <summary>Starts <c>dotnet &lt;dll&gt; --urls &lt;address&gt;</c> with the given environment.</summary>
     public static ServiceProcess Start(ServiceLaunchSpec spec, Action<string> output)
@@ -139,16 +130,7 @@ public sealed class ServiceProcess : IDisposable
             return;
         }
 
-        lock (tail)
-        {
-            if (tail.Count == TailCapacity)
-            {
-                tail.Dequeue();
-            }
-
-            tail.Enqueue(line);
-        }
-
+        tail.Add(line);
         output(prefix + line);
     }
 }

@@ -67,17 +67,9 @@ public sealed class LauncherDashboardTests : IDisposable
     private MeshLauncherOptions Options()
     {
         var ports = FreePorts.Take(8);
-        return new MeshLauncherOptions
+        return MeshLauncherOptions.OnPorts(ports) with
         {
-            UsersPort = ports[0],
-            InventoryPort = ports[1],
-            OrdersPort = ports[2],
-            UsersHttpPort = ports[3],
-            InventoryHttpPort = ports[4],
-            OrdersHttpPort = ports[5],
             Dashboard = true,
-            DashboardPort = ports[6],
-            DashboardOtlpPort = ports[7],
             DataDirectory = dataDirectory,
             Seed = false,
             StartTimeout = TimeSpan.FromSeconds(90),

@@ -36,14 +36,8 @@ public sealed class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var ports = FreePorts.Take(6);
-        var options = new MeshLauncherOptions
+        var options = MeshLauncherOptions.OnPorts(ports) with
         {
-            UsersPort = ports[0],
-            InventoryPort = ports[1],
-            OrdersPort = ports[2],
-            UsersHttpPort = ports[3],
-            InventoryHttpPort = ports[4],
-            OrdersHttpPort = ports[5],
             DataDirectory = DataDirectory,
             StartTimeout = TimeSpan.FromSeconds(90),
             StopTimeout = TimeSpan.FromSeconds(30),

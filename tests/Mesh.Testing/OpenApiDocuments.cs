@@ -34,7 +34,7 @@ public static class OpenApiDocuments
     public static void AssertMatchesCheckedIn(JsonObject served, string service)
     {
         ArgumentNullException.ThrowIfNull(served);
-        var path = Path.Combine(RepositoryRoot(), "docs", "openapi", service + ".json");
+        var path = Path.Combine(RepositoryRoot.Path, "docs", "openapi", service + ".json");
         var text = served.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -98,17 +98,4 @@ public static class OpenApiDocuments
 
     private static string Normalize(string? text) =>
         string.Join(' ', (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Mesh.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -110,31 +110,21 @@ public sealed class MeshListeners
     public void Bind(KestrelServerOptions kestrel, Action<ListenOptions> configureGrpc)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        foreach (var address in GrpcAddresses)
-        {
-            Listen(kestrel, address, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                configureGrpc(listen);
-                _grpc.Add(listen);
-            });
-        }
+        BindAll(kestrel, GrpcAddresses, HttpProtocols.Http2, _grpc, configureGrpc);
+        BindAll(kestrel, HttpAddresses, HttpProtocols.Http1, _http, configure: null);
+        BindAll(kestrel, MetricsAddresses, HttpProtocols.Http1, _metrics, configure: null);
+    }
 
-        foreach (var address in HttpAddresses)
+    private static void BindAll(
+        KestrelServerOptions kestrel, IReadOnlyList<BindingAddress> addresses, HttpProtocols protocols, List<ListenOptions> bound, Action<ListenOptions>? configure)
+    {
+        foreach (var address in addresses)
         {
             Listen(kestrel, address, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1;
-                _http.Add(listen);
-            });
-        }
-
-        foreach (var address in MetricsAddresses)
-        {
-            Listen(kestrel, address, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                _metrics.Add(listen);
+                listen.Protocols = protocols;
+                configure?.Invoke(listen);
+                bound.Add(listen);
             });
         }
     }

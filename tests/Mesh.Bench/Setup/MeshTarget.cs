@@ -43,14 +43,8 @@ public sealed class MeshTarget : IAsyncDisposable
         IReadOnlyDictionary<string, string?> variables = environment.ToDictionary(pair => pair.Key, string? (pair) => pair.Value, StringComparer.Ordinal);
         var ports = FreePorts.Take(6);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "mesh-bench-" + Guid.NewGuid().ToString("N")[..12]);
-        var options = new MeshLauncherOptions
+        var options = MeshLauncherOptions.OnPorts(ports) with
         {
-            UsersPort = ports[0],
-            InventoryPort = ports[1],
-            OrdersPort = ports[2],
-            UsersHttpPort = ports[3],
-            InventoryHttpPort = ports[4],
-            OrdersHttpPort = ports[5],
             DataDirectory = dataDirectory,
             Seed = false,
             StartTimeout = TimeSpan.FromSeconds(90),

@@ -49,17 +49,9 @@ public sealed class DashboardMesh : IAsyncLifetime
     private async Task<Order> StartAsync()
     {
         var ports = FreePorts.Take(8);
-        var options = new MeshLauncherOptions
+        var options = MeshLauncherOptions.OnPorts(ports) with
         {
-            UsersPort = ports[0],
-            InventoryPort = ports[1],
-            OrdersPort = ports[2],
-            UsersHttpPort = ports[3],
-            InventoryHttpPort = ports[4],
-            OrdersHttpPort = ports[5],
             Dashboard = true,
-            DashboardPort = ports[6],
-            DashboardOtlpPort = ports[7],
             DashboardPath = AspireDashboard.ConfiguredPath,
             DataDirectory = _dataDirectory,
             StartTimeout = TimeSpan.FromSeconds(90),

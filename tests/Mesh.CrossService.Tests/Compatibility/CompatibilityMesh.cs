@@ -33,14 +33,8 @@ internal sealed class CompatibilityMesh : IAsyncDisposable
         var ports = FreePorts.Take(6);
         using var timeout = Deadlines.After(150);
         mesh.Launcher = await MeshLauncher.StartAsync(
-            new MeshLauncherOptions
+            MeshLauncherOptions.OnPorts(ports) with
             {
-                UsersPort = ports[0],
-                InventoryPort = ports[1],
-                OrdersPort = ports[2],
-                UsersHttpPort = ports[3],
-                InventoryHttpPort = ports[4],
-                OrdersHttpPort = ports[5],
                 DataDirectory = dataDirectory,
                 PostgresServer = postgresServer,
                 Seed = false,

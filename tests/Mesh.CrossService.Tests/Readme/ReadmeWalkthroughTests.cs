@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mesh.Launcher;
 using Mesh.Orders.V1;
 
@@ -33,10 +32,14 @@ public sealed class ReadmeWalkthroughTests(MeshFixture fixture)
 
             var script = Path.Combine(work.FullName, "walkthrough.sh");
             await File.WriteAllTextAsync(script, BuildScript(blocks));
-            var (exitCode, output) = await RunAsync(script, shimFolder, buf);
+            var (exitCode, output) = await ReadmeWalkthrough.RunAsync(script, new Dictionary<string, string>
+            {
+                ["PATH"] = shimFolder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+                ["BUF"] = buf,
+            });
 
             Assert.True(exitCode == 0, $"walk-through failed with {exitCode}:\n{output}");
-            var orderId = output.Split('\n').Single(line => line.StartsWith("ORDER_ID=", StringComparison.Ordinal))["ORDER_ID=".Length..].Trim();
+            var orderId = ReadmeWalkthrough.OrderId(output);
             using var channel = fixture.Channel(MeshService.Orders);
             var order = await new OrderService.OrderServiceClient(channel)
                 .GetOrderAsync(new GetOrderRequest { OrderId = orderId }, deadline: Deadlines.Call());
@@ -89,32 +92,5 @@ public sealed class ReadmeWalkthroughTests(MeshFixture fixture)
         lines.Add("test -n \"$USER_ID\" && test -n \"$ORDER_ID\"");
         lines.Add("echo \"ORDER_ID=$ORDER_ID\"");
         return string.Join('\n', lines) + "\n";
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string script, string shimFolder, string buf)
-    {
-        var start = new ProcessStartInfo("bash", [script])
-        {
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PATH"] = shimFolder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        start.Environment["BUF"] = buf;
-        using var process = Process.Start(start)!;
-        using var timeout = Deadlines.After(120);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

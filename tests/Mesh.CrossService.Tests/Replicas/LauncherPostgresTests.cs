@@ -61,14 +61,8 @@ public sealed class LauncherPostgresTests
         var ports = FreePorts.Take(6);
         using var timeout = Deadlines.After(150);
         return await MeshLauncher.StartAsync(
-            new MeshLauncherOptions
+            MeshLauncherOptions.OnPorts(ports) with
             {
-                UsersPort = ports[0],
-                InventoryPort = ports[1],
-                OrdersPort = ports[2],
-                UsersHttpPort = ports[3],
-                InventoryHttpPort = ports[4],
-                OrdersHttpPort = ports[5],
                 DataDirectory = dataDirectory,
                 PostgresServer = postgres,
                 StartTimeout = TimeSpan.FromSeconds(90),

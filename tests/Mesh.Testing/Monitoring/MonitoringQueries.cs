@@ -59,24 +59,10 @@ public static partial class MonitoringQueries
         "app_kubernetes_io_instance",
     };
 
-    /// <summary>The repository root: the folder above the test assembly that holds Mesh.sln.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Mesh.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Mesh.sln not found above " + AppContext.BaseDirectory);
-    }
-
     /// <summary>The dashboard's and the rule template's queries, from the repository.</summary>
     public static IReadOnlyList<MonitoringQuery> FromRepository()
     {
-        var root = RepositoryRoot();
+        var root = Mesh.Testing.RepositoryRoot.Path;
         return
         [
             .. Dashboard(File.ReadAllText(Path.Combine(root, DashboardPath))),
