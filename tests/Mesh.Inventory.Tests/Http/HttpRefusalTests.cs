@@ -93,9 +93,15 @@ public sealed class HttpRefusalTests(InventoryHttpFixture fixture) : IClassFixtu
         await AssertNothingStoredAsync(async () =>
         {
             var name = new string('n', 2 * 1024 * 1024);
-            var status = await FailsAsync(await Http.PostAsync("/v1/items", Json(
-                $$$"""{"sku":"BIG-1","name":"{{{name}}}","unitPrice":{"currencyCode":"USD","amountMinor":1}}""")),
-                HttpStatusCode.RequestEntityTooLarge, Code.ResourceExhausted);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/items")
+            {
+                Content = Json($$$"""{"sku":"BIG-1","name":"{{{name}}}","unitPrice":{"currencyCode":"USD","amountMinor":1}}"""),
+            };
+            // As a client uploading a large body should: the 413 then comes before a byte of it is
+            // sent. Without it the answer can race the upload, and the client sees a broken pipe.
+            request.Headers.ExpectContinue = true;
+
+            var status = await FailsAsync(await Http.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, Code.ResourceExhausted);
 
             Assert.Equal("MESSAGE_TOO_LARGE", Reason(status));
             Assert.Equal("1048576", status.GetDetail<ErrorInfo>()!.Metadata["max_bytes"]);
