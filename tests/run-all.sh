@@ -28,6 +28,9 @@ fi
 # PostgreSQL for the storage contract tests, unless one is given in MESH_TEST_POSTGRES.
 source "$root/tests/start-test-postgres.sh"
 start_test_postgres
+# RabbitMQ for the messaging tests, unless one is given in MESH_TEST_RABBITMQ.
+source "$root/tests/start-test-rabbitmq.sh"
+start_test_rabbitmq
 
 # (b) one build and every test project; a stale result must never be counted.
 rm -rf "$results"

@@ -4,6 +4,7 @@ using Mesh.Inventory.Storage;
 using Mesh.Inventory.V1;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
+using Mesh.ServiceDefaults.Messaging;
 using Mesh.ServiceDefaults.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
@@ -20,6 +21,7 @@ public static class InventoryRegistration
         builder.AddMeshStorage("inventory.db", InventorySchema.Schema, InventorySchema.PostgresSchema);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddMeshEventLog(InventoryEventLog.Name);
+        builder.AddMeshEventRelay(new RelayedLog(InventoryEventLog.Name, InventoryEvent.Descriptor, filterKeyHeader: "sku"));
         builder.Services.AddSingleton<InventoryEventLog>();
         builder.Services.AddSingleton<ItemStore>();
         builder.Services.AddSingleton<ReservationStore>();

@@ -8,6 +8,7 @@ using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Clients;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Hosting;
+using Mesh.ServiceDefaults.Messaging;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
 using Mesh.Users.V1;
@@ -50,6 +51,7 @@ public static class OrdersRegistration
         }
 
         builder.AddMeshEventLog(OrderEvents.LogName);
+        builder.AddMeshEventRelay(new RelayedLog(OrderEvents.LogName, OrderEvent.Descriptor, filterKeyHeader: "user_id"));
         builder.Services.AddSingleton<OrderEventFeed>();
 
         // The catalog cache: a consumer of inventory's feed fills it, the pricer reads it. The

@@ -1,5 +1,6 @@
 using Mesh.Inventory.Feeds;
 using Mesh.Inventory.Storage.Postgres;
+using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Storage.Sqlite;
 
@@ -72,8 +73,11 @@ public static class InventorySchema
         UPDATE items SET created_name = name, created_currency_code = currency_code, created_unit_price_minor = unit_price_minor;
         """;
 
+    // 4: checkpoints, today only the event relay's ("relay.inventory"): how far the log reached the broker.
+    private const string V4ConsumerCursors = ConsumerCursors.SqliteMigration;
+
     /// <summary>Every SQLite migration, oldest first.</summary>
-    public static SqliteSchema Schema { get; } = new([V1Catalog, V2InventoryEvents, V3CreationFields]);
+    public static SqliteSchema Schema { get; } = new([V1Catalog, V2InventoryEvents, V3CreationFields, V4ConsumerCursors]);
 
     /// <summary>The same migrations for PostgreSQL (see <see cref="PostgresInventoryMigrations"/>).</summary>
     public static PostgresSchema PostgresSchema { get; } = new(PostgresInventoryMigrations.All);

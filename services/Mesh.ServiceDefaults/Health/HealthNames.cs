@@ -8,4 +8,10 @@ public static class HealthNames
 
     /// <summary>SERVING while the process can do its work: own storage usable and not draining.</summary>
     public const string Readiness = "readiness";
+
+    /// <summary>
+    /// SERVING while this replica relays its event log to the broker; NOT_SERVING while messaging
+    /// waits for the broker or another replica holds the relay lease. Never part of readiness.
+    /// </summary>
+    public const string Relay = "relay";
 }

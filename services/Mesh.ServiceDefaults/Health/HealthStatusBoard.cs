@@ -61,6 +61,27 @@ public sealed class HealthStatusBoard
         }
     }
 
+    /// <summary>
+    /// Sets a name that reports on its own, never through readiness (e.g. the event relay: a broker
+    /// outage must not take the service out of rotation).
+    /// </summary>
+    public void SetIndependent(string name, bool serving)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_gate)
+        {
+            if (_readinessNames.Contains(name) || name == HealthNames.Liveness)
+            {
+                throw new ArgumentException($"\"{name}\" already reports liveness or readiness.", nameof(name));
+            }
+
+            if (Set(name, serving ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing))
+            {
+                SignalChangeLocked();
+            }
+        }
+    }
+
     public void SetChecksPassing(bool passing)
     {
         lock (_gate)
@@ -93,10 +114,15 @@ public sealed class HealthStatusBoard
 
         if (changed)
         {
-            var previous = _changed;
-            _changed = NewSignal();
-            previous.TrySetResult();
+            SignalChangeLocked();
         }
+    }
+
+    private void SignalChangeLocked()
+    {
+        var previous = _changed;
+        _changed = NewSignal();
+        previous.TrySetResult();
     }
 
     private bool Set(string name, HealthCheckResponse.Types.ServingStatus status)

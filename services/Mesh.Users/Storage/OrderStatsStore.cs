@@ -54,6 +54,50 @@ public sealed class OrderStatsStore(StoreDatabase database)
     }
 
     /// <summary>
+    /// Applies the changes whose message ids <paramref name="consumer"/>'s inbox has not recorded,
+    /// records those ids, and moves the cursor to the highest sequence applied, all in one
+    /// transaction (the broker transport: deliveries are deduplicated by id, not by position).
+    /// Returns how many changes were new.
+    /// </summary>
+    public Task<int> ApplyOnceAsync(
+        string consumer, IReadOnlyList<(string MessageId, OrderStatsChange Change)> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+
+        return database.WriteAsync(async session =>
+        {
+            var applied = 0;
+            var highest = 0L;
+            foreach (var (messageId, change) in changes)
+            {
+                if (!await MessageInbox.TryRecordAsync(session, consumer, messageId, now))
+                {
+                    continue; // delivered before and committed: a redelivery or a republish
+                }
+
+                if (!change.IsEmpty)
+                {
+                    await CountAsync(session, change);
+                }
+
+                applied++;
+                highest = Math.Max(highest, change.Sequence);
+            }
+
+            if (applied > 0)
+            {
+                await ConsumerCursors.SetAsync(session, CursorName, highest, now);
+            }
+
+            return applied;
+        }, cancellationToken);
+    }
+
+    /// <summary>Forgets inbox ids recorded before <paramref name="cutoff"/>.</summary>
+    public Task PruneInboxAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        database.WriteAsync(session => MessageInbox.PruneAsync(session, cutoff), cancellationToken);
+
+    /// <summary>
     /// Moves the cursor to <paramref name="sequence"/> without counting anything — for events
     /// the upstream deleted before they were read. Returns the cursor afterwards (it never moves back).
     /// </summary>

@@ -97,6 +97,8 @@ public static class UsersSchema
         // 3: cursors of the feeds this service consumes.
         ConsumerCursors.SqliteMigration,
         CreateOrderStats,
+        // 5: message ids the broker consumer of order events has applied (Mesh:Users:OrderStats:Transport=broker).
+        MessageInbox.SqliteMigration,
     ]);
 
     public static PostgresSchema Postgres { get; } = new(
@@ -105,5 +107,6 @@ public static class UsersSchema
         PostgresEventLog.Migration(UserFeed.LogName),
         ConsumerCursors.PostgresMigration,
         CreateOrderStatsPostgres,
+        MessageInbox.PostgresMigration,
     ]);
 }

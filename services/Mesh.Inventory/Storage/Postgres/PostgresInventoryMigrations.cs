@@ -1,4 +1,5 @@
 using Mesh.Inventory.Feeds;
+using Mesh.Storage;
 using Mesh.Storage.Postgres;
 
 namespace Mesh.Inventory.Storage.Postgres;
@@ -69,5 +70,5 @@ internal static class PostgresInventoryMigrations
         """;
 
     /// <summary>Every migration, oldest first; version N here is version N of the SQLite schema.</summary>
-    public static IReadOnlyList<string> All { get; } = [V1Catalog, PostgresEventLog.Migration(InventoryEventLog.Name), V3CreationFields];
+    public static IReadOnlyList<string> All { get; } = [V1Catalog, PostgresEventLog.Migration(InventoryEventLog.Name), V3CreationFields, ConsumerCursors.PostgresMigration];
 }

@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Health;
+using Mesh.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace Mesh.ServiceDefaults.Messaging;
+
+/// <summary>
+/// The outbox relay of one event log: publishes every committed event, in log order and none
+/// skipped, to the topic exchange, as persistent messages with publisher confirms, a batch at a
+/// time (pipelined, one wait per batch), and moves its checkpoint only after the broker confirmed
+/// the whole batch — at least once, in order. A crash between confirm and checkpoint publishes
+/// that batch again under the same message ids, which consumers' inboxes pass over.
+/// </summary>
+/// <remarks>
+/// Only the replica holding the log's lease relays. With the broker down the service keeps
+/// serving and committing; events wait in the log and the relay retries with capped backoff,
+/// then catches up. Readiness never depends on the broker: the health name "relay" and the
+/// <see cref="MessagingMetrics"/> show it instead.
+/// </remarks>
+public sealed class EventRelay(
+    RelayedLog relayed,
+    IEventLog log,
+    StoreDatabase database,
+    IRelayLease lease,
+    BrokerConnection broker,
+    IOptions<MessagingOptions> options,
+    MessagingMetrics metrics,
+    HealthStatusBoard health,
+    TimeProvider time,
+    ILogger<EventRelay> logger) : BackgroundService
+{
+    // How often a caught-up relay confirms its lease and channel while the log is quiet.
+    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromSeconds(5);
+
+    private readonly RetryBackoff _backoff = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        health.SetIndependent(HealthNames.Relay, serving: false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var leadership = await lease.AcquireAsync(relayed.LogName, stoppingToken);
+                await RelayWhileLeaderAsync(leadership, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                Report(active: false);
+                logger.LogWarning("Relay of the {Log} log stopped: {Error}; retrying", relayed.LogName, exception.Message);
+            }
+
+            try
+            {
+                await Task.Delay(_backoff.Next(), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        Report(active: false);
+    }
+
+    private async Task RelayWhileLeaderAsync(IRelayLeadership leadership, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var connection = await broker.GetAsync(cancellationToken);
+        // Room for four batches in flight: the library's throttle never delays a publish, so
+        // frames leave in the order the loop below sends them.
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(
+                publisherConfirmationsEnabled: true,
+                publisherConfirmationTrackingEnabled: true,
+                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(settings.PublishBatchSize * 4)),
+            cancellationToken);
+        await BrokerTopology.DeclareEventExchangeAsync(channel, settings, cancellationToken);
+
+        var checkpoint = await database.ReadAsync(session => ConsumerCursors.GetAsync(session, relayed.CheckpointName), cancellationToken);
+        Report(active: true);
+        logger.LogInformation("Relaying the {Log} log to exchange {Exchange} from after event {Checkpoint}", relayed.LogName, settings.Exchange, checkpoint);
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var changed = log.NextChange(); // taken before reading, so a commit in between still wakes us
+            var position = await log.PositionAsync(cancellationToken);
+            if (position.PrunedThrough > checkpoint)
+            {
+                checkpoint = await SkipDeletedAsync(checkpoint, position.PrunedThrough, cancellationToken);
+            }
+
+            if (position.Head <= checkpoint)
+            {
+                metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
+                await Task.WhenAny(changed, Task.Delay(IdleCheckInterval, cancellationToken));
+                await leadership.ConfirmHeldAsync(cancellationToken);
+                if (channel.IsClosed)
+                {
+                    throw new InvalidOperationException($"the broker closed the channel: {channel.CloseReason?.ReplyText}");
+                }
+
+                continue;
+            }
+
+            var events = await log.ReadAsync(checkpoint, position.Head, settings.PublishBatchSize, [], cancellationToken);
+            if (events.Count == 0)
+            {
+                continue;
+            }
+
+            metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, events[0].OccurTime, time.GetUtcNow());
+            await leadership.ConfirmHeldAsync(cancellationToken);
+            await PublishAsync(channel, events, settings.Exchange, cancellationToken);
+            checkpoint = events[^1].Sequence;
+            await database.WriteAsync(session => ConsumerCursors.SetAsync(session, relayed.CheckpointName, checkpoint, time.GetUtcNow()), cancellationToken);
+            _backoff.Reset();
+        }
+    }
+
+    private async Task PublishAsync(IChannel channel, IReadOnlyList<StoredEvent> events, string exchange, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var confirms = new List<Task>(events.Count);
+        try
+        {
+            foreach (var stored in events)
+            {
+                var message = relayed.ToMessage(stored);
+                var properties = new BasicProperties
+                {
+                    Persistent = true,
+                    MessageId = message.MessageId,
+                    Type = relayed.EventType.FullName,
+                    ContentType = "application/x-protobuf",
+                    Timestamp = new AmqpTimestamp(message.OccurTime.ToUnixTimeSeconds()),
+                    AppId = relayed.LogName,
+                    Headers = new Dictionary<string, object?>
+                    {
+                        [relayed.FilterKeyHeader] = message.FilterKey,
+                        ["mesh-log"] = relayed.LogName,
+                        ["mesh-sequence"] = message.Sequence,
+                    },
+                };
+                confirms.Add(channel.BasicPublishAsync(exchange, message.RoutingKey, mandatory: false, properties, message.Body, cancellationToken).AsTask());
+            }
+        }
+        finally
+        {
+            // Whatever happens, every publish started is observed (a nack or a closed channel throws here).
+            await Task.WhenAll(confirms);
+        }
+
+        metrics.RecordPublished(relayed.LogName, events.Count, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task<long> SkipDeletedAsync(long checkpoint, long prunedThrough, CancellationToken cancellationToken)
+    {
+        logger.LogError(
+            "Events {FirstSkipped} to {LastSkipped} of the {Log} log were deleted by retention before they were relayed; the broker never gets them",
+            checkpoint + 1, prunedThrough, relayed.LogName);
+        metrics.RecordSkipped(relayed.LogName, prunedThrough - checkpoint);
+        await database.WriteAsync(session => ConsumerCursors.SetAsync(session, relayed.CheckpointName, prunedThrough, time.GetUtcNow()), cancellationToken);
+        return prunedThrough;
+    }
+
+    private void Report(bool active)
+    {
+        metrics.ReportActive(relayed.LogName, active);
+        health.SetIndependent(HealthNames.Relay, active);
+    }
+}
