@@ -71,6 +71,18 @@ public sealed class BrokerQueue(string url, string name) : IAsyncDisposable
         return Received;
     }
 
+    /// <summary>Reads whatever is waiting now, until the queue is empty; returns everything read so far.</summary>
+    public async Task<List<ReceivedMessage>> DrainAsync()
+    {
+        var channel = await ChannelAsync();
+        while (await channel.BasicGetAsync(Name, autoAck: true) is { } message)
+        {
+            Received.Add(ReceivedMessage.Of(message));
+        }
+
+        return Received;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
