@@ -26,6 +26,9 @@ public static class LauncherCommandLine
                                        mesh_orders, created if missing; Database=NAME makes them
                                        NAME_users, ...) on this server, e.g.
                                        "Host=127.0.0.1;Port=5432;Username=postgres;Password=..." [MESH_POSTGRES]
+          --broker URL                 opt-in: relay every service's event log to this RabbitMQ, e.g.
+                                       amqp://guest:guest@127.0.0.1:5672/ (exchange mesh.events);
+                                       without it messaging is off [MESH_BROKER]
           --no-seed                    do not create the demo user and catalog [MESH_NO_SEED=true]
           --no-dashboard               do not start the Aspire Dashboard (traces, structured logs and
                                        metrics of all three services in the browser) [MESH_NO_DASHBOARD=true]
@@ -63,6 +66,7 @@ public static class LauncherCommandLine
         CopyEnvironment(environment, "MESH_DATA_DIR", "--data-dir", values);
         CopyEnvironment(environment, "MESH_NO_SEED", "--no-seed", values);
         CopyEnvironment(environment, "MESH_POSTGRES", "--postgres", values);
+        CopyEnvironment(environment, "MESH_BROKER", "--broker", values);
         CopyEnvironment(environment, "MESH_NO_DASHBOARD", "--no-dashboard", values);
         CopyEnvironment(environment, "MESH_DASHBOARD_PORT", "--dashboard-port", values);
         CopyEnvironment(environment, "MESH_DASHBOARD_OTLP_PORT", "--dashboard-otlp-port", values);
@@ -78,7 +82,7 @@ public static class LauncherCommandLine
                 case "--no-seed" or "--no-dashboard":
                     values[flag] = "true";
                     break;
-                case "--data-dir" or "--postgres" or "--users-port" or "--inventory-port" or "--orders-port"
+                case "--data-dir" or "--postgres" or "--broker" or "--users-port" or "--inventory-port" or "--orders-port"
                     or "--users-http-port" or "--inventory-http-port" or "--orders-http-port"
                     or "--users-dll" or "--inventory-dll" or "--orders-dll"
                     or "--dashboard-port" or "--dashboard-otlp-port" or "--dashboard-path":
@@ -111,6 +115,11 @@ public static class LauncherCommandLine
             options = options with { PostgresServer = ValidPostgres(postgres) };
         }
 
+        if (values.TryGetValue("--broker", out var broker))
+        {
+            options = options with { BrokerUrl = ValidBroker(broker) };
+        }
+
         if (values.TryGetValue("--data-dir", out var dataDirectory))
         {
             options = options with { DataDirectory = Path.GetFullPath(dataDirectory) };
@@ -119,6 +128,11 @@ public static class LauncherCommandLine
         EnsurePortsDiffer(options);
         return options;
     }
+
+    private static string ValidBroker(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps" && uri.Host.Length > 0
+            ? url
+            : throw new ArgumentException($"--broker needs an amqp:// or amqps:// URL, e.g. \"amqp://guest:guest@127.0.0.1:5672/\"; got \"{url}\".");
 
     private static string ValidPostgres(string connectionString)
     {

@@ -40,6 +40,11 @@ public static class MeshBanner
         lines.AddRange(MeshServiceInfo.All.Select(info =>
             $"  {info.Name,-9}  {HostPort(info.Service),-15}  {Http(info.Service),-21}  {info.GrpcServiceName}"));
         lines.AddRange(["", DashboardLine(dashboard)]);
+        if (options.BrokerUrl is { } broker)
+        {
+            lines.Add($"Events of users, inventory and orders are relayed to exchange mesh.events at {WithoutPassword(broker)} (routing keys users.#, inventory.#, orders.#).");
+        }
+
         lines.Add("");
         lines.Add($"API docs in the browser (Swagger UI; the OpenAPI document is {HttpProbe.OpenApiPath} on the same port):");
         lines.AddRange(MeshServiceInfo.All.Select(info => $"  {info.Name,-9}  {Http(info.Service)}/docs"));
@@ -89,6 +94,18 @@ public static class MeshBanner
     }
 
     /// <summary>The banner's line about the dashboard: its address, or why it is not there.</summary>
+    /// <summary>The broker URL with its password hidden, fit to print.</summary>
+    public static string WithoutPassword(string url)
+    {
+        var builder = new UriBuilder(url);
+        if (builder.Password.Length > 0)
+        {
+            builder.Password = "***";
+        }
+
+        return builder.Uri.ToString();
+    }
+
     public static string DashboardLine(DashboardStatus dashboard)
     {
         ArgumentNullException.ThrowIfNull(dashboard);

@@ -68,6 +68,12 @@ public sealed record MeshLauncherOptions
     /// </summary>
     public string? PostgresServer { get; init; }
 
+    /// <summary>
+    /// Opt-in: a RabbitMQ AMQP URL. Every service then relays its event log to the exchange
+    /// mesh.events there (Mesh:Messaging:Url). Null: messaging off, nothing to install.
+    /// </summary>
+    public string? BrokerUrl { get; init; }
+
     /// <summary>Whether to create the demo user and catalog once the mesh is ready.</summary>
     public bool Seed { get; init; } = true;
 

@@ -38,6 +38,11 @@ public static class ServiceEnvironment
             environment["Mesh__Storage__Path"] = Path.GetFullPath(Path.Combine(options.DataDirectory, info.DatabaseFileName));
         }
 
+        if (options.BrokerUrl is { } broker)
+        {
+            environment["Mesh__Messaging__Url"] = broker;
+        }
+
         // The call graph: orders calls users and inventory; users follows orders' event log.
         if (service == MeshService.Orders)
         {

@@ -119,6 +119,33 @@ public sealed class LauncherCommandLineTests
         Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([flag, value], NoEnvironment));
 
     [Fact]
+    public void Parse_Broker_FromFlagOrEnvironment_TurnsMessagingOnForEveryService_AndIsOffByDefault()
+    {
+        Assert.Null(LauncherCommandLine.Parse([], NoEnvironment)!.BrokerUrl);
+        var fromEnvironment = LauncherCommandLine.Parse([], name => name == "MESH_BROKER" ? "amqp://guest:guest@127.0.0.1:5672/" : null)!;
+        var fromFlag = LauncherCommandLine.Parse(["--broker", "amqps://mesh:s3cret@rabbit.local/prod"], NoEnvironment)!;
+
+        Assert.Equal("amqp://guest:guest@127.0.0.1:5672/", fromEnvironment.BrokerUrl);
+        foreach (var info in MeshServiceInfo.All)
+        {
+            Assert.Equal("amqps://mesh:s3cret@rabbit.local/prod",
+                ServiceEnvironment.For(fromFlag, info.Service, otlpEndpoint: null, extraEnvironment: null)["Mesh__Messaging__Url"]);
+            Assert.False(ServiceEnvironment.For(fromEnvironment with { BrokerUrl = null }, info.Service, null, null).ContainsKey("Mesh__Messaging__Url"));
+        }
+
+        Assert.Equal("amqps://mesh:***@rabbit.local/prod", MeshBanner.WithoutPassword(fromFlag.BrokerUrl!));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5672/")]
+    [InlineData("rabbit.local")]
+    public void Parse_BrokerThatIsNotAnAmqpUrl_IsRefusedNamingTheFlag(string url)
+    {
+        var error = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse(["--broker", url], NoEnvironment));
+        Assert.Contains("--broker needs an amqp:// or amqps:// URL", error.Message);
+    }
+
+    [Fact]
     public void Parse_WithoutPostgres_RunsOnTheEmbeddedDefault() =>
         Assert.Null(LauncherCommandLine.Parse([], NoEnvironment)!.PostgresServer);
 

@@ -57,4 +57,34 @@ public class HealthStatusBoardTests
         board.SetChecksPassing(true);
         Assert.True(change.IsCompleted);
     }
+
+    [Fact]
+    public void SetIndependent_ReportsOnItsOwn_NeitherFollowingNorMovingReadiness()
+    {
+        var board = new HealthStatusBoard();
+        board.SetChecksPassing(true);
+        var change = board.NextChange();
+
+        board.SetIndependent(HealthNames.Relay, serving: false);
+        Assert.True(change.IsCompleted);
+        Assert.Equal(ServingStatus.NotServing, board.Get(HealthNames.Relay));
+        Assert.Equal(ServingStatus.Serving, board.Get(HealthNames.Readiness));
+
+        board.SetIndependent(HealthNames.Relay, serving: true);
+        board.BeginDraining();
+        Assert.Equal(ServingStatus.Serving, board.Get(HealthNames.Relay));
+        Assert.Equal(ServingStatus.NotServing, board.Get(HealthNames.Readiness));
+    }
+
+    [Fact]
+    public void SetIndependent_ANameReadinessOrLivenessReports_IsRefused()
+    {
+        var board = new HealthStatusBoard();
+        board.AddService("mesh.users.v1.UserService");
+
+        Assert.Throws<ArgumentException>(() => board.SetIndependent(HealthNames.Readiness, serving: true));
+        Assert.Throws<ArgumentException>(() => board.SetIndependent(HealthNames.Liveness, serving: true));
+        Assert.Throws<ArgumentException>(() => board.SetIndependent("mesh.users.v1.UserService", serving: true));
+        Assert.Equal(ServingStatus.NotServing, board.Get("mesh.users.v1.UserService"));
+    }
 }
