@@ -31,7 +31,7 @@ public sealed partial class ChartRenderTests
 
         Assert.True(helm4.Succeeded, helm4.ToString());
         Assert.True(helm3.Succeeded, helm3.ToString());
-        // The bundled PostgreSQL's Secret holds passwords generated anew by every render.
+        // The bundled PostgreSQL's and RabbitMQ's Secrets hold passwords generated anew by every render.
         Assert.Equal(WithoutSecretData(helm3.StandardOutput), WithoutSecretData(helm4.StandardOutput));
     }
 
@@ -53,7 +53,8 @@ public sealed partial class ChartRenderTests
     {
         var helm = await HelmInstallation.Helm4Async();
         var result = await ChartRenderer.TemplateAsync(helm, ["--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "serviceDefaults.autoscaling.enabled=true",
-            "--set", "ingress.enabled=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]"""]);
+            "--set", "ingress.enabled=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]""",
+            "--set", "messaging.enabled=true", "--set", "messaging.rabbitmq.enabled=true"]);
         Assert.True(result.Succeeded, result.ToString());
 
         var kindsBySource = result.StandardOutput.Split("\n---")
@@ -65,6 +66,9 @@ public sealed partial class ChartRenderTests
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("horizontalpodautoscaler.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("postgresql-statefulset.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("postgresql-secret.yaml", StringComparison.Ordinal));
+        Assert.Contains(kindsBySource, source => source.Key.EndsWith("rabbitmq-statefulset.yaml", StringComparison.Ordinal));
+        Assert.Contains(kindsBySource, source => source.Key.EndsWith("rabbitmq-service.yaml", StringComparison.Ordinal));
+        Assert.Contains(kindsBySource, source => source.Key.EndsWith("rabbitmq-secret.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("ingress.yaml", StringComparison.Ordinal));
         Assert.Contains(kindsBySource, source => source.Key.EndsWith("httproute.yaml", StringComparison.Ordinal));
     }

@@ -19,9 +19,14 @@ public sealed class NetworkPolicyTests
     private static readonly EndpointPort Otlp = new("otlp-grpc", 4317, "TCP");
     private static readonly EndpointPort DnsMetrics = new("metrics", 9153, "TCP");
     private static readonly EndpointPort Postgres = new("postgresql", 5432, "TCP");
+    private static readonly EndpointPort Amqp = new("amqp", 5672, "TCP");
+    private static readonly EndpointPort Epmd = new("epmd", 4369, "TCP");
 
     /// <summary>A database outside the cluster (what storage.postgres.networkPolicy.cidrs names).</summary>
     private static readonly NetworkEndpoint ExternalDatabase = new("external-database", null, Labels(), [Postgres, Https]);
+
+    /// <summary>A broker outside the cluster (what messaging.egressTo names as an ipBlock).</summary>
+    private static readonly NetworkEndpoint ExternalBroker = new("external-broker", null, Labels(), [Amqp, Https]);
 
     private static readonly NetworkEndpoint KubeDns = new("kube-dns", "kube-system", Labels(("k8s-app", "kube-dns")), [DnsUdp, DnsTcp, DnsMetrics]);
 
@@ -46,6 +51,7 @@ public sealed class NetworkPolicyTests
         new("other-namespace/same-labels-as-users", "other", Labels(("app.kubernetes.io/name", "users"), ("app.kubernetes.io/instance", ChartRenderer.ReleaseName)), [Grpc, Http]),
         new("internet", null, Labels(), [Https, DnsUdp, Grpc, Http]),
         ExternalDatabase,
+        ExternalBroker,
         IngressController,
         ControllerElsewhere,
         Prometheus,
@@ -54,7 +60,7 @@ public sealed class NetworkPolicyTests
 
     [Theory]
     [MemberData(nameof(ValuesSets.All), MemberType = typeof(ValuesSets))]
-    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesDnsTheIngressControllersHttpAndPrometheusScrapes(string valuesSet)
+    public async Task NetworkPolicies_ShippedValuesSet_AllowExactlyTheCallGraphDatabasesBrokerDnsTheIngressControllersHttpAndPrometheusScrapes(string valuesSet)
     {
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var services = MeshFacts.Services.ToDictionary(name => name, name =>
@@ -63,11 +69,16 @@ public sealed class NetworkPolicyTests
             .Select(pod => new NetworkEndpoint(pod.Metadata.Name, ChartRenderer.Namespace, pod.Metadata.Labels.ToDictionary(), []))
             .ToArray();
         Assert.Equal(MeshFacts.Services.Count, testPods.Length);
-        var bundledDatabase = chart.StatefulSets
+        var bundledDatabase = chart.StatefulSets.Where(set => set.Metadata.Name == $"{ChartRenderer.ReleaseName}-postgresql")
             .Select(set => new NetworkEndpoint("postgresql", ChartRenderer.Namespace, set.Spec.Template.Metadata.Labels.ToDictionary(), [Postgres, Grpc]))
             .SingleOrDefault();
-        var release = services.Values.Concat(testPods).Concat(bundledDatabase is null ? [] : [bundledDatabase]).ToArray();
+        var bundledBroker = chart.StatefulSets.Where(set => set.Metadata.Name == $"{ChartRenderer.ReleaseName}-rabbitmq")
+            .Select(set => new NetworkEndpoint("rabbitmq", ChartRenderer.Namespace, set.Spec.Template.Metadata.Labels.ToDictionary(), [Amqp, Epmd, Grpc]))
+            .SingleOrDefault();
+        Assert.Equal(chart.StatefulSets.Count(), new[] { bundledDatabase, bundledBroker }.Count(set => set is not null));
+        var release = services.Values.Concat(testPods).Concat(new[] { bundledDatabase, bundledBroker }.OfType<NetworkEndpoint>()).ToArray();
         var databaseUsers = MeshFacts.Services.Where(name => chart.StorageProvider(name) == "postgres").ToArray();
+        var brokerUsers = MeshFacts.Services.Where(name => chart.Environment(name).ContainsKey("Mesh__Messaging__Url")).ToArray();
 
         var expected = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (caller, callee) in MeshFacts.CallGraph)
@@ -102,7 +113,14 @@ public sealed class NetworkPolicyTests
             expected.Add(Connection(user, (bundledDatabase ?? ExternalDatabase).Name, Postgres));
         }
 
-        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(databaseUsers).Concat(testPods.Select(test => test.Name));
+        // With messaging, every service reaches the broker's AMQP port alone: the bundled pods, or the
+        // external broker's addresses.
+        foreach (var user in brokerUsers)
+        {
+            expected.Add(Connection(user, (bundledBroker ?? ExternalBroker).Name, Amqp));
+        }
+
+        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(databaseUsers).Concat(brokerUsers).Concat(testPods.Select(test => test.Name));
         foreach (var resolver in resolvers)
         {
             expected.Add(Connection(resolver, KubeDns.Name, DnsUdp));

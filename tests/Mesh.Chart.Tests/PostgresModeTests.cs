@@ -115,8 +115,9 @@ public sealed partial class PostgresModeTests
         var chart = await ChartRenderer.RenderAsync(valuesSet);
         var enabled = (bool?)YamlJson.At(YamlJson.LoadFile(Path.Combine(RepositoryPaths.Chart, valuesSet)), "postgresql.enabled") == true;
 
-        Assert.Equal(enabled ? 1 : 0, chart.StatefulSets.Count());
-        Assert.Equal(enabled ? 1 : 0, chart.Secrets.Count());
+        // By name: the bundled RabbitMQ of values-messaging.yaml has a StatefulSet and a Secret too.
+        Assert.Equal(enabled ? 1 : 0, chart.StatefulSets.Count(set => set.Metadata.Name == BundledName));
+        Assert.Equal(enabled ? 1 : 0, chart.Secrets.Count(secret => secret.Metadata.Name == BundledName));
         Assert.Equal(enabled ? 1 : 0, chart.ConfigMaps.Count(map => map.Metadata.Name == $"{BundledName}-init"));
         Assert.Equal(enabled ? 1 : 0, chart.Services.Count(service => service.Metadata.Name == BundledName));
         Assert.Equal(enabled ? 1 : 0, chart.NetworkPolicies.Count(policy => policy.Metadata.Name == BundledName));

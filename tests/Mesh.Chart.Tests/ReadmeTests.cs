@@ -7,7 +7,7 @@ namespace Mesh.Chart.Tests;
 
 /// <summary>
 /// The README's "Deploy to Kubernetes" section: the commands, and a table that documents every chart
-/// value, and the PostgreSQL mode's walk-through.
+/// value, and the walk-throughs of the PostgreSQL mode and of messaging.
 /// </summary>
 public sealed partial class ReadmeTests
 {
@@ -42,6 +42,17 @@ public sealed partial class ReadmeTests
         var document = Section();
 
         foreach (var text in new[] { "charts/mesh/values-postgres.yaml", "kubectl --namespace mesh create secret generic mesh-users-db", "skaffold dev -p postgres", "Mesh__Storage__ConnectionString", "storage.mode" })
+        {
+            Assert.Contains(text, document, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Readme_Messaging_ShowsTheExternalSecretTheBundledBrokerAndTheSkaffoldProfile()
+    {
+        var document = Section();
+
+        foreach (var text in new[] { "### Messaging through RabbitMQ", "charts/mesh/values-messaging.yaml", "skaffold dev -p messaging", "messaging.existingSecret=", "messaging.egressTo", "Mesh__Messaging__Url", "Mesh__Messaging__Exchange", "Mesh__Users__OrderStats__Transport" })
         {
             Assert.Contains(text, document, StringComparison.Ordinal);
         }

@@ -45,6 +45,22 @@ public sealed class SecurityContextTests
         Assert.Equal(["/tmp", "/var/lib/postgresql/data", "/var/run/postgresql"], writable);
     }
 
+    [Fact]
+    public async Task BundledRabbitmq_Pod_RunsAsTheRabbitmqUserReadOnlyWithoutCapabilities()
+    {
+        var chart = await ChartRenderer.RenderAsync("values-messaging.yaml");
+        var pod = chart.StatefulSets.Single(set => set.Metadata.Name == $"{ChartRenderer.ReleaseName}-rabbitmq").Spec.Template.Spec;
+
+        // The official image's rabbitmq user; the data volume (its home, with the Erlang cookie) is
+        // group-owned through fsGroup, changed only on a new volume so the cookie stays private.
+        AssertLockedDown("rabbitmq", pod, uid: 999);
+        Assert.Equal(999, pod.SecurityContext.FsGroup);
+        Assert.Equal("OnRootMismatch", pod.SecurityContext.FsGroupChangePolicy);
+        var writable = pod.Containers.Single().VolumeMounts.Where(mount => mount.ReadOnlyProperty != true).Select(mount => mount.MountPath).Order();
+        Assert.Equal(["/tmp", "/var/lib/rabbitmq"], writable);
+        Assert.All(pod.Volumes, volume => Assert.True(volume.EmptyDir is not null, $"{volume.Name}: not an emptyDir beside the claim"));
+    }
+
     private static void AssertLockedDown(string name, V1PodSpec pod, long uid = MeshFacts.Uid)
     {
         Assert.False(pod.AutomountServiceAccountToken, $"{name}: the service-account token is mounted");

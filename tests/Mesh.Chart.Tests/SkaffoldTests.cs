@@ -156,6 +156,28 @@ public sealed partial class SkaffoldTests
     }
 
     [Fact]
+    public async Task Skaffold_MessagingProfile_DeploysTheBundledRabbitmqWithUsersOnTheBrokerTransport()
+    {
+        var profile = Config["profiles"]!.AsArray().Single(profile => (string?)profile!["name"] == "messaging")!;
+        var release = (JsonObject)Apply((JsonObject)Config.DeepClone(), profile)["deploy"]!["helm"]!["releases"]![0]!;
+        var files = release["valuesFiles"]!.AsArray().Select(file => Path.Combine(RepositoryPaths.Root, (string)file!)).ToArray();
+
+        Assert.Equal(ValuesFiles(), files.Take(ValuesFiles().Count()));
+        var chart = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), files.SelectMany(file => new[] { "--values", file }));
+        Assert.Equal($"{ChartRenderer.ReleaseName}-rabbitmq", Assert.Single(chart.StatefulSets).Metadata.Name);
+        Assert.All(MeshFacts.Services, name => Assert.Equal($"{ChartRenderer.ReleaseName}-rabbitmq", chart.Environment(name)["Mesh__Messaging__Url"].ValueFrom.SecretKeyRef.Name));
+        Assert.Equal("broker", chart.Environment("users")["Mesh__Users__OrderStats__Transport"].Value);
+        // The dev settings still apply beneath it.
+        Assert.All(MeshFacts.Services, name => Assert.Equal("00:00:01", chart.Environment(name)["Mesh__Shutdown__DrainDelay"].Value));
+
+        // With the postgres profile too, both bundled instances are deployed.
+        var both = Apply(Apply((JsonObject)Config.DeepClone(), Config["profiles"]!.AsArray().Single(profile => (string?)profile!["name"] == "postgres")!), profile);
+        var bothFiles = both["deploy"]!["helm"]!["releases"]![0]!["valuesFiles"]!.AsArray().Select(file => Path.Combine(RepositoryPaths.Root, (string)file!));
+        var combined = await ChartRenderer.RenderAsync(await HelmInstallation.Helm4Async(), bothFiles.SelectMany(file => new[] { "--values", file }));
+        Assert.Equal(2, combined.StatefulSets.Count());
+    }
+
+    [Fact]
     public void Skaffold_ProfilePatches_NeverAddressAnArtifactByPositionAndApplyToExistingFields()
     {
         foreach (var profile in Config["profiles"]!.AsArray())

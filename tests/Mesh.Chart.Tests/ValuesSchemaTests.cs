@@ -277,6 +277,7 @@ public sealed class ValuesSchemaTests
     [InlineData("ingressTls", "secretName")]
     [InlineData("gatewayParentRef", "sectionName")]
     [InlineData("scrapeDuration", "pattern")]
+    [InlineData("secretKey", "pattern")]
     public void Schema_SharedShapes_AreDeclaredOnceInDefs(string definition, string distinctiveKey)
     {
         var schema = LoadSchema();

@@ -217,6 +217,62 @@ key: {{ .svc.storage.postgres.existingSecretKey }}
 {{- end -}}
 {{- end -}}
 
+{{/* The bundled RabbitMQ's StatefulSet, Service, Secret and NetworkPolicy: "<prefix>-rabbitmq". */}}
+{{- define "mesh.rabbitmqName" -}}
+{{- printf "%s-rabbitmq" (include "mesh.prefix" .) -}}
+{{- end -}}
+
+{{/* The uid and gid the official rabbitmq image runs as (its `rabbitmq` user). */}}
+{{- define "mesh.rabbitmqUid" -}}999{{- end -}}
+
+{{/* The port the bundled RabbitMQ takes AMQP 0-9-1 connections on (plain TCP). */}}
+{{- define "mesh.amqpPort" -}}5672{{- end -}}
+
+{{/* The bundled broker's user and virtual host; its password is generated into the Secret. */}}
+{{- define "mesh.rabbitmqUser" -}}mesh{{- end -}}
+{{- define "mesh.rabbitmqVhost" -}}mesh{{- end -}}
+
+{{/* "true" when the bundled RabbitMQ is rendered (messaging.enabled and messaging.rabbitmq.enabled), else "". */}}
+{{- define "mesh.rabbitmqEnabled" -}}
+{{- if and .Values.messaging.enabled .Values.messaging.rabbitmq.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Checks the messaging values against each other and against networkPolicy, which the schema (one
+value at a time) cannot; renders nothing. Call with $.
+*/}}
+{{- define "mesh.checkMessaging" -}}
+{{- $m := .Values.messaging -}}
+{{- if $m.enabled -}}
+{{- if and $m.existingSecret $m.rabbitmq.enabled -}}
+{{- fail (printf "messaging.existingSecret (%s) names an external broker, but messaging.rabbitmq.enabled bundles one; use one or the other" $m.existingSecret) -}}
+{{- end -}}
+{{- if and (not $m.existingSecret) (not $m.rabbitmq.enabled) -}}
+{{- fail (printf "messaging.enabled but there is no broker: set messaging.existingSecret (a Secret whose key %q holds the AMQP URL, amqp://user:password@host:5672/vhost) or messaging.rabbitmq.enabled=true for the bundled development broker" (default "url" $m.existingSecretKey)) -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled $m.existingSecret (not $m.egressTo) -}}
+{{- fail "messaging: with networkPolicy.enabled the external broker must be reachable: set messaging.egressTo (its addresses as ipBlock peers, or its pods), or disable networkPolicy" -}}
+{{- end -}}
+{{- else if eq $m.orderStatsTransport "broker" -}}
+{{- fail "messaging.orderStatsTransport is broker, but messaging.enabled is false: users would have no queue to read order events from; enable messaging (with a broker) or keep the feed transport" -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Where the services read the AMQP URL (Mesh__Messaging__Url): the bundled broker's Secret (key
+"url"), or messaging.existingSecret / existingSecretKey. Renders "name: ...\nkey: ..." for a
+secretKeyRef. Call with $.
+*/}}
+{{- define "mesh.messagingSecretRef" -}}
+{{- if .Values.messaging.rabbitmq.enabled -}}
+name: {{ include "mesh.rabbitmqName" . }}
+key: url
+{{- else -}}
+name: {{ .Values.messaging.existingSecret }}
+key: {{ .Values.messaging.existingSecretKey }}
+{{- end -}}
+{{- end -}}
+
 {{/*
 Every service's REST routes (services.<name>.http.routes), the one list the Ingress and the
 HTTPRoute are both made from: {"routes": [{service, name, port, path, pathType}]}, name and port
