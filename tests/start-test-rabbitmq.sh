@@ -7,9 +7,11 @@
 
 test_rabbitmq_server=/usr/lib/rabbitmq/bin/rabbitmq-server
 
-# run_test_rabbitmq_node DIR AMQP_PORT DIST_PORT EPMD_PORT: runs one node in the foreground (exec).
+# run_test_rabbitmq_node DIR AMQP_PORT DIST_PORT EPMD_PORT [OWNER_PID]: runs one node until it
+# stops, then stops its port mapper. With OWNER_PID a watchdog kills the node and deletes DIR once
+# that process is gone, so a test process that crashes leaves nothing running.
 run_test_rabbitmq_node() {
-  local dir="$1" amqp_port="$2" dist_port="$3" epmd_port="$4"
+  local dir="$1" amqp_port="$2" dist_port="$3" epmd_port="$4" owner="${5:-}"
   mkdir -p "$dir/log" "$dir/mnesia"
   printf 'listeners.tcp.1 = 127.0.0.1:%s\nlog.console = true\nlog.console.level = warning\n' "$amqp_port" >"$dir/rabbitmq.conf"
   echo '[].' >"$dir/enabled_plugins"
@@ -19,7 +21,27 @@ run_test_rabbitmq_node() {
     RABBITMQ_NODE_PORT="$amqp_port" RABBITMQ_DIST_PORT="$dist_port" \
     RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
     RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/pid" \
-    exec "$test_rabbitmq_server"
+    "$test_rabbitmq_server" &
+  local node=$!
+  if [ -n "$owner" ]; then
+    (
+      while kill -0 "$owner" 2>/dev/null && kill -0 "$node" 2>/dev/null; do sleep 1; done
+      if ! kill -0 "$owner" 2>/dev/null; then
+        kill -KILL "$(cat "$dir/pid" 2>/dev/null)" "$node" 2>/dev/null
+        sleep 1
+        stop_test_rabbitmq_port_mapper "$epmd_port"
+        rm -rf "$dir"
+      fi
+    ) </dev/null >/dev/null 2>&1 &
+  fi
+  local status=0
+  wait "$node" || status=$?
+  stop_test_rabbitmq_port_mapper "$epmd_port"
+  return "$status"
+}
+
+stop_test_rabbitmq_port_mapper() {
+  "$(ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -n 1)" -port "$1" -kill >/dev/null 2>&1 || true
 }
 
 start_test_rabbitmq() {
@@ -60,7 +82,7 @@ stop_test_rabbitmq() {
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  "$(ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -n 1)" -port "$test_rabbitmq_epmd_port" -kill >/dev/null 2>&1 || true
+  stop_test_rabbitmq_port_mapper "$test_rabbitmq_epmd_port"
   rm -rf "$test_rabbitmq_root"
 }
 

@@ -61,6 +61,7 @@ public sealed class EventRelayTests
         await using (var declare = await BrokerQueue.BindAsync(node.Url, exchange, "inventory.#"))
         {
             await node.StopAsync();
+            Assert.False(await node.AcceptsConnectionsAsync());
             await using var host = new InventoryHost(configure: factory => factory.WithMessaging(node.Url, exchange));
             for (var i = 0; i < 20; i++)
             {
@@ -101,6 +102,7 @@ public sealed class EventRelayTests
             var before = (restart + 1) * 80;
             await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref written) >= before), $"{before} events were committed");
             await node.StopAsync();
+            Assert.False(await node.AcceptsConnectionsAsync());
             await Task.Delay(300);
             await node.LaunchAsync();
         }

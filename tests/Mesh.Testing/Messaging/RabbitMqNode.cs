@@ -65,6 +65,7 @@ public sealed class RabbitMqNode : IAsyncDisposable
             {
                 Path.Combine(RepositoryRoot.Path, "tests", "start-test-rabbitmq.sh"), "node",
                 _directory, Port.ToString(), _distributionPort.ToString(), _portMapperPort.ToString(),
+                Environment.ProcessId.ToString(),
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -84,16 +85,32 @@ public sealed class RabbitMqNode : IAsyncDisposable
                 throw new InvalidOperationException($"RabbitMQ exited with {_process.ExitCode}:{Environment.NewLine}{RecentOutput()}");
             }
 
-            try
+            if (await AcceptsConnectionsAsync())
             {
-                var factory = new ConnectionFactory { Uri = new Uri(Url), AutomaticRecoveryEnabled = false };
-                await using var connection = await factory.CreateConnectionAsync();
                 return;
             }
-            catch (Exception) when (elapsed.Elapsed < StartTimeout)
+
+            if (elapsed.Elapsed > StartTimeout)
             {
-                await Task.Delay(200);
+                throw new TimeoutException($"RabbitMQ did not accept connections within {StartTimeout}:{Environment.NewLine}{RecentOutput()}");
             }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Whether an AMQP connection to the node opens now.</summary>
+    public async Task<bool> AcceptsConnectionsAsync()
+    {
+        try
+        {
+            var factory = new ConnectionFactory { Uri = new Uri(Url), AutomaticRecoveryEnabled = false };
+            await using var connection = await factory.CreateConnectionAsync();
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+        {
+            return false;
         }
     }
 
@@ -105,7 +122,11 @@ public sealed class RabbitMqNode : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        // The Erlang VM runs under the rabbitmq-server shell script, under the script that started it:
+        // signal the VM itself (its pid file); both scripts end with it.
+        var pidFile = Path.Combine(_directory, "pid");
+        var broker = File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : process.Id.ToString();
+        using (var kill = Process.Start("kill", ["-TERM", broker]))
         {
             await kill.WaitForExitAsync();
         }
@@ -119,6 +140,8 @@ public sealed class RabbitMqNode : IAsyncDisposable
         {
             Kill();
         }
+
+        File.Delete(pidFile);
     }
 
     /// <summary>Kills the node at once (SIGKILL), as a crash or an OOM kill would.</summary>
@@ -126,9 +149,12 @@ public sealed class RabbitMqNode : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
+            // The whole tree: the shell script, the Erlang VM under it and the VM's helpers.
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
+
+        File.Delete(Path.Combine(_directory, "pid"));
     }
 
     /// <summary>The node's last lines of output, for failure messages.</summary>
