@@ -38,6 +38,10 @@ public interface IEventLog
     /// </summary>
     Task NextChange();
 
-    /// <summary>Deletes events that occurred before <paramref name="cutoff"/>; returns how many.</summary>
-    Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes events that occurred before <paramref name="cutoff"/>, but none after sequence
+    /// <paramref name="throughSequence"/> (what a reader that must see every event, such as the
+    /// broker relay, has not read yet); returns how many.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset cutoff, long throughSequence, CancellationToken cancellationToken);
 }

@@ -80,7 +80,7 @@ public abstract class EventLogContractTests
         var old = await harness.AppendAsync(["a", "b", "c"], now - TimeSpan.FromDays(40));
         var recent = await harness.AppendAsync(["d"], now);
 
-        var deleted = await harness.Log.PruneAsync(now - TimeSpan.FromDays(30), CancellationToken.None);
+        var deleted = await harness.Log.PruneAsync(now - TimeSpan.FromDays(30), long.MaxValue, CancellationToken.None);
 
         Assert.Equal(3, deleted);
         var position = await harness.Log.PositionAsync(CancellationToken.None);
@@ -98,13 +98,27 @@ public abstract class EventLogContractTests
     }
 
     [ContractFact]
+    public async Task PruneAsync_BoundedBySequence_KeepsOldEventsAfterTheBound()
+    {
+        await using var harness = await CreateHarnessAsync();
+        var old = await harness.AppendAsync(["a", "b", "c"], DateTimeOffset.UtcNow - TimeSpan.FromDays(40));
+
+        Assert.Equal(1, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), old[0], CancellationToken.None));
+        Assert.Equal(0, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), old[0], CancellationToken.None));
+
+        var position = await harness.Log.PositionAsync(CancellationToken.None);
+        Assert.Equal(new EventLogPosition(old[^1], old[0]), position);
+        Assert.Equal(old.Skip(1), (await harness.Log.ReadAsync(0, position.Head, 100, [], CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [ContractFact]
     public async Task PruneAsync_EveryEventExpired_HeadStaysAndNextAppendIsAfterIt()
     {
         await using var harness = await CreateHarnessAsync();
         var old = await harness.AppendAsync(["a", "b"], DateTimeOffset.UtcNow - TimeSpan.FromDays(40));
 
-        Assert.Equal(2, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), CancellationToken.None));
-        Assert.Equal(0, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), CancellationToken.None));
+        Assert.Equal(2, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), long.MaxValue, CancellationToken.None));
+        Assert.Equal(0, await harness.Log.PruneAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(30), long.MaxValue, CancellationToken.None));
 
         Assert.Equal(new EventLogPosition(old[^1], old[^1]), await harness.Log.PositionAsync(CancellationToken.None));
         var next = await harness.AppendOneAsync("c");

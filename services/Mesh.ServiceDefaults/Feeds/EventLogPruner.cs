@@ -5,9 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace Mesh.ServiceDefaults.Feeds;
 
-/// <summary>Deletes events older than <see cref="FeedOptions.Retention"/> from every event log of the service.</summary>
+/// <summary>
+/// Deletes events older than <see cref="FeedOptions.Retention"/> from every event log of the
+/// service, except those a reader that must see every event has not read yet (<see cref="IPruneBound"/>).
+/// </summary>
 public sealed class EventLogPruner(
     IEnumerable<IEventLog> logs,
+    IEnumerable<IPruneBound> bounds,
     IOptions<FeedOptions> options,
     TimeProvider time,
     ILogger<EventLogPruner> logger) : BackgroundService
@@ -19,7 +23,13 @@ public sealed class EventLogPruner(
         var deleted = 0;
         foreach (var log in logs)
         {
-            var count = await log.PruneAsync(cutoff, cancellationToken);
+            var through = long.MaxValue;
+            foreach (var bound in bounds.Where(bound => bound.LogName == log.Name))
+            {
+                through = Math.Min(through, await bound.ThroughAsync(cancellationToken));
+            }
+
+            var count = await log.PruneAsync(cutoff, through, cancellationToken);
             if (count > 0)
             {
                 logger.LogInformation("Deleted {Count} events older than {Cutoff} from the {Log} log", count, cutoff, log.Name);

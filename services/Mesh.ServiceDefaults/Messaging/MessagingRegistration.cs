@@ -1,3 +1,4 @@
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class MessagingRegistration
 
         AddMeshMessaging(builder);
         builder.Services.AddSingleton(relayed);
+        builder.Services.AddSingleton<IPruneBound>(provider => ActivatorUtilities.CreateInstance<RelayPruneBound>(provider, relayed));
         builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<EventRelay>(provider, relayed));
         return builder;
     }

@@ -221,19 +221,20 @@ public sealed class PostgresEventLog : IEventLog, IAsyncDisposable
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+    public Task<int> PruneAsync(DateTimeOffset cutoff, long throughSequence, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, transaction) =>
         {
             // Safe beside appenders and other replicas' pruners: it touches committed rows only
             // (every in-flight append has a larger sequence than any of them), and the mark only grows.
             await using (var mark = new NpgsqlCommand($"""
                 INSERT INTO event_log_retention (log, pruned_through)
-                SELECT $1, max(sequence) FROM {_table} WHERE occur_time_ms < $2 HAVING max(sequence) IS NOT NULL
+                SELECT $1, max(sequence) FROM {_table} WHERE occur_time_ms < $2 AND sequence <= $3 HAVING max(sequence) IS NOT NULL
                 ON CONFLICT (log) DO UPDATE SET pruned_through = greatest(event_log_retention.pruned_through, excluded.pruned_through);
                 """, connection, transaction))
             {
                 mark.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
                 mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cutoff.ToUnixTimeMilliseconds() });
+                mark.Parameters.Add(new NpgsqlParameter<long> { TypedValue = throughSequence });
                 await mark.ExecuteNonQueryAsync(cancellationToken);
             }
 

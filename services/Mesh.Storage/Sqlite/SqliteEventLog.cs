@@ -45,7 +45,7 @@ public sealed class SqliteEventLog : IEventLog
             """;
         _pruneMarkSql = $"""
             INSERT INTO event_log_retention (log, pruned_through)
-            SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff HAVING max(sequence) IS NOT NULL
+            SELECT $log, max(sequence) FROM {_table} WHERE occur_time_ms < $cutoff AND sequence <= $through HAVING max(sequence) IS NOT NULL
             ON CONFLICT (log) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through);
             """;
         // Delete by sequence, not by time alone, so the retained log stays one unbroken range.
@@ -136,13 +136,14 @@ public sealed class SqliteEventLog : IEventLog
         }, cancellationToken);
 
     /// <summary>Deletes events committed before <paramref name="cutoff"/>; returns how many.</summary>
-    public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+    public Task<int> PruneAsync(DateTimeOffset cutoff, long throughSequence, CancellationToken cancellationToken) =>
         Database.WriteAsync(async (connection, transaction) =>
         {
             using (var mark = connection.Prepared(_pruneMarkSql, transaction))
             {
                 mark.Parameters.AddWithValue("$log", Name);
                 mark.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+                mark.Parameters.AddWithValue("$through", throughSequence);
                 await mark.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -1,9 +1,13 @@
 using Grpc.Health.V1;
 using Mesh.Inventory.Tests.Support;
 using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Health;
+using Mesh.ServiceDefaults.Messaging;
 using Mesh.Testing;
 using Mesh.Testing.Messaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Mesh.Inventory.Tests.Messaging;
 
@@ -115,6 +119,28 @@ public sealed class EventRelayTests
         // first appearances still follow the log.
         var firstSeen = messages.Select(m => m.MessageId).Distinct().ToList();
         Assert.Equal(Enumerable.Range(1, Total).Select(i => $"inventory:{i}"), firstSeen);
+    }
+
+    [BrokerFact]
+    public async Task Retention_KeepsEveryEventTheRelayHasNotPublished_AndPrunesThemOnceTheBrokerConfirmed()
+    {
+        await using var node = RabbitMqNode.Create(); // not started: the broker is down
+        await using var host = new InventoryHost(configure: factory => factory.WithMessaging(node.Url, TestBroker.UniqueName("events")));
+        for (var i = 0; i < 3; i++)
+        {
+            await host.CreateItemAsync(InventoryHost.NewSku("OLD"), 1);
+        }
+
+        host.Time.Advance(TimeSpan.FromDays(400)); // far beyond the 30-day retention
+        var pruner = host.Factory.Services.GetServices<IHostedService>().OfType<EventLogPruner>().Single();
+        Assert.Equal(0, await pruner.PruneOnceAsync(CancellationToken.None));
+        Assert.Equal(3, (await host.EventsAfterAsync(0)).Count);
+
+        await node.LaunchAsync();
+        var metrics = host.Factory.Services.GetRequiredService<MessagingMetrics>();
+        await Eventually.HoldsAsync(() => Task.FromResult(metrics.StateOf("inventory") is { Active: true, LagEvents: 0 }),
+            "the relay published the backlog", TimeSpan.FromSeconds(60));
+        Assert.Equal(3, await pruner.PruneOnceAsync(CancellationToken.None));
     }
 
     private static async Task<HealthCheckResponse.Types.ServingStatus> RelayStatusAsync(InventoryHost host) =>

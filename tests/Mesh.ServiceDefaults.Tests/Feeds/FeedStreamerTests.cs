@@ -194,7 +194,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(6);
-        var deleted = await host.Log.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        var deleted = await host.Log.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), long.MaxValue, CancellationToken.None);
         await host.AppendAsync(2);
 
         using var expired = new UserFeedReader(host.Client, 5);
@@ -215,7 +215,7 @@ public sealed class FeedStreamerTests : IDisposable
     {
         await using var host = await FeedProbeHost.StartAsync(DbPath);
         await host.AppendAsync(4);
-        await host.Log.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        await host.Log.PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1), long.MaxValue, CancellationToken.None);
 
         var position = await host.Log.PositionAsync(CancellationToken.None);
 
