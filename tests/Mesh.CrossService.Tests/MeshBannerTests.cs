@@ -43,6 +43,18 @@ public sealed class MeshBannerTests
     }
 
     [Fact]
+    public void For_WithABroker_SaysWhatIsRelayedWhereWithoutThePassword_AndWithoutOneSaysNothing()
+    {
+        var banner = MeshBanner.For(Options with { BrokerUrl = "amqp://mesh:s3cret@127.0.0.1:5672/" }, Demo, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId);
+
+        Assert.Contains(
+            "Events of users, inventory and orders are relayed to exchange mesh.events at amqp://mesh:***@127.0.0.1:5672/ (routing keys users.#, inventory.#, orders.#).",
+            banner);
+        Assert.DoesNotContain(banner, line => line.Contains("s3cret", StringComparison.Ordinal));
+        Assert.DoesNotContain(Banner(), line => line.Contains("relayed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void For_CurlCommands_UseTheHttpPortsTheDemoUserAndAFreshRequestId()
     {
         var banner = Banner();
