@@ -37,6 +37,9 @@ public sealed record BenchProfile
 
     public required TimeSpan FeedDuration { get; init; }
 
+    /// <summary>Events in the log the relay-throughput phase publishes.</summary>
+    public required int RelayEvents { get; init; }
+
     /// <summary>A second, higher write rate that shows the feed's capacity; null skips it.</summary>
     public double? FeedCapacityWriteRate { get; init; }
 
@@ -73,6 +76,7 @@ public sealed record BenchProfile
         SweepFractions = [0.5],
         SweepMeasure = TimeSpan.FromSeconds(1.5),
         FeedWriteRate = 300,
+        RelayEvents = 5_000,
         StreamFloorItems = 1_000,
         FeedDuration = TimeSpan.FromSeconds(1.5),
         RestartRate = 100,
@@ -95,6 +99,7 @@ public sealed record BenchProfile
         SweepMeasure = TimeSpan.FromSeconds(8),
         FeedWriteRate = 1000,
         FeedCapacityWriteRate = 2000,
+        RelayEvents = 100_000,
         StreamFloorItems = 10_000,
         FeedDuration = TimeSpan.FromSeconds(10),
         RestartRate = 100, // well below saturation, so the numbers show the restart, not a backlog

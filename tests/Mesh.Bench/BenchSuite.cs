@@ -125,6 +125,11 @@ public static class BenchSuite
             await FeedFanoutScenario.RunAsync(context).ConfigureAwait(false);
         }
 
+        if (options.Runs("messaging"))
+        {
+            await MessagingScenario.RunAsync(context).ConfigureAwait(false);
+        }
+
         if (options.Runs("restart"))
         {
             await RestartScenario.RunAsync(context).ConfigureAwait(false);
