@@ -23,6 +23,8 @@ public sealed record BenchOptions
           --seconds N             measure each load phase N seconds instead of the profile's
           --failover-rate N       PlaceOrder calls per second of the failover scenario instead of
                                   the profile's 20/s (PostgreSQL capacity experiments)
+          --messaging-rate N      PlaceOrder calls per second of the messaging lag phase instead of
+                                  the profile's feed write rate (1,000/s full, 300/s quick)
           --help                  this text
 
         Internal: --serve-echo bare|mesh --port N runs the baseline echo server (the harness starts it).
@@ -39,6 +41,8 @@ public sealed record BenchOptions
 
     /// <summary>Overrides the failover scenario's PlaceOrder rate (per second); null keeps the profile's.</summary>
     public double? FailoverRate { get; init; }
+
+    public double? MessagingRate { get; init; }
 
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
 
@@ -76,6 +80,7 @@ public sealed record BenchOptions
                 "--service-env" => options with { ServiceEnvironment = WithVariable(options.ServiceEnvironment, Value()) },
                 "--seconds" => options with { Seconds = double.Parse(Value(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) },
                 "--failover-rate" => options with { FailoverRate = ParseRate(arg, Value()) },
+                "--messaging-rate" => options with { MessagingRate = ParseRate(arg, Value()) },
                 "--port" => options with { Port = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--users-address" => Assign(options, ref users, Value()),
                 "--inventory-address" => Assign(options, ref inventory, Value()),

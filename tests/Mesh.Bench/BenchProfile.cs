@@ -37,6 +37,9 @@ public sealed record BenchProfile
 
     public required TimeSpan FeedDuration { get; init; }
 
+    /// <summary>PlaceOrder calls per second of the messaging lag phase; null uses <see cref="FeedWriteRate"/>.</summary>
+    public double? MessagingRate { get; init; }
+
     /// <summary>Events in the log the relay-throughput phase publishes.</summary>
     public required int RelayEvents { get; init; }
 

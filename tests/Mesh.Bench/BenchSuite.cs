@@ -24,6 +24,11 @@ public static class BenchSuite
             profile = profile with { FailoverRate = failoverRate };
         }
 
+        if (options.MessagingRate is double messagingRate)
+        {
+            profile = profile with { MessagingRate = messagingRate };
+        }
+
         var startedUtc = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         var root = MeshPaths.RepositoryRoot ?? Directory.GetCurrentDirectory();

@@ -13,8 +13,10 @@ namespace Mesh.ServiceDefaults.Messaging;
 /// The outbox relay of one event log: publishes every committed event, in log order and none
 /// skipped, to the topic exchange, as persistent messages with publisher confirms, a batch at a
 /// time (pipelined, one wait per batch), and moves its checkpoint only after the broker confirmed
-/// the whole batch — at least once, in order. A crash between confirm and checkpoint publishes
-/// that batch again under the same message ids, which consumers' inboxes pass over.
+/// the whole batch — at least once, in order. The checkpoint is stored at most every
+/// <see cref="MessagingOptions.CheckpointInterval"/> while events flow and whenever the relay
+/// catches up; a crash republishes what was confirmed since, under the same message ids, which
+/// consumers' inboxes pass over.
 /// </summary>
 /// <remarks>
 /// Only the replica holding the log's lease relays. With the broker down the service keeps
@@ -87,6 +89,9 @@ public sealed class EventRelay(
         await BrokerTopology.DeclareEventExchangeAsync(channel, settings, cancellationToken);
 
         var checkpoint = await database.ReadAsync(session => ConsumerCursors.GetAsync(session, relayed.CheckpointName), cancellationToken);
+        // Stored at most every CheckpointInterval while events flow (each store is a write the
+        // service's own writes queue behind), and whenever the relay catches up.
+        var (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
         Report(active: true);
         logger.LogInformation("Relaying the {Log} log to exchange {Exchange} from after event {Checkpoint}", relayed.LogName, settings.Exchange, checkpoint);
 
@@ -102,6 +107,13 @@ public sealed class EventRelay(
 
             if (position.Head <= checkpoint)
             {
+                if (stored < checkpoint)
+                {
+                    // Caught up: the confirmed position is stored before the relay goes idle.
+                    await StoreCheckpointAsync(checkpoint, cancellationToken);
+                    (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+                }
+
                 metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
                 await Task.WhenAny(changed, Task.Delay(IdleCheckInterval, cancellationToken));
                 await leadership.ConfirmHeldAsync(cancellationToken);
@@ -123,7 +135,13 @@ public sealed class EventRelay(
             await leadership.ConfirmHeldAsync(cancellationToken);
             await PublishAsync(channel, events, settings.Exchange, cancellationToken);
             checkpoint = events[^1].Sequence;
-            await database.WriteAsync(session => ConsumerCursors.SetAsync(session, relayed.CheckpointName, checkpoint, time.GetUtcNow()), cancellationToken);
+            if (Stopwatch.GetElapsedTime(lastStored) >= settings.CheckpointInterval)
+            {
+                await StoreCheckpointAsync(checkpoint, cancellationToken);
+                lastStored = Stopwatch.GetTimestamp();
+                stored = checkpoint;
+            }
+
             _backoff.Reset();
         }
     }
@@ -170,9 +188,12 @@ public sealed class EventRelay(
             "Events {FirstSkipped} to {LastSkipped} of the {Log} log were deleted by retention before they were relayed; the broker never gets them",
             checkpoint + 1, prunedThrough, relayed.LogName);
         metrics.RecordSkipped(relayed.LogName, prunedThrough - checkpoint);
-        await database.WriteAsync(session => ConsumerCursors.SetAsync(session, relayed.CheckpointName, prunedThrough, time.GetUtcNow()), cancellationToken);
+        await StoreCheckpointAsync(prunedThrough, cancellationToken);
         return prunedThrough;
     }
+
+    private Task StoreCheckpointAsync(long checkpoint, CancellationToken cancellationToken) =>
+        database.WriteAsync(session => ConsumerCursors.SetAsync(session, relayed.CheckpointName, checkpoint, time.GetUtcNow()), cancellationToken);
 
     private void Report(bool active)
     {

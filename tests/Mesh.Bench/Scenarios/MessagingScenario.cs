@@ -45,7 +45,9 @@ public static class MessagingScenario
         BenchContext.Say("messaging: starting a private RabbitMQ node");
         await using var node = await RabbitMqNode.StartAsync().ConfigureAwait(false);
         await RelayThroughputAsync(context, node).ConfigureAwait(false);
-        await CommitToConsumerLagAsync(context, node).ConfigureAwait(false);
+        // The same load with the relays off first: what they cost PlaceOrder and the feed shows beside it.
+        await CommitToConsumerLagAsync(context, node, relay: false).ConfigureAwait(false);
+        await CommitToConsumerLagAsync(context, node, relay: true).ConfigureAwait(false);
     }
 
     private static async Task RelayThroughputAsync(BenchContext context, RabbitMqNode node)
@@ -131,23 +133,28 @@ public static class MessagingScenario
         }
     }
 
-    private static async Task CommitToConsumerLagAsync(BenchContext context, RabbitMqNode node)
+    private static async Task CommitToConsumerLagAsync(BenchContext context, RabbitMqNode node, bool relay)
     {
         var profile = context.Profile;
-        var rate = profile.FeedWriteRate;
-        var title = $"messaging: PlaceOrder at {rate:0}/s, order confirmed -> consumer";
-        BenchContext.Say(title + " (a mesh of its own, relay on)");
+        var rate = profile.MessagingRate ?? profile.FeedWriteRate;
+        var title = $"messaging: PlaceOrder at {rate:0}/s, relays {(relay ? "on" : "off")}, order confirmed -> consumer";
+        BenchContext.Say(title + " (a mesh of its own)");
         var exchange = "bench.events." + Guid.NewGuid().ToString("N");
-        await using var mesh = await MeshTarget.StartAsync(context.Log, new Dictionary<string, string>(context.ServiceEnvironment)
+        var environment = new Dictionary<string, string>(context.ServiceEnvironment);
+        if (relay)
         {
-            ["Mesh__Messaging__Url"] = node.Url,
-            ["Mesh__Messaging__Exchange"] = exchange,
-        }, context.CancellationToken).ConfigureAwait(false);
+            environment["Mesh__Messaging__Url"] = node.Url;
+            environment["Mesh__Messaging__Exchange"] = exchange;
+        }
+
+        await using var mesh = await MeshTarget.StartAsync(context.Log, environment, context.CancellationToken).ConfigureAwait(false);
         var data = await BenchData.CreateAsync(mesh, context.CancellationToken).ConfigureAwait(false);
 
         var brokerLag = new LatencyRecorder();
         var feedLag = new LatencyRecorder();
         long brokerReceived = 0, feedReceived = 0;
+        // Events committed during the warm-up are not measured (a fresh mesh is still compiling).
+        var measuringFrom = long.MaxValue;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
 
         // The broker side: an exclusive queue bound to confirmations only, acknowledged automatically.
@@ -162,8 +169,13 @@ public static class MessagingScenario
         {
             var received = DateTimeOffset.UtcNow;
             var confirmed = OrderEvent.Parser.ParseFrom(delivery.Body.Span);
-            brokerLag.RecordValueMicroseconds((received - confirmed.OccurTime.ToDateTimeOffset()).Ticks / 10);
-            Interlocked.Increment(ref brokerReceived);
+            var occurred = confirmed.OccurTime.ToDateTimeOffset();
+            if (occurred.UtcTicks >= Volatile.Read(ref measuringFrom))
+            {
+                brokerLag.RecordValueMicroseconds((received - occurred).Ticks / 10);
+                Interlocked.Increment(ref brokerReceived);
+            }
+
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer, context.CancellationToken).ConfigureAwait(false);
@@ -185,9 +197,10 @@ public static class MessagingScenario
                         continue;
                     }
 
-                    if (message.Event.Type == OrderEventType.OrderConfirmed)
+                    var occurred = message.Event.OccurTime.ToDateTimeOffset();
+                    if (message.Event.Type == OrderEventType.OrderConfirmed && occurred.UtcTicks >= Volatile.Read(ref measuringFrom))
                     {
-                        feedLag.RecordValueMicroseconds((DateTimeOffset.UtcNow - message.Event.OccurTime.ToDateTimeOffset()).Ticks / 10);
+                        feedLag.RecordValueMicroseconds((DateTimeOffset.UtcNow - occurred).Ticks / 10);
                         Interlocked.Increment(ref feedReceived);
                     }
                 }
@@ -201,11 +214,14 @@ public static class MessagingScenario
 
         using var channels = new ChannelSet(mesh.AddressOf(MeshTarget.OrdersName), profile.Channels);
         var orders = await OpenLoop.RunAsync(
-            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), rate, TimeSpan.Zero, profile.FeedDuration,
-            maxInFlight: 512, context.CancellationToken).ConfigureAwait(false);
+            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), rate, profile.Warmup, profile.FeedDuration,
+            maxInFlight: 512, context.CancellationToken,
+            onMeasuring: () => Volatile.Write(ref measuringFrom, DateTimeOffset.UtcNow.UtcTicks)).ConfigureAwait(false);
+        var suffix = relay ? "relay-on" : "relay-off";
+        context.Add(ScenarioRow.Measured($"messaging-place-order-{suffix}", $"{title}: the PlaceOrder calls", orders, []));
 
         var drainUntil = Stopwatch.GetTimestamp() + (long)(15 * Stopwatch.Frequency);
-        while ((Interlocked.Read(ref brokerReceived) < orders.Succeeded || Interlocked.Read(ref feedReceived) < orders.Succeeded)
+        while (((relay && Interlocked.Read(ref brokerReceived) < orders.Succeeded) || Interlocked.Read(ref feedReceived) < orders.Succeeded)
                && Stopwatch.GetTimestamp() < drainUntil)
         {
             await Task.Delay(50, context.CancellationToken).ConfigureAwait(false);
@@ -213,8 +229,12 @@ public static class MessagingScenario
 
         await stop.CancelAsync().ConfigureAwait(false);
         await feed.ConfigureAwait(false);
-        AddLagRow(context, "messaging-lag-broker", title + " via RabbitMQ (lag)", brokerLag, brokerReceived, orders, rate);
-        AddLagRow(context, "messaging-lag-feed", title + " via WatchOrderEvents (lag)", feedLag, feedReceived, orders, rate);
+        if (relay)
+        {
+            AddLagRow(context, "messaging-lag-broker", title + " via RabbitMQ (lag)", brokerLag, brokerReceived, orders, rate);
+        }
+
+        AddLagRow(context, $"messaging-lag-feed-{suffix}", title + " via WatchOrderEvents (lag)", feedLag, feedReceived, orders, rate);
     }
 
     private static void AddLagRow(BenchContext context, string key, string title, LatencyRecorder lag, long received, LoadResult orders, double rate)
