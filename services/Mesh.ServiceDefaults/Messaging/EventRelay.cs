@@ -95,54 +95,65 @@ public sealed class EventRelay(
         Report(active: true);
         logger.LogInformation("Relaying the {Log} log to exchange {Exchange} from after event {Checkpoint}", relayed.LogName, settings.Exchange, checkpoint);
 
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var changed = log.NextChange(); // taken before reading, so a commit in between still wakes us
-            var position = await log.PositionAsync(cancellationToken);
-            if (position.PrunedThrough > checkpoint)
+            while (true)
             {
-                checkpoint = await SkipDeletedAsync(checkpoint, position.PrunedThrough, cancellationToken);
-            }
-
-            if (position.Head <= checkpoint)
-            {
-                if (stored < checkpoint)
+                cancellationToken.ThrowIfCancellationRequested();
+                var changed = log.NextChange(); // taken before reading, so a commit in between still wakes us
+                var position = await log.PositionAsync(cancellationToken);
+                if (position.PrunedThrough > checkpoint)
                 {
-                    // Caught up: the confirmed position is stored before the relay goes idle.
-                    await StoreCheckpointAsync(checkpoint, cancellationToken);
-                    (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+                    checkpoint = await SkipDeletedAsync(checkpoint, position.PrunedThrough, cancellationToken);
                 }
 
-                metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
-                await Task.WhenAny(changed, Task.Delay(IdleCheckInterval, cancellationToken));
+                if (position.Head <= checkpoint)
+                {
+                    if (stored < checkpoint)
+                    {
+                        // Caught up: the confirmed position is stored before the relay goes idle.
+                        await StoreCheckpointAsync(checkpoint, cancellationToken);
+                        (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+                    }
+
+                    metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
+                    await Task.WhenAny(changed, Task.Delay(IdleCheckInterval, cancellationToken));
+                    await leadership.ConfirmHeldAsync(cancellationToken);
+                    if (channel.IsClosed)
+                    {
+                        throw new InvalidOperationException($"the broker closed the channel: {channel.CloseReason?.ReplyText}");
+                    }
+
+                    continue;
+                }
+
+                var events = await log.ReadAsync(checkpoint, position.Head, settings.PublishBatchSize, [], cancellationToken);
+                if (events.Count == 0)
+                {
+                    continue;
+                }
+
+                metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, events[0].OccurTime, time.GetUtcNow());
                 await leadership.ConfirmHeldAsync(cancellationToken);
-                if (channel.IsClosed)
+                await PublishAsync(channel, events, settings.Exchange, cancellationToken);
+                checkpoint = events[^1].Sequence;
+                if (Stopwatch.GetElapsedTime(lastStored) >= settings.CheckpointInterval)
                 {
-                    throw new InvalidOperationException($"the broker closed the channel: {channel.CloseReason?.ReplyText}");
+                    await StoreCheckpointAsync(checkpoint, cancellationToken);
+                    lastStored = Stopwatch.GetTimestamp();
+                    stored = checkpoint;
                 }
 
-                continue;
+                _backoff.Reset();
             }
-
-            var events = await log.ReadAsync(checkpoint, position.Head, settings.PublishBatchSize, [], cancellationToken);
-            if (events.Count == 0)
+        }
+        finally
+        {
+            if (stored < checkpoint)
             {
-                continue;
+                // Stopping or failing: keep what the broker confirmed, so a restart republishes less.
+                await StoreCheckpointQuietlyAsync(checkpoint);
             }
-
-            metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, events[0].OccurTime, time.GetUtcNow());
-            await leadership.ConfirmHeldAsync(cancellationToken);
-            await PublishAsync(channel, events, settings.Exchange, cancellationToken);
-            checkpoint = events[^1].Sequence;
-            if (Stopwatch.GetElapsedTime(lastStored) >= settings.CheckpointInterval)
-            {
-                await StoreCheckpointAsync(checkpoint, cancellationToken);
-                lastStored = Stopwatch.GetTimestamp();
-                stored = checkpoint;
-            }
-
-            _backoff.Reset();
         }
     }
 
@@ -190,6 +201,20 @@ public sealed class EventRelay(
         metrics.RecordSkipped(relayed.LogName, prunedThrough - checkpoint);
         await StoreCheckpointAsync(prunedThrough, cancellationToken);
         return prunedThrough;
+    }
+
+    private async Task StoreCheckpointQuietlyAsync(long checkpoint)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await StoreCheckpointAsync(checkpoint, timeout.Token);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or OperationCanceledException)
+        {
+            // Not stored: those events are published again after a restart, under the same ids.
+            logger.LogWarning("The {Log} relay could not store its checkpoint {Checkpoint}: {Error}", relayed.LogName, checkpoint, exception.Message);
+        }
     }
 
     private Task StoreCheckpointAsync(long checkpoint, CancellationToken cancellationToken) =>
