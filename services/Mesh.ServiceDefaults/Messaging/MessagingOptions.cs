@@ -25,8 +25,8 @@ public sealed class MessagingOptions
 
     /// <summary>
     /// How often a busy relay stores its checkpoint; a crash republishes at most what was confirmed
-    /// since. Each store is a write the service's own writes wait behind (one per batch cost a
-    /// SQLite-backed orders two thirds of its PlaceOrder throughput).
+    /// since. Each store is a write the service's own writes wait behind, and under steady load
+    /// a batch is often one or two events.
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
