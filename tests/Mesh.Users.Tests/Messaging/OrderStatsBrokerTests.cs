@@ -63,6 +63,43 @@ public sealed class OrderStatsBrokerTests
     }
 
     [BrokerFact]
+    public async Task ConsumerStoppedMidStream_TheNextOneOnTheSameDatabaseAndQueue_CountsEveryEventExactlyOnce()
+    {
+        var log = new FakeOrderLog();
+        var users = Enumerable.Range(0, 3).Select(_ => Guid.CreateVersion7().ToString()).ToList();
+        OrderHistory.AppendRandom(log, users, orders: 200, new Random(7));
+        var directory = Directory.CreateTempSubdirectory("mesh-broker-users-");
+        try
+        {
+            var databasePath = Path.Combine(directory.FullName, "users.db");
+            string exchange, queue;
+            await using (var first = await BrokerUsers.StartAsync(databasePath))
+            {
+                (exchange, queue) = (first.Exchange, first.Queue);
+                foreach (var orderEvent in log.All)
+                {
+                    await first.Publisher.PublishAsync(RoutingKeyOf(orderEvent), $"orders:{orderEvent.Sequence}", orderEvent);
+                }
+
+                // Stopped while it works through the queue: a batch may be cut off before or after its commit.
+                var counted = OrderHistory.Describe(new Mesh.Users.V1.OrderStats());
+                await Eventually.HoldsAsync(async () => await StatsAsync(first.Host, users[0]) != counted, "the first consumer applied some events");
+            }
+
+            await using var second = await BrokerUsers.StartAsync(databasePath, exchange, queue);
+            await second.WaitForSentinelAsync(await second.PublishSentinelAsync());
+            foreach (var user in users)
+            {
+                Assert.Equal(OrderHistory.Expected(log.All, user), await StatsAsync(second.Host, user));
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [BrokerFact]
     public async Task PoisonMessages_AreDeadLetteredWithTheirReason_AndTheMessagesBehindThemAreApplied()
     {
         await using var broker = await BrokerUsers.StartAsync();
@@ -134,10 +171,12 @@ public sealed class OrderStatsBrokerTests
     /// <summary>A users service on the broker transport, with a queue and exchanges of its own on the shared broker.</summary>
     private sealed class BrokerUsers : IAsyncDisposable
     {
-        private BrokerUsers(string url, string queue, UsersHost host, BrokerPublisher publisher) =>
-            (Url, Queue, Host, Publisher) = (url, queue, host, publisher);
+        private BrokerUsers(string url, string exchange, string queue, UsersHost host, BrokerPublisher publisher) =>
+            (Url, Exchange, Queue, Host, Publisher) = (url, exchange, queue, host, publisher);
 
         public string Url { get; }
+
+        public string Exchange { get; }
 
         public string Queue { get; }
 
@@ -145,20 +184,25 @@ public sealed class OrderStatsBrokerTests
 
         public BrokerPublisher Publisher { get; }
 
-        public static async Task<BrokerUsers> StartAsync()
+        public static async Task<BrokerUsers> StartAsync(string? databasePath = null, string? exchange = null, string? queue = null)
         {
             var url = await TestBroker.UrlAsync();
-            var exchange = TestBroker.UniqueName("events");
-            var queue = TestBroker.UniqueName("order-stats");
-            var host = UsersHost.WithSettings(realClock: true,
+            exchange ??= TestBroker.UniqueName("events");
+            queue ??= TestBroker.UniqueName("order-stats");
+            (string, string)[] settings =
+            [
                 ("Mesh:Messaging:Url", url),
                 ("Mesh:Messaging:Exchange", exchange),
                 ("Mesh:Messaging:DeadLetterExchange", exchange + ".dead-letter"),
                 (UsersRegistration.OrderStatsTransportKey, "broker"),
-                (OrderStatsBrokerConsumer.QueueKey, queue));
+                (OrderStatsBrokerConsumer.QueueKey, queue),
+            ];
+            var host = databasePath is null
+                ? UsersHost.WithSettings(realClock: true, settings)
+                : UsersHost.On(databasePath, postgres: null, orders: null, realClock: true, settings);
             var consumer = host.Service<IEnumerable<Microsoft.Extensions.Hosting.IHostedService>>().OfType<OrderStatsBrokerConsumer>().Single();
             await Eventually.HoldsAsync(() => Task.FromResult(consumer.IsConsuming), "the consumer declared its queue and subscribed");
-            return new BrokerUsers(url, queue, host, await BrokerPublisher.ConnectAsync(url, exchange));
+            return new BrokerUsers(url, exchange, queue, host, await BrokerPublisher.ConnectAsync(url, exchange));
         }
 
         /// <summary>Publishes a rejected order of a user of its own; returns that user.</summary>
