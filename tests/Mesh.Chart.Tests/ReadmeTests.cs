@@ -52,7 +52,7 @@ public sealed partial class ReadmeTests
     {
         var document = Section();
 
-        foreach (var text in new[] { "### Messaging through RabbitMQ", "charts/mesh/values-messaging.yaml", "skaffold dev -p messaging", "messaging.existingSecret=", "messaging.egressTo", "Mesh__Messaging__Url", "Mesh__Messaging__Exchange", "Mesh__Users__OrderStats__Transport" })
+        foreach (var text in new[] { "### Messaging: the broker in the chart", "charts/mesh/values-messaging.yaml", "skaffold dev -p messaging", "messaging.existingSecret=", "messaging.egressTo", "Mesh__Messaging__Url", "Mesh__Messaging__Exchange", "Mesh__Users__OrderStats__Transport" })
         {
             Assert.Contains(text, document, StringComparison.Ordinal);
         }
