@@ -7,6 +7,7 @@ using Mesh.Inventory.V1;
 using Mesh.Orders.Api;
 using Mesh.Orders.V1;
 using Mesh.Testing;
+using Mesh.Testing.Messaging;
 using Mesh.Testing.Monitoring;
 using Mesh.Users.Api;
 using Mesh.Users.V1;
@@ -30,27 +31,46 @@ public sealed class DashboardMetricsTests : IAsyncLifetime
     private KestrelService<UserGrpcService> _users = null!;
     private KestrelService<InventoryGrpcService> _inventory = null!;
     private KestrelService<OrderGrpcService> _orders = null!;
+    private string _brokerUrl = null!;
+    private string _exchange = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        _users = KestrelService<UserGrpcService>.Start();
+        if (TestBroker.SkipReason is not null)
+        {
+            return; // the test is skipped and starts nothing
+        }
+
+        // Messaging on, users on the broker transport: the relays and the consumer export their metrics too.
+        _brokerUrl = await TestBroker.UrlAsync();
+        _exchange = TestBroker.UniqueName("events");
+        _users = KestrelService<UserGrpcService>.Start(new MeshServiceFactory<UserGrpcService>()
+            .WithMessaging(_brokerUrl, _exchange)
+            .WithSetting("Mesh:Users:OrderStats:Transport", "broker")
+            .WithSetting("Mesh:Users:OrderStats:Queue", TestBroker.UniqueName("order-stats")));
         // Expired holds are swept often, so a 1 s reservation is counted within the test's wait.
         _inventory = KestrelService<InventoryGrpcService>.Start(new MeshServiceFactory<InventoryGrpcService>()
+            .WithMessaging(_brokerUrl, _exchange)
             .WithSetting("Mesh:Inventory:ExpirySweepInterval", "00:00:00.100"));
         _orders = KestrelService<OrderGrpcService>.Start(new MeshServiceFactory<OrderGrpcService>()
+            .WithMessaging(_brokerUrl, _exchange)
             .WithSetting("Mesh:Services:Users:Address", _users.GrpcAddress.ToString())
             .WithSetting("Mesh:Services:Inventory:Address", _inventory.GrpcAddress.ToString()));
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
+        if (_users is null)
+        {
+            return;
+        }
+
         await _orders.DisposeAsync();
         await _inventory.DisposeAsync();
         await _users.DisposeAsync();
     }
 
-    [Fact]
+    [BrokerFact]
     public async Task DashboardAndAlerts_EveryQueriedMetricAndLabel_IsExportedByTheServices()
     {
         var queries = MonitoringQueries.FromRepository();
@@ -69,6 +89,7 @@ public sealed class DashboardMetricsTests : IAsyncLifetime
         using var stopFeed = new CancellationTokenSource();
         var feed = FollowInventoryFeedAsync(inventoryChannel, stopFeed.Token);
         await DriveTrafficAsync(usersChannel, inventoryChannel, ordersChannel);
+        await DriveMessagingAsync();
 
         var ours = queried.Except(MonitoringQueries.ExternalMetrics).ToHashSet(StringComparer.Ordinal);
         var scrape = await Eventually.ReadUntilAsync(ScrapeAllAsync, scraped => ours.All(scraped.Has), ScrapeWait);
@@ -102,6 +123,8 @@ public sealed class DashboardMetricsTests : IAsyncLifetime
         Assert.Contains(scrape.Samples, sample => sample.Name == "mesh_orders_saga_outcomes_total" && sample.Labels["outcome"] == "confirmed");
         Assert.Contains(scrape.Samples, sample => sample.Name == "mesh_orders_saga_outcomes_total" && sample.Labels["outcome"] == "rejected");
         Assert.Contains(scrape.Samples, sample => sample.Name == "rpc_server_duration_milliseconds_count" && sample.Labels["rpc_grpc_status_code"] != "0");
+        Assert.Contains(scrape.Samples, sample => sample.Name == "mesh_messaging_dead_lettered_total" && sample.Labels["reason"] == "unparseable");
+        Assert.Contains(scrape.Samples, sample => sample.Name == "mesh_relay_published_total" && sample.Labels["log"] == "orders" && sample.Value != "0");
     }
 
     /// <summary>A confirmed order, a rejected one (more than in stock), a hold left to expire, and a body that does not parse.</summary>
@@ -148,6 +171,21 @@ public sealed class DashboardMetricsTests : IAsyncLifetime
         var malformed = await RawGrpc.CallAsync(inventoryChannel.CreateCallInvoker(), "/mesh.inventory.v1.InventoryService/CreateItem",
             serverStreaming: false, [0x0A, 0x7F, (byte)'a'], TimeSpan.FromSeconds(10));
         Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
+    }
+
+    /// <summary>What only a broker shows: an order event delivered twice (a duplicate) and a body that does not parse (a dead letter).</summary>
+    private async Task DriveMessagingAsync()
+    {
+        await using var publisher = await BrokerPublisher.ConnectAsync(_brokerUrl, _exchange);
+        var rejected = new OrderEvent
+        {
+            Sequence = 1_000_000,
+            Type = OrderEventType.OrderRejected,
+            Order = new Order { OrderId = Guid.NewGuid().ToString(), UserId = Guid.NewGuid().ToString(), State = OrderState.Rejected },
+        };
+        await publisher.PublishAsync("orders.order.rejected", "dashboard:duplicate", rejected);
+        await publisher.PublishAsync("orders.order.rejected", "dashboard:duplicate", rejected);
+        await publisher.PublishRawAsync("orders.order.confirmed", "dashboard:poison", OrderEvent.Descriptor.FullName, [0xFF, 0xFF]);
     }
 
     /// <summary>Keeps a WatchInventory stream open (a feed subscriber) until stopped.</summary>
