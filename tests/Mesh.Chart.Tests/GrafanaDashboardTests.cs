@@ -90,6 +90,53 @@ public sealed partial class GrafanaDashboardTests
         Assert.All(rows, row => Assert.Contains($"\n### {row}\n", guide, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Dashboard_Panels_DoNotOverlapOnTheGrid()
+    {
+        var boxes = Panels(LoadDashboard()["panels"]!.AsArray())
+            .Select(panel => (Title: (string)panel["title"]!, X: (int)panel["gridPos"]!["x"]!, Y: (int)panel["gridPos"]!["y"]!, W: (int)panel["gridPos"]!["w"]!, H: (int)panel["gridPos"]!["h"]!))
+            .ToList();
+
+        foreach (var (first, index) in boxes.Select((box, index) => (box, index)))
+        {
+            foreach (var second in boxes.Skip(index + 1))
+            {
+                var overlaps = first.X < second.X + second.W && second.X < first.X + first.W
+                    && first.Y < second.Y + second.H && second.Y < first.Y + first.H;
+                Assert.False(overlaps, $"\"{first.Title}\" and \"{second.Title}\" overlap");
+            }
+        }
+    }
+
+    [Fact]
+    public void Dashboard_MessagingRow_SitsBeforePodsAndQueriesOnlyTheRelayAndConsumerMetrics()
+    {
+        var panels = LoadDashboard()["panels"]!.AsArray().OfType<JsonNode>().ToList();
+        var rows = panels.Where(panel => (string?)panel["type"] == "row").Select(panel => (string)panel["title"]!).ToList();
+        var start = panels.FindIndex(panel => (string?)panel["type"] == "row" && (string?)panel["title"] == "Messaging");
+        var end = panels.FindIndex(start + 1, panel => (string?)panel["type"] == "row");
+        var messaging = panels.GetRange(start + 1, end - start - 1);
+        string[] metrics =
+        [
+            "mesh_relay_lag", "mesh_relay_lag_age_seconds", "mesh_relay_published_total",
+            "mesh_messaging_consumed_total", "mesh_messaging_duplicates_total", "mesh_messaging_dead_lettered_total",
+        ];
+
+        Assert.Equal(rows.IndexOf("Orders and inventory") + 1, rows.IndexOf("Messaging"));
+        Assert.Equal(rows.IndexOf("Messaging") + 1, rows.IndexOf("Pods"));
+        Assert.Equal(5, messaging.Count);
+        var queries = messaging.SelectMany(panel => panel["targets"]!.AsArray().Select(target => PromQlQuery.Parse((string)target!["expr"]!))).ToList();
+        Assert.Equal(metrics.Order(StringComparer.Ordinal), queries.SelectMany(query => query.Metrics).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(queries.SelectMany(query => query.Selectors), selector =>
+        {
+            Assert.Contains(new PromQlMatcher("namespace", "=", "$namespace"), selector.Matchers);
+            Assert.Contains(new PromQlMatcher("job", "=~", "$job"), selector.Matchers);
+        });
+        // The labels the services give these series, and the target's own.
+        string[] labels = ["log", "queue", "reason", .. MonitoringQueries.TargetLabels];
+        Assert.All(queries.SelectMany(query => query.Groupings).SelectMany(grouping => grouping.Labels), label => Assert.Contains(label, labels));
+    }
+
     private static JsonNode LoadDashboard() => JsonNode.Parse(File.ReadAllText(RepositoryPaths.GrafanaDashboard))!;
 
     private static IEnumerable<JsonNode> Panels(JsonArray panels) =>

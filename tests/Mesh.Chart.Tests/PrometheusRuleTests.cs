@@ -7,24 +7,33 @@ namespace Mesh.Chart.Tests;
 /// <summary>
 /// The optional PrometheusRule: every alert parses, queries only what the dashboard shows (whose
 /// metrics a test checks against real scrapes), selects this release's series, takes its thresholds
-/// from the values, and links a runbook section that docs/operations.md has.
+/// from the values, and links a runbook section that docs/operations.md has. The messaging alerts
+/// exist only with messaging.enabled, so the tests of every alert render with messaging on.
 /// </summary>
 public sealed partial class PrometheusRuleTests
 {
     private static readonly string[] Enabled = ["--set", "prometheusRule.enabled=true"];
 
-    private static readonly string[] Alerts =
+    /// <summary>The rule with messaging on (the bundled broker, the simplest valid messaging values), so every alert is there.</summary>
+    private static readonly string[] EnabledWithMessaging = [.. Enabled, "--set", "messaging.enabled=true", "--set", "messaging.rabbitmq.enabled=true"];
+
+    private static readonly string[] BaseAlerts =
         ["MeshHighErrorRatio", "MeshHighLatency", "MeshFeedConsumerLagging", "MeshReadinessFlapping", "MeshPodRestarting", "MeshMetricsScrapeFailing"];
+
+    private static readonly string[] MessagingAlerts = ["MeshRelayLagging", "MeshMessagesDeadLettered"];
+
+    private static readonly string[] Alerts = [.. BaseAlerts, .. MessagingAlerts];
 
     [Fact]
     public async Task PrometheusRule_Enabled_HasEveryAlertWithSeveritySummaryDescriptionAndRunbook()
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. Enabled, "--set", "prometheusRule.labels.release=kube-prometheus-stack"]);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. EnabledWithMessaging, "--set", "prometheusRule.labels.release=kube-prometheus-stack"]);
         var rule = Assert.Single(chart.PrometheusRules);
 
         Assert.Equal("monitoring.coreos.com/v1", rule.ApiVersion);
         Assert.Equal(ChartRenderer.Namespace, rule.Metadata.NamespaceProperty);
         Assert.Equal("kube-prometheus-stack", rule.Metadata.Labels["release"]);
+        Assert.Equal(8, Alerts.Length);
         Assert.Equal(Alerts.Order(), AlertRules(rule).Select(alert => alert.Alert).Order());
         Assert.All(AlertRules(rule), alert =>
         {
@@ -38,12 +47,34 @@ public sealed partial class PrometheusRuleTests
     [Fact]
     public async Task RunbookUrls_EveryAlert_PointAtASectionOfTheOperationsGuide()
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, Enabled);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, EnabledWithMessaging);
         var anchors = HeadingRegex().Matches(File.ReadAllText(RepositoryPaths.OperationsGuide))
             .Select(heading => GitHubAnchor(heading.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
 
+        Assert.Equal(Alerts.Order(), AlertRules(Assert.Single(chart.PrometheusRules)).Select(alert => alert.Alert).Order());
         Assert.All(AlertRules(Assert.Single(chart.PrometheusRules)), alert =>
             Assert.Contains(alert.Annotations["runbook_url"].Split('#')[1], anchors));
+    }
+
+    [Fact]
+    public void RunbookSections_MessagingAlerts_AreUnderAlertsAndSayWhenTheyFireAndWhatToDo()
+    {
+        var guide = File.ReadAllText(RepositoryPaths.OperationsGuide);
+        var alerts = guide.IndexOf("\n## Alerts\n", StringComparison.Ordinal);
+        Assert.True(alerts >= 0, "docs/operations.md has no \"## Alerts\" section");
+
+        foreach (var alert in MessagingAlerts)
+        {
+            var start = guide.IndexOf($"\n### {alert}\n", StringComparison.Ordinal);
+            Assert.True(start > alerts, $"docs/operations.md has no \"### {alert}\" under \"## Alerts\"");
+            var next = guide.IndexOf("\n#", start + 1, StringComparison.Ordinal);
+            var section = next < 0 ? guide[start..] : guide[start..next];
+            Assert.Contains("**Fires**", section, StringComparison.Ordinal);
+            Assert.Contains("**Do**", section, StringComparison.Ordinal);
+            Assert.Contains("messaging.enabled", section, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("no alert rule for these", guide, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -51,7 +82,7 @@ public sealed partial class PrometheusRuleTests
     [InlineData("https://git.example.com/mesh/-/blob/main")]
     public async Task RunbookUrls_BaseUrlSet_AreThatUrlPlusTheGuidesPathAndAnchor(string baseUrl)
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. Enabled, "--set", $"prometheusRule.runbookBaseUrl={baseUrl}"]);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. EnabledWithMessaging, "--set", $"prometheusRule.runbookBaseUrl={baseUrl}"]);
 
         Assert.All(AlertRules(Assert.Single(chart.PrometheusRules)), alert => Assert.Equal(
             $"https://git.example.com/mesh/-/blob/main/docs/operations.md#{alert.Alert.ToLowerInvariant()}", alert.Annotations["runbook_url"]));
@@ -60,7 +91,7 @@ public sealed partial class PrometheusRuleTests
     [Fact]
     public async Task Expressions_EveryAlert_ParseAndQueryOnlyMetricsTheDashboardShows()
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, Enabled);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, EnabledWithMessaging);
         var shown = MonitoringQueries.Dashboard(File.ReadAllText(RepositoryPaths.GrafanaDashboard))
             .SelectMany(query => query.Parse().Metrics).ToHashSet(StringComparer.Ordinal);
 
@@ -76,7 +107,7 @@ public sealed partial class PrometheusRuleTests
     [Fact]
     public async Task Expressions_ServiceMetrics_SelectThisReleasesTargetsByThePodMonitorsLabels()
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. Enabled, "--set", "metrics.podMonitor.enabled=true"]);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. EnabledWithMessaging, "--set", "metrics.podMonitor.enabled=true"]);
         var monitor = chart.PodMonitors.First();
 
         // The labels the alerts select by are the ones the PodMonitor gives the targets.
@@ -94,7 +125,7 @@ public sealed partial class PrometheusRuleTests
     [Fact]
     public async Task Expressions_KubeStateMetrics_SelectExactlyTheServicesDeploymentPods()
     {
-        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. Enabled, "--set", "fullnameOverride=shop"]);
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, [.. EnabledWithMessaging, "--set", "fullnameOverride=shop"]);
         var kubeSelectors = AlertRules(Assert.Single(chart.PrometheusRules))
             .SelectMany(alert => PromQlQuery.Parse(alert.Expr).Selectors)
             .Where(selector => selector.Metric.StartsWith("kube_", StringComparison.Ordinal))
@@ -147,7 +178,10 @@ public sealed partial class PrometheusRuleTests
             "--set-json", "prometheusRule.errorRatio.threshold=0.1", "--set-json", "prometheusRule.errorRatio.statusCodes=[13,14]",
             "--set", "prometheusRule.errorRatio.forMinutes=7", "--set", "prometheusRule.latency.p99Milliseconds=250",
             "--set", "prometheusRule.feedConsumerLag.events=42", "--set", "prometheusRule.readinessFlapping.windowMinutes=20",
-            "--set", "prometheusRule.podRestarts.restarts=5", "--set", "prometheusRule.scrapeFailing.forMinutes=3"]);
+            "--set", "prometheusRule.podRestarts.restarts=5", "--set", "prometheusRule.scrapeFailing.forMinutes=3",
+            "--set", "messaging.enabled=true", "--set", "messaging.rabbitmq.enabled=true",
+            "--set", "prometheusRule.relayLag.seconds=120", "--set", "prometheusRule.relayLag.forMinutes=9",
+            "--set", "prometheusRule.deadLetters.windowMinutes=45"]);
         var alerts = AlertRules(Assert.Single(chart.PrometheusRules)).ToDictionary(alert => alert.Alert);
 
         Assert.EndsWith("> 0.1", alerts["MeshHighErrorRatio"].Expr, StringComparison.Ordinal);
@@ -159,6 +193,54 @@ public sealed partial class PrometheusRuleTests
         Assert.Contains("[20m]", alerts["MeshReadinessFlapping"].Expr, StringComparison.Ordinal);
         Assert.EndsWith("> 5", alerts["MeshPodRestarting"].Expr, StringComparison.Ordinal);
         Assert.Equal("3m", alerts["MeshMetricsScrapeFailing"].For);
+        Assert.EndsWith("> 120", alerts["MeshRelayLagging"].Expr, StringComparison.Ordinal);
+        Assert.Equal("9m", alerts["MeshRelayLagging"].For);
+        Assert.Contains("120 seconds, for 9 minutes", alerts["MeshRelayLagging"].Annotations["description"], StringComparison.Ordinal);
+        Assert.Contains("[45m]", alerts["MeshMessagesDeadLettered"].Expr, StringComparison.Ordinal);
+        Assert.Contains("last 45 minutes", alerts["MeshMessagesDeadLettered"].Annotations["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MessagingGroup_MessagingEnabled_HasTheRelayAndDeadLetterAlertsWithTheDefaultThresholds()
+    {
+        var chart = await ChartRenderer.RenderAsync(ValuesSets.Defaults, EnabledWithMessaging);
+        var rule = Assert.Single(chart.PrometheusRules);
+        var group = Assert.Single(rule.Spec.Groups, group => group.Name == "mesh.messaging");
+        var alerts = group.Rules.ToDictionary(alert => alert.Alert);
+        var selector = $"namespace=\"{ChartRenderer.Namespace}\", app_kubernetes_io_instance=\"{ChartRenderer.ReleaseName}\"";
+
+        Assert.Equal(MessagingAlerts.Order(), alerts.Keys.Order());
+        Assert.Equal(
+            $"max by (namespace, job, log) (mesh_relay_lag_age_seconds{{{selector}}})\n  > 300",
+            alerts["MeshRelayLagging"].Expr);
+        Assert.Equal("5m", alerts["MeshRelayLagging"].For);
+        Assert.Equal(
+            $"sum by (namespace, job, queue, reason) (increase(mesh_messaging_dead_lettered_total{{{selector}}}[15m]))\n  > 0",
+            alerts["MeshMessagesDeadLettered"].Expr);
+        // Any dead letter is worth a look at once: no pending period.
+        Assert.Null(alerts["MeshMessagesDeadLettered"].For);
+        Assert.All(group.Rules, alert => Assert.Equal("warning", alert.Labels["severity"]));
+        Assert.Equal(["mesh.rpc", "mesh.feeds", "mesh.messaging", "mesh.pods"], rule.Spec.Groups.Select(group => group.Name));
+    }
+
+    [Theory]
+    [InlineData(ValuesSets.Defaults)]
+    [InlineData("values-production-example.yaml")]
+    public async Task MessagingGroup_MessagingDisabled_IsNotRendered(string valuesSet)
+    {
+        var chart = await ChartRenderer.RenderAsync(valuesSet, Enabled);
+        var rule = Assert.Single(chart.PrometheusRules);
+
+        Assert.DoesNotContain(rule.Spec.Groups, group => group.Name == "mesh.messaging");
+        Assert.Equal(BaseAlerts.Order(), AlertRules(rule).Select(alert => alert.Alert).Order());
+    }
+
+    [Fact]
+    public async Task MessagingGroup_PrometheusRuleDisabled_RendersNoRuleEvenWithMessaging()
+    {
+        var chart = await ChartRenderer.RenderAsync("values-messaging.yaml");
+
+        Assert.Empty(chart.PrometheusRules);
     }
 
     private static IEnumerable<PrometheusAlertRule> AlertRules(PrometheusRule rule) => rule.Spec.Groups.SelectMany(group => group.Rules);

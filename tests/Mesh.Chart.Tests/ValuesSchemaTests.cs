@@ -80,6 +80,8 @@ public sealed class ValuesSchemaTests
             ("prometheusRule.errorRatio.threshold=2", "threshold"),
             ("prometheusRule.latency.p99Millis=250", "p99Millis"),
             ("prometheusRule.feedConsumerLag.forMinutes=0", "forMinutes"),
+            ("prometheusRule.relayLag.seconds=0", "seconds"),
+            ("prometheusRule.deadLetters.windowMinutes=15m", "windowMinutes"),
             ("prometheusRule.podRestarts.windowMinutes=1d", "windowMinutes"),
             ("grafana.dashbaord.enabled=true", "dashbaord"),
             ("grafana.dashboard.labelKey=grafana dashboard", "labelKey"),
