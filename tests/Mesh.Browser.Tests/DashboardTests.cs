@@ -16,7 +16,7 @@ public sealed partial class DashboardTests(BrowserFixture browser, DashboardMesh
     // Bounds the browser part of each test, telemetry still on its way included. Each step already waits
     // at most BrowserFixture.WaitMilliseconds; the whole needs more than one step's wait when CI runs the
     // other suites beside it on two cores (a passing traces check took 47 s there).
-    private static readonly TimeSpan PageBudget = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan PageBudget = TimeSpan.FromSeconds(120);
 
     private static readonly string[] Services = ["orders", "users", "inventory"];
 

@@ -111,7 +111,7 @@ public sealed class GrpcWebFetchTests(BrowserFixture browser, ITestOutputHelper 
                 UnitPrice = new Money { CurrencyCode = "USD", AmountMinor = 1250 },
                 InitialQuantity = 10,
             },
-            deadline: DateTime.UtcNow.AddSeconds(10));
+            deadline: DateTime.UtcNow.AddSeconds(30));
         return response.Item;
     }
 }

@@ -10,8 +10,11 @@ namespace Mesh.Browser.Tests.Support;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    /// <summary>The longest any single browser action or expectation waits.</summary>
-    public const float WaitMilliseconds = 20_000;
+    /// <summary>
+    /// The longest any single browser action or expectation waits: a bound against hangs, not a
+    /// speed check; CI runs the other suites' meshes beside the browser on two cores.
+    /// </summary>
+    public const float WaitMilliseconds = 45_000;
 
     private readonly SemaphoreSlim _launch = new(1, 1);
     private IPlaywright? _playwright;

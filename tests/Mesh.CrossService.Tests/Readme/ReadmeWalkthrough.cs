@@ -36,7 +36,7 @@ internal static partial class ReadmeWalkthrough
             .Replace("127.0.0.1:5103", $"127.0.0.1:{orders}", StringComparison.Ordinal);
 
     /// <summary>
-    /// Runs a walk-through script with bash in its own folder, bounded at 120 s (the process tree is
+    /// Runs a walk-through script with bash in its own folder, bounded at 240 s (the process tree is
     /// killed on timeout), with <paramref name="environment"/> on top of this process's.
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string script, IReadOnlyDictionary<string, string>? environment = null)
@@ -53,7 +53,7 @@ internal static partial class ReadmeWalkthrough
         }
 
         using var process = Process.Start(start)!;
-        using var timeout = Deadlines.After(120);
+        using var timeout = Deadlines.After(240);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
