@@ -107,6 +107,9 @@ public sealed class ProbeHost : IAsyncDisposable
     }
 
     /// <summary>Behaves according to the id it is asked for.</summary>
+    /// <summary>The server-side deadline of every "wait-for-cancel" call, in arrival order.</summary>
+    public static System.Collections.Concurrent.ConcurrentQueue<DateTime> WaitedDeadlines { get; } = new();
+
     private sealed class ProbeUserService : UserService.UserServiceBase
     {
         public override async Task<GetUserResponse> GetUser(GetUserRequest request, ServerCallContext context)
@@ -127,6 +130,7 @@ public sealed class ProbeHost : IAsyncDisposable
                     await Task.Delay(TimeSpan.FromMilliseconds(400), CancellationToken.None);
                     break;
                 case "wait-for-cancel":
+                    WaitedDeadlines.Enqueue(context.Deadline);
                     await Task.Delay(Timeout.Infinite, context.CancellationToken);
                     break;
             }

@@ -169,7 +169,7 @@ public abstract class InboxConsumer<TMessage>(
         {
             await ApplyAndAckAsync(channel, decoded, cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException && decoded.Count > 1)
+        catch (Exception exception) when (IsHandlingFailure(exception) && decoded.Count > 1)
         {
             // One message spoiled the batch: apply one at a time, so only that one is retried.
             logger.LogWarning("A batch of {Count} from {Queue} failed ({Error}); applying one at a time", decoded.Count, Queue, exception.Message);
@@ -178,7 +178,7 @@ public abstract class InboxConsumer<TMessage>(
                 await ApplyOneAsync(channel, deadLetters, single, cancellationToken);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (IsHandlingFailure(exception))
         {
             await FailedAsync(channel, deadLetters, decoded[0].Delivery, exception, cancellationToken);
         }
@@ -190,7 +190,7 @@ public abstract class InboxConsumer<TMessage>(
         {
             await ApplyAndAckAsync(channel, [single], cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (IsHandlingFailure(exception))
         {
             await FailedAsync(channel, deadLetters, single.Delivery, exception, cancellationToken);
         }
@@ -245,6 +245,10 @@ public abstract class InboxConsumer<TMessage>(
         logger.LogError("Message {MessageId} from {Queue} was dead-lettered to {DeadLetterQueue}: {Reason}: {Detail}",
             delivery.MessageId, Queue, BrokerTopology.DeadLetterQueueOf(Queue), reason, detail);
     }
+
+    // A lost channel is not the message's fault: the consumer reconnects and the broker redelivers.
+    private static bool IsHandlingFailure(Exception exception) =>
+        exception is not (OperationCanceledException or RabbitMQ.Client.Exceptions.AlreadyClosedException);
 
     private static bool Decode(Delivery delivery, out InboxMessage<TMessage> message, out string reason, out string detail)
     {
