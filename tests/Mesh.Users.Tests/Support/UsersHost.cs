@@ -54,7 +54,17 @@ public sealed class UsersHost : IDisposable
 
         DatabasePath = databasePath ?? Factory.DatabasePath;
         PostgresConnectionString = postgres;
-        Channel = Factory.CreateChannel();
+        try
+        {
+            Channel = Factory.CreateChannel();
+        }
+        catch
+        {
+            // A host that refuses to start (a test of its settings) still gives back its temporary folder.
+            Factory.Dispose();
+            throw;
+        }
+
         Client = new UserService.UserServiceClient(Channel);
     }
 
