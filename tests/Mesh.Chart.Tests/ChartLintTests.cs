@@ -36,14 +36,7 @@ public sealed class ChartLintTests
     [MemberData(nameof(ValuesSets.AllWithHelmMajors), MemberType = typeof(ValuesSets))]
     public async Task HelmLintStrict_ShippedValuesSet_Passes(string valuesSet, int helmMajor)
     {
-        var helm = await HelmInstallation.MajorAsync(helmMajor);
-
-        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, .. ValuesSets.Arguments(valuesSet)]);
-
-        Assert.True(result.Succeeded, result.ToString());
-        Assert.Contains("0 chart(s) failed", result.StandardOutput);
-        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
-        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
+        await AssertLintsCleanAsync(helmMajor, ValuesSets.Arguments(valuesSet));
     }
 
     [Theory]
@@ -51,19 +44,14 @@ public sealed class ChartLintTests
     [InlineData(3)]
     public async Task HelmLintStrict_RestSideExposed_Passes(int helmMajor)
     {
-        var helm = await HelmInstallation.MajorAsync(helmMajor);
-
-        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace,
+        await AssertLintsCleanAsync(helmMajor,
+        [
             "--set", "ingress.enabled=true", "--set", "ingress.className=nginx", "--set", "ingress.hosts={api.example.com}",
             "--set-json", """ingress.tls=[{"secretName":"api-example-com-tls","hosts":["api.example.com"]}]""",
             "--set", "httpRoute.enabled=true", "--set", "httpRoute.hostnames={api.example.com}",
             "--set-json", """httpRoute.parentRefs=[{"name":"public","namespace":"gateway-system","sectionName":"https"}]""",
-            "--set", "serviceDefaults.http.corsAllowedOrigins={https://app.example.com}", "--set", "services.inventory.http.docs=true"]);
-
-        Assert.True(result.Succeeded, result.ToString());
-        Assert.Contains("0 chart(s) failed", result.StandardOutput);
-        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
-        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
+            "--set", "serviceDefaults.http.corsAllowedOrigins={https://app.example.com}", "--set", "services.inventory.http.docs=true",
+        ]);
     }
 
     [Theory]
@@ -71,19 +59,14 @@ public sealed class ChartLintTests
     [InlineData(3)]
     public async Task HelmLintStrict_MonitoringEnabled_Passes(int helmMajor)
     {
-        var helm = await HelmInstallation.MajorAsync(helmMajor);
-
-        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace,
+        await AssertLintsCleanAsync(helmMajor,
+        [
             "--set", "metrics.podMonitor.enabled=true", "--set", "metrics.podMonitor.labels.release=kube-prometheus-stack",
             "--set", "prometheusRule.enabled=true", "--set", "prometheusRule.labels.release=kube-prometheus-stack",
             "--set", "prometheusRule.runbookBaseUrl=https://git.example.com/mesh/-/blob/main/",
             "--set", "grafana.dashboard.enabled=true", "--set", "grafana.dashboard.annotations.grafana_folder=Mesh",
-            "--set-json", """networkPolicy.metricsIngressFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}}}]"""]);
-
-        Assert.True(result.Succeeded, result.ToString());
-        Assert.Contains("0 chart(s) failed", result.StandardOutput);
-        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
-        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
+            "--set-json", """networkPolicy.metricsIngressFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}}}]""",
+        ]);
     }
 
     [Fact]
@@ -100,5 +83,18 @@ public sealed class ChartLintTests
             Assert.Equal(["image", "http"], ((JsonObject)entry!).Select(setting => setting.Key));
             Assert.Equal(["routes"], ((JsonObject)entry!["http"]!).Select(setting => setting.Key));
         }
+    }
+
+    // helm lint --strict with these values: no failed chart, no warning, no error.
+    private static async Task AssertLintsCleanAsync(int helmMajor, IReadOnlyList<string> values)
+    {
+        var helm = await HelmInstallation.MajorAsync(helmMajor);
+
+        var result = await helm.RunAsync(["lint", "--strict", RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, .. values]);
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.Contains("0 chart(s) failed", result.StandardOutput);
+        Assert.DoesNotContain("[WARNING]", result.StandardOutput);
+        Assert.DoesNotContain("[ERROR]", result.StandardOutput);
     }
 }

@@ -289,52 +289,6 @@ public sealed class MessagingTests
         Assert.True(result.Succeeded, result.ToString());
     }
 
-    public static TheoryData<string, string, int> BadValues()
-    {
-        var cases = new (string Set, string Name)[]
-        {
-            ("messaging.enabeld=true", "enabeld"),
-            ("messaging.enabled=maybe", "enabled"),
-            ("messaging.orderStatsTransport=kafka", "orderStatsTransport"),
-            ("messaging.exchange=", "exchange"),
-            ("messaging.exchange=mesh events", "exchange"),
-            // amq.* exchanges are the broker's own: declaring one is refused.
-            ("messaging.exchange=amq.topic", "exchange"),
-            ("messaging.existingSecret=Mesh_AMQP", "existingSecret"),
-            ("messaging.existingSecretKey=amqp url", "existingSecretKey"),
-            ("messaging.egressTo[0].podSelectr.matchLabels.app=rabbitmq", "podSelectr"),
-            ("messaging.egressTo[0].ipBlock.cidr=10.50.0.0", "cidr"),
-            ("messaging.egressPort=0", "egressPort"),
-            ("messaging.rabbitmq.enable=true", "enable"),
-            ("messaging.rabbitmq.image=", "image"),
-            ("messaging.rabbitmq.imagePullPolicy=Sometimes", "imagePullPolicy"),
-            ("messaging.rabbitmq.storage.size=huge", "size"),
-            ("messaging.rabbitmq.resources.limits.memory=lots", "memory"),
-            ("messaging.rabbitmq.securityContext.runAsUser=0", "securityContext"),
-        };
-        var data = new TheoryData<string, string, int>();
-        foreach (var (set, name) in cases)
-        {
-            data.Add(set, name, 4);
-            data.Add(set, name, 3);
-        }
-
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(BadValues))]
-    public async Task HelmTemplate_BadMessagingValue_IsRejectedByTheSchema(string set, string offendingName, int helmMajor)
-    {
-        var helm = await HelmInstallation.MajorAsync(helmMajor);
-
-        var result = await ChartRenderer.TemplateAsync(helm, ["--set", set]);
-
-        Assert.False(result.Succeeded, result.ToString());
-        Assert.Contains("schema", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains(offendingName, result.StandardError, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task NetworkPolicies_BundledBroker_EveryServiceReachesItsAmqpPortAloneAndOnlyTheServicesGetIn()
     {

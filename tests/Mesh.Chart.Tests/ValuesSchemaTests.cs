@@ -86,6 +86,24 @@ public sealed class ValuesSchemaTests
             ("grafana.dashbaord.enabled=true", "dashbaord"),
             ("grafana.dashboard.labelKey=grafana dashboard", "labelKey"),
             ("grafana.dashboard.namespace=Monitoring", "namespace"),
+            ("messaging.enabeld=true", "enabeld"),
+            ("messaging.enabled=maybe", "enabled"),
+            ("messaging.orderStatsTransport=kafka", "orderStatsTransport"),
+            ("messaging.exchange=", "exchange"),
+            ("messaging.exchange=mesh events", "exchange"),
+            // amq.* exchanges are the broker's own: declaring one is refused.
+            ("messaging.exchange=amq.topic", "exchange"),
+            ("messaging.existingSecret=Mesh_AMQP", "existingSecret"),
+            ("messaging.existingSecretKey=amqp url", "existingSecretKey"),
+            ("messaging.egressTo[0].podSelectr.matchLabels.app=rabbitmq", "podSelectr"),
+            ("messaging.egressTo[0].ipBlock.cidr=10.50.0.0", "cidr"),
+            ("messaging.egressPort=0", "egressPort"),
+            ("messaging.rabbitmq.enable=true", "enable"),
+            ("messaging.rabbitmq.image=", "image"),
+            ("messaging.rabbitmq.imagePullPolicy=Sometimes", "imagePullPolicy"),
+            ("messaging.rabbitmq.storage.size=huge", "size"),
+            ("messaging.rabbitmq.resources.limits.memory=lots", "memory"),
+            ("messaging.rabbitmq.securityContext.runAsUser=0", "securityContext"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)

@@ -42,6 +42,11 @@ public static class MessagingRegistration
     public static IHostApplicationBuilder AddMeshMessaging(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(service => service.ServiceType == typeof(BrokerConnection)))
+        {
+            return builder; // the relay and a consumer of one service both ask for it: register once
+        }
+
         builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.Section)
             .Validate(options => Uri.TryCreate(options.Url, UriKind.Absolute, out var url) && url.Scheme is "amqp" or "amqps",
                 $"{MessagingOptions.Section}:Url must be an amqp:// or amqps:// URL")

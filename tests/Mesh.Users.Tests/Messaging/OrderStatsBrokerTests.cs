@@ -145,6 +145,18 @@ public sealed class OrderStatsBrokerTests
         Assert.Contains("Mesh:Messaging:Url", Innermost(failure).Message);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5672/")]
+    [InlineData("not a url")]
+    public void BrokerUrlThatIsNotAmqp_RefusesToStartNamingTheSetting(string url)
+    {
+        var failure = Assert.ThrowsAny<Exception>(() =>
+        {
+            using var host = UsersHost.WithSettings(realClock: true, ("Mesh:Messaging:Url", url));
+        });
+        Assert.Contains("Mesh:Messaging:Url must be an amqp:// or amqps:// URL", Innermost(failure).Message);
+    }
+
     [Fact]
     public void UnknownTransport_RefusesToStartNamingTheChoices()
     {
