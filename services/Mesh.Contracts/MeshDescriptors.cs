@@ -25,7 +25,7 @@ public static class MeshDescriptors
             ?? throw new InvalidOperationException("The mesh.protoset resource is missing from Mesh.Contracts.");
         var set = FileDescriptorSet.Parser.ParseFrom(stream);
         // protoc writes dependencies before dependents, which is the order BuildFromByteStrings needs.
-        // The registry makes the google.api.http options (the REST bindings) readable from GetOptions().
-        return FileDescriptor.BuildFromByteStrings(set.File.Select(file => file.ToByteString()), new ExtensionRegistry { AnnotationsExtensions.Http });
+        // The registry makes the google.api.http options (the REST bindings) and the access rules readable from GetOptions().
+        return FileDescriptor.BuildFromByteStrings(set.File.Select(file => file.ToByteString()), new ExtensionRegistry { AnnotationsExtensions.Http, Mesh.Auth.V1.AccessExtensions.Access });
     }
 }

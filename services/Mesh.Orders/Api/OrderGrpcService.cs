@@ -4,6 +4,7 @@ using Mesh.Orders.Feeds;
 using Mesh.Orders.Storage;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Security;
 using Mesh.ServiceDefaults.Validation;
 
 namespace Mesh.Orders.Api;
@@ -30,8 +31,13 @@ public sealed class OrderGrpcService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var order = await store.FindAsync(CanonicalId.Of(request.OrderId), context.CancellationToken)
-            ?? throw MeshErrors.NotFound("order", request.OrderId, "order_id");
+        var order = await store.FindAsync(CanonicalId.Of(request.OrderId), context.CancellationToken);
+        // Someone else's order looks exactly like a missing one, so order ids cannot be probed.
+        if (order is null || !context.Caller().Owns(order.UserId))
+        {
+            throw MeshErrors.NotFound("order", request.OrderId, "order_id");
+        }
+
         return new GetOrderResponse { Order = OrderMapper.ToProto(order) };
     }
 
@@ -59,7 +65,7 @@ public sealed class OrderGrpcService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var order = await canceller.CancelAsync(CanonicalId.Of(request.OrderId), FieldRules.Normalize(request.Reason), context.CancellationToken);
+        var order = await canceller.CancelAsync(CanonicalId.Of(request.OrderId), FieldRules.Normalize(request.Reason), context.Caller().Owns, context.CancellationToken);
         return new CancelOrderResponse { Order = OrderMapper.ToProto(order) };
     }
 

@@ -19,13 +19,22 @@ public sealed class OrderCanceller(
 {
     private const string DefaultReason = "cancelled";
 
-    public async Task<OrderRecord> CancelAsync(string orderId, string reason, CancellationToken cancellationToken)
+    /// <param name="owns">
+    /// Whether the caller may act on an order of this user id; someone else's order is answered
+    /// exactly like a missing one, before anything changes.
+    /// </param>
+    public async Task<OrderRecord> CancelAsync(string orderId, string reason, Func<string, bool> owns, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(orderId);
         ArgumentNullException.ThrowIfNull(reason);
+        ArgumentNullException.ThrowIfNull(owns);
 
-        var order = await store.FindAsync(orderId, cancellationToken)
-            ?? throw MeshErrors.NotFound("order", orderId, "order_id");
+        var order = await store.FindAsync(orderId, cancellationToken);
+        if (order is null || !owns(order.UserId))
+        {
+            throw MeshErrors.NotFound("order", orderId, "order_id");
+        }
+
         switch (order.Status)
         {
             case OrderStatus.Cancelled:

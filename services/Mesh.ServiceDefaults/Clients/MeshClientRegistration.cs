@@ -1,6 +1,8 @@
 using ProtoService = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
+using Mesh.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,7 +36,7 @@ public static class MeshClientRegistration
 
         var key = $"Mesh:Services:{name}:Address";
         var idempotent = RetryableMethods.FullNamesOf(service);
-        return builder.Services
+        var client = builder.Services
             .AddGrpcClient<TClient>((provider, options) =>
             {
                 var address = provider.GetRequiredService<IConfiguration>()[key];
@@ -67,5 +69,15 @@ public static class MeshClientRegistration
                 provider.GetRequiredService<IOptions<MeshClientOptions>>().Value.DefaultDeadline,
                 provider.GetRequiredService<TimeProvider>()))
             .AddInterceptor(() => new RefusedStreamRetryInterceptor(idempotent));
+        if (MeshAuthentication.IsEnabled(builder.Configuration))
+        {
+            // Every in-mesh call carries this service's own identity.
+            builder.Services.AddHttpContextAccessor();
+            builder.Services.TryAddSingleton<ServiceTokenSource>();
+            client.AddInterceptor(provider => new ServiceIdentityInterceptor(
+                provider.GetRequiredService<ServiceTokenSource>(), provider.GetRequiredService<IHttpContextAccessor>()));
+        }
+
+        return client;
     }
 }

@@ -81,6 +81,14 @@ public static class MeshErrors
         Build(Code.Unavailable, message, ErrorReason.DependencyUnavailable,
             new ResourceInfo { ResourceType = "service", ResourceName = dependency });
 
+    /// <summary>UNAUTHENTICATED: no credentials, or credentials that do not validate (HTTP 401).</summary>
+    public static RpcException Unauthenticated(string message) => Build(Code.Unauthenticated, message, ErrorReason.Unauthenticated);
+
+    /// <summary>PERMISSION_DENIED: the caller is known, but <paramref name="method"/>'s rule does not admit them (HTTP 403).</summary>
+    public static RpcException PermissionDenied(string method, string requires) =>
+        Build(Code.PermissionDenied, $"{method} may be called by {requires}", ErrorReason.PermissionDenied,
+            new Dictionary<string, string> { ["method"] = method, ["requires"] = requires });
+
     /// <summary>
     /// INVALID_ARGUMENT for a request body that does not parse as <paramref name="messageType"/>.
     /// The parser's error rides along as the status's debug exception (never sent), so the

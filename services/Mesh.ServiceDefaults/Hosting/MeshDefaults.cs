@@ -4,6 +4,7 @@ using Mesh.ServiceDefaults.Health;
 using Mesh.ServiceDefaults.Http;
 using Mesh.ServiceDefaults.Interceptors;
 using Mesh.ServiceDefaults.Reflection;
+using Mesh.ServiceDefaults.Security;
 using Mesh.ServiceDefaults.Rejections;
 using Mesh.ServiceDefaults.Shutdown;
 using Mesh.ServiceDefaults.Telemetry;
@@ -47,13 +48,25 @@ public static class MeshDefaults
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
         builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
 
+        var auth = MeshAuthentication.IsEnabled(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageSize;
             grpc.Interceptors.Add<CallTelemetryInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            if (auth)
+            {
+                // Before validation: a caller who may not call learns nothing about the request's fields.
+                grpc.Interceptors.Add<AccessInterceptor>();
+            }
+
             grpc.Interceptors.Add<ValidationInterceptor>();
         });
+        if (auth)
+        {
+            builder.Services.AddMeshAuthentication(builder.Configuration);
+        }
+
         UseGuardedMethodBinding(builder.Services);
         builder.Services.AddSingleton<RejectionLog>();
 
@@ -110,6 +123,11 @@ public static class MeshDefaults
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return context.Response.WriteAsync("this port serves GET /metrics only\n", context.RequestAborted);
             }));
+        }
+
+        if (MeshAuthentication.IsEnabled(app.Configuration))
+        {
+            app.UseMeshAuthentication();
         }
 
         app.UseMiddleware<RejectedCallMiddleware>();

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Mesh.ServiceDefaults.Errors;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Security;
 using Mesh.ServiceDefaults.Validation;
 using Mesh.Users.Domain;
 using Mesh.Users.Feeds;
@@ -32,7 +33,7 @@ public sealed class UserGrpcService(
             EmailAddress.Normalize(request.Email),
             DisplayName.Normalize(request.DisplayName));
         var now = Now();
-        var result = await users.CreateAsync(draft, Guid.CreateVersion7(now).ToString(), now, context.CancellationToken);
+        var result = await users.CreateAsync(draft, NewUserId(context.Caller(), now), now, context.CancellationToken);
         switch (result.Status)
         {
             case UserWriteStatus.Created:
@@ -45,11 +46,29 @@ public sealed class UserGrpcService(
                 throw MeshErrors.RequestIdReused("request_id", request.RequestId);
             case UserWriteStatus.EmailTaken:
                 throw EmailTaken(draft.Email);
+            case UserWriteStatus.IdTaken:
+                throw MeshErrors.AlreadyExists("user", context.Caller().Subject!, $"you are already registered as user {context.Caller().Subject}; read it with GetUser");
             default:
                 throw UnexpectedOutcome(result.Status);
         }
 
         return new CreateUserResponse { User = UserMapper.ToProto(result.User!) };
+    }
+
+    // A person (not an admin) signs up as themself: their user id is their token's subject, so
+    // every later call can compare the two. Admins, and everyone with access control off, get a new id.
+    private static string NewUserId(MeshCaller caller, DateTimeOffset now)
+    {
+        if (caller.IsAdmin || !caller.IsPerson)
+        {
+            return Guid.CreateVersion7(now).ToString();
+        }
+
+        return Guid.TryParse(caller.Subject, out var subject)
+            ? subject.ToString()
+            : throw MeshErrors.PermissionDenied(
+                "/mesh.users.v1.UserService/CreateUser",
+                "a person whose token subject is a UUID (set Mesh:Auth:SubjectClaim to a claim that is), or role admin");
     }
 
     public override async Task<GetUserResponse> GetUser(GetUserRequest request, ServerCallContext context)

@@ -23,4 +23,7 @@ public enum UserWriteStatus
 
     /// <summary>Another user has the email (compared case-insensitively).</summary>
     EmailTaken,
+
+    /// <summary>A user with the requested id exists already (a person signing up twice).</summary>
+    IdTaken,
 }

@@ -31,7 +31,7 @@ public sealed class UserStore(StoreDatabase database, IEventLog log)
     private const string Columns = "user_id, email, display_name, state, create_time_ms, update_time_ms";
     private const string GetSql = $"SELECT {Columns} FROM users WHERE user_id = @userId;";
 
-    /// <summary>Creates the user unless the request id was seen before (replay or reuse) or the email is taken.</summary>
+    /// <summary>Creates the user unless the request id was seen before (replay or reuse), or the email or the id is taken.</summary>
     public Task<UserWriteResult> CreateAsync(NewUser user, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
@@ -43,14 +43,19 @@ public sealed class UserStore(StoreDatabase database, IEventLog log)
             // first and see it in the second, answering EmailTaken to what is really a retry.
             var conflicts = await session.QueryAsync<CreateConflictRow>($"""
                 SELECT {Columns}, create_request_hash, create_request_id = @RequestId AS same_request FROM users
-                WHERE create_request_id = @RequestId OR email_key = @EmailKey;
-                """, new { user.RequestId, user.EmailKey });
+                WHERE create_request_id = @RequestId OR email_key = @EmailKey OR user_id = @userId;
+                """, new { user.RequestId, user.EmailKey, userId });
             var previous = conflicts.FirstOrDefault(row => row.SameRequest);
             if (previous is not null)
             {
                 return string.Equals(previous.CreateRequestHash, user.Fingerprint, StringComparison.Ordinal)
                     ? UserWriteResult.Of(UserWriteStatus.Replayed, previous.ToRecord())
                     : UserWriteResult.Without(UserWriteStatus.RequestIdReused);
+            }
+
+            if (conflicts.Any(row => row.UserId == userId))
+            {
+                return UserWriteResult.Without(UserWriteStatus.IdTaken);
             }
 
             if (conflicts.Any())

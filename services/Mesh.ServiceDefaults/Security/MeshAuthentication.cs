@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mesh.ServiceDefaults.Security;
+
+/// <summary>
+/// Bearer-token authentication for people and for services: two JWT schemes, each with its own
+/// issuer, audience and keys, and a selector that sends a token to the scheme of its audience.
+/// Only asymmetric signatures are accepted (a shared secret would let every verifier mint tokens),
+/// keys are cached and refreshed in the background, never fetched per call.
+/// </summary>
+public static class MeshAuthentication
+{
+    public const string Scheme = "mesh";
+    public const string PersonScheme = "person";
+    public const string ServiceScheme = "service";
+
+    /// <summary>The only signature algorithms accepted: RSA, RSA-PSS and ECDSA.</summary>
+    public static readonly string[] Algorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>Whether <c>Mesh:Auth:Enabled</c> is set.</summary>
+    public static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetValue<bool>($"{MeshAuthOptions.Section}:{nameof(MeshAuthOptions.Enabled)}");
+
+    /// <summary>Registers both schemes and the access policy; call only when <see cref="IsEnabled"/>.</summary>
+    public static IServiceCollection AddMeshAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Refuses to start, naming each missing setting, rather than refusing every call later.
+        services.AddOptions<MeshAuthOptions>().BindConfiguration(MeshAuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MeshAuthOptions>, MeshAuthOptionsValidator>();
+        services.AddSingleton<AccessPolicy>();
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Mesh bearer tokens", policy => policy.ForwardDefaultSelector = context =>
+                IsServiceToken(context, context.RequestServices.GetRequiredService<IOptions<MeshAuthOptions>>().Value.Services.Audience)
+                    ? ServiceScheme
+                    : PersonScheme)
+            .AddJwtBearer(PersonScheme, _ => { })
+            .AddJwtBearer(ServiceScheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(PersonScheme)
+            .Configure<IOptions<MeshAuthOptions>>((bearer, auth) => Configure(bearer, auth.Value.People, auth.Value, PersonScheme));
+        services.AddOptions<JwtBearerOptions>(ServiceScheme)
+            .Configure<IOptions<MeshAuthOptions>>((bearer, auth) => Configure(bearer, auth.Value.Services, auth.Value, ServiceScheme));
+        return services;
+    }
+
+    /// <summary>Authenticates every request (the access interceptor decides what the caller may do).</summary>
+    public static IApplicationBuilder UseMeshAuthentication(this IApplicationBuilder app) => app.UseAuthentication();
+
+    private static void Configure(JwtBearerOptions bearer, TokenIssuerOptions issuer, MeshAuthOptions options, string scheme)
+    {
+        // Claims keep their JWT names (sub, roles), which the settings and the access rules use.
+        bearer.MapInboundClaims = false;
+        bearer.RefreshOnIssuerKeyNotFound = true;
+        bearer.TokenValidationParameters = new TokenValidationParameters
+        {
+            AuthenticationType = scheme,
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = issuer.Audience,
+            ValidAlgorithms = Algorithms,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ClockSkew = options.ClockSkew,
+            NameClaimType = options.SubjectClaim,
+            RoleClaimType = options.RoleClaim,
+        };
+
+        if (!string.IsNullOrEmpty(issuer.Authority))
+        {
+            bearer.Authority = issuer.Authority;
+            bearer.RequireHttpsMetadata = issuer.RequireHttps;
+            bearer.AutomaticRefreshInterval = issuer.KeyRefreshInterval;
+            bearer.RefreshInterval = issuer.UnknownKeyRefreshInterval;
+            return;
+        }
+
+        IDocumentRetriever documents = string.IsNullOrEmpty(issuer.JwksUrl)
+            ? new FileDocumentRetriever()
+            : new HttpDocumentRetriever { RequireHttps = issuer.RequireHttps };
+        bearer.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            issuer.JwksUrl ?? issuer.KeyFile!, new KeySetRetriever(), documents)
+        {
+            AutomaticRefreshInterval = issuer.KeyRefreshInterval,
+            RefreshInterval = issuer.UnknownKeyRefreshInterval,
+        };
+    }
+
+    private static bool IsServiceToken(HttpContext context, string? serviceAudience)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (serviceAudience is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Unvalidated: this only picks the scheme, which then validates everything.
+        var handler = new JsonWebTokenHandler();
+        var token = header["Bearer ".Length..].Trim();
+        return handler.CanReadToken(token) && handler.ReadJsonWebToken(token).Audiences.Contains(serviceAudience, StringComparer.Ordinal);
+    }
+}

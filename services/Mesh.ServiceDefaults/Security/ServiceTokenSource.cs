@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Options;
+
+namespace Mesh.ServiceDefaults.Security;
+
+/// <summary>
+/// This service's own token, read from <see cref="MeshAuthOptions.TokenFile"/> (a projected
+/// service-account token in Kubernetes, written by the launcher locally). The kubelet replaces the
+/// file well before the token expires, so it is read again once it is older than
+/// <see cref="RereadAfter"/> — never per call.
+/// </summary>
+public sealed class ServiceTokenSource(IOptions<MeshAuthOptions> options, TimeProvider time)
+{
+    /// <summary>How long a read token is used before the file is read again.</summary>
+    public static readonly TimeSpan RereadAfter = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private string? _token;
+    private DateTimeOffset _readAt;
+
+    /// <summary>The current token, or null when no token file is configured.</summary>
+    public string? Current()
+    {
+        var path = options.Value.TokenFile;
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_token is null || now - _readAt >= RereadAfter)
+            {
+                // A missing or unreadable file is a deployment error the call should report, not hide.
+                var token = File.ReadAllText(path).Trim();
+                if (token.Length == 0)
+                {
+                    throw new InvalidOperationException($"The service token file {path} is empty.");
+                }
+
+                _token = token;
+                _readAt = now;
+            }
+
+            return _token;
+        }
+    }
+}
