@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mesh.ServiceDefaults.Hosting;
+using Mesh.ServiceDefaults.Security;
 using Microsoft.OpenApi.Models;
 
 namespace Mesh.ServiceDefaults.Http;
@@ -55,6 +56,18 @@ public static class MeshHttp
             }
 
             swagger.OperationFilter<StreamingOperationFilter>();
+            var enforced = MeshAuthentication.IsEnabled(builder.Configuration);
+            swagger.OperationFilter<AccessOperationFilter>(new AccessPolicy(), enforced);
+            if (enforced)
+            {
+                swagger.AddSecurityDefinition(AccessOperationFilter.SchemeName, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "A token from the configured OpenID Connect provider (Mesh:Auth:People).",
+                });
+            }
         });
 
         // AddGrpc (here and inside AddGrpcSwagger) put grpc-dotnet's method binder back; the

@@ -22,38 +22,38 @@ public sealed class AccessInterceptor(AccessPolicy policy, IOptions<MeshAuthOpti
 {
     private readonly MeshAuthOptions _options = options.Value;
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        Authorize(request, context);
-        return continuation(request, context);
+        await AuthorizeAsync(request, context);
+        return await continuation(request, context);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Authorize(request, context);
-        return continuation(request, responseStream, context);
+        await AuthorizeAsync(request, context);
+        await continuation(request, responseStream, context);
     }
 
     // Mesh has no client-streaming or duplex methods; reflection (duplex) is open, anything else is refused.
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Authorize(null, context);
-        return continuation(requestStream, context);
+        await AuthorizeAsync(null, context);
+        return await continuation(requestStream, context);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Authorize(null, context);
-        return continuation(requestStream, responseStream, context);
+        await AuthorizeAsync(null, context);
+        await continuation(requestStream, responseStream, context);
     }
 
-    private void Authorize(object? request, ServerCallContext context)
+    private async ValueTask AuthorizeAsync(object? request, ServerCallContext context)
     {
         if (AccessPolicy.IsOpen(context.Method))
         {
@@ -65,7 +65,8 @@ public sealed class AccessInterceptor(AccessPolicy policy, IOptions<MeshAuthOpti
         http.SetCaller(caller);
         if (!caller.IsAuthenticated)
         {
-            var failure = http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+            // The middleware keeps only a success; the handler kept its result, so this asks again for free.
+            var failure = http.Request.Headers.Authorization.Count == 0 ? null : (await http.AuthenticateAsync()).Failure;
             var message = failure is null ? "this method needs a bearer token (authorization: Bearer …)" : Explain(failure);
             // RFC 6750: a 401 says how to authenticate, and why a presented token failed.
             http.Response.Headers.WWWAuthenticate = failure is null

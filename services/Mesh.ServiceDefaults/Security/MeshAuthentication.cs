@@ -43,7 +43,8 @@ public static class MeshAuthentication
         // Refuses to start, naming each missing setting, rather than refusing every call later.
         services.AddOptions<MeshAuthOptions>().BindConfiguration(MeshAuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeshAuthOptions>, MeshAuthOptionsValidator>();
-        services.AddSingleton<AccessPolicy>();
+        // The parameterless constructor: the contracts' own table (DI would pick the other with no services).
+        services.AddSingleton(_ => new AccessPolicy());
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Mesh bearer tokens", policy => policy.ForwardDefaultSelector = context =>
