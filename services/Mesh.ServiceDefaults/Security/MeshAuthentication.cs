@@ -43,7 +43,9 @@ public static class MeshAuthentication
         // Refuses to start, naming each missing setting, rather than refusing every call later.
         services.AddOptions<MeshAuthOptions>().BindConfiguration(MeshAuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeshAuthOptions>, MeshAuthOptionsValidator>();
-        services.AddSingleton<AccessPolicy>();
+        // A factory, not the type: the container would pick the constructor taking
+        // IEnumerable<ServiceDescriptor>, give it an empty list, and every method would be refused.
+        services.AddSingleton(_ => new AccessPolicy());
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Mesh bearer tokens", policy => policy.ForwardDefaultSelector = context =>
