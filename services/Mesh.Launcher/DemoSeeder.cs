@@ -12,10 +12,19 @@ public static class DemoSeeder
 
     /// <summary>Seeds through the users and inventory services at the given addresses.</summary>
     /// <exception cref="DemoDataConflictException">Stored data conflicts with the demo data.</exception>
-    public static async Task<DemoData> SeedAsync(Uri usersAddress, Uri inventoryAddress, CancellationToken cancellationToken)
+    public static Task<DemoData> SeedAsync(Uri usersAddress, Uri inventoryAddress, CancellationToken cancellationToken) =>
+        SeedAsync(usersAddress, inventoryAddress, bearerToken: null, cancellationToken);
+
+    /// <summary>
+    /// Seeds as the holder of <paramref name="bearerToken"/>: with access control on, creating items
+    /// takes the admin role. Null sends no token (access control off).
+    /// </summary>
+    /// <exception cref="DemoDataConflictException">Stored data conflicts with the demo data.</exception>
+    public static async Task<DemoData> SeedAsync(Uri usersAddress, Uri inventoryAddress, string? bearerToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(usersAddress);
         ArgumentNullException.ThrowIfNull(inventoryAddress);
+        var headers = bearerToken is null ? null : new Metadata { { "authorization", "Bearer " + bearerToken } };
 
         using var usersChannel = GrpcChannel.ForAddress(usersAddress);
         using var inventoryChannel = GrpcChannel.ForAddress(inventoryAddress);
@@ -25,14 +34,14 @@ public static class DemoSeeder
         var userRequest = DemoCatalog.UserRequest();
         var user = await CallAsync(
             $"the demo user {userRequest.Email}",
-            () => users.CreateUserAsync(userRequest, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            () => users.CreateUserAsync(userRequest, headers, Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
 
         var items = new List<Item>();
         foreach (var itemRequest in DemoCatalog.ItemRequests())
         {
             var created = await CallAsync(
                 $"the demo item {itemRequest.Sku}",
-                () => inventory.CreateItemAsync(itemRequest, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+                () => inventory.CreateItemAsync(itemRequest, headers, Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
             items.Add(created.Item);
         }
 

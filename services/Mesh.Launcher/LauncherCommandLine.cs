@@ -10,6 +10,8 @@ public static class LauncherCommandLine
         Runs the Mesh services (users, inventory, orders) locally on 127.0.0.1 and seeds demo data.
 
         Usage: dotnet run --project services/Mesh.Launcher [-- options]
+               dotnet run --project services/Mesh.Launcher -- token --user UUID [token options]
+                 (mints a person's token for a mesh run with --auth; token --help lists its options)
 
         Options (environment variable in brackets; flags win):
           --users-port PORT            users gRPC port, default 5001 [MESH_USERS_PORT]
@@ -29,6 +31,9 @@ public static class LauncherCommandLine
           --broker URL                 opt-in: relay every service's event log to this RabbitMQ, e.g.
                                        amqp://guest:guest@127.0.0.1:5672/ (exchange mesh.events);
                                        without it messaging is off [MESH_BROKER]
+          --auth                       opt-in: access control with a local development issuer; every
+                                       call then needs a bearer token. Its key and an admin token are
+                                       kept in auth/ in the data folder; never for production [MESH_AUTH=1]
           --no-seed                    do not create the demo user and catalog [MESH_NO_SEED=true]
           --no-dashboard               do not start the Aspire Dashboard (traces, structured logs and
                                        metrics of all three services in the browser) [MESH_NO_DASHBOARD=true]
@@ -67,6 +72,7 @@ public static class LauncherCommandLine
         CopyEnvironment(environment, "MESH_NO_SEED", "--no-seed", values);
         CopyEnvironment(environment, "MESH_POSTGRES", "--postgres", values);
         CopyEnvironment(environment, "MESH_BROKER", "--broker", values);
+        CopyEnvironment(environment, "MESH_AUTH", "--auth", values);
         CopyEnvironment(environment, "MESH_NO_DASHBOARD", "--no-dashboard", values);
         CopyEnvironment(environment, "MESH_DASHBOARD_PORT", "--dashboard-port", values);
         CopyEnvironment(environment, "MESH_DASHBOARD_OTLP_PORT", "--dashboard-otlp-port", values);
@@ -79,7 +85,7 @@ public static class LauncherCommandLine
             {
                 case "-h" or "--help":
                     return null;
-                case "--no-seed" or "--no-dashboard":
+                case "--no-seed" or "--no-dashboard" or "--auth":
                     values[flag] = "true";
                     break;
                 case "--data-dir" or "--postgres" or "--broker" or "--users-port" or "--inventory-port" or "--orders-port"
@@ -101,6 +107,7 @@ public static class LauncherCommandLine
             UsersHttpPort = Port(values, MeshService.Users, http: true),
             InventoryHttpPort = Port(values, MeshService.Inventory, http: true),
             OrdersHttpPort = Port(values, MeshService.Orders, http: true),
+            Auth = Flag(values, "--auth"),
             Seed = !Flag(values, "--no-seed"),
             Dashboard = !Flag(values, "--no-dashboard"),
             DashboardPort = Port(values, "--dashboard-port", MeshLauncherOptions.DefaultDashboardPort),

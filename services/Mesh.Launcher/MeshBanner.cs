@@ -3,12 +3,16 @@ namespace Mesh.Launcher;
 /// <summary>
 /// The banner printed once the mesh is up: both addresses of each service, where to watch them (the
 /// dashboard, or why it is not running), their API docs, and commands to paste — grpcurl for the
-/// gRPC ports, curl for the REST/JSON ones.
+/// gRPC ports, curl for the REST/JSON ones. With access control on (<c>--auth</c>) it says where the
+/// admin token is and how to put it in <see cref="TokenVariable"/>, which the commands then send.
 /// </summary>
 public static class MeshBanner
 {
     /// <summary>Stands for a user id when there is no demo user to name.</summary>
     public const string UserIdPlaceholder = "<user_id>";
+
+    /// <summary>The shell variable the banner's commands read the bearer token from, with access control on.</summary>
+    public const string TokenVariable = "MESH_TOKEN";
 
     /// <summary>
     /// The banner lines for a running mesh. The example orders get fresh idempotency keys, one for
@@ -56,6 +60,13 @@ public static class MeshBanner
             lines.AddRange(["", $"No demo data (--no-seed, or seeding was refused): replace {UserIdPlaceholder} with a user_id from CreateUser."]);
         }
 
+        if (options.Auth)
+        {
+            lines.AddRange(AuthLines(options));
+        }
+
+        // Health and reflection stay open with access control on; the Mesh methods need the token.
+        var bearer = BearerHeader(options);
         var orders = HostPort(MeshService.Orders);
         lines.AddRange(
         [
@@ -64,10 +75,10 @@ public static class MeshBanner
             $"  grpcurl -plaintext {orders} list",
             $"  grpcurl -plaintext {orders} describe mesh.orders.v1.OrderService",
             $"  grpcurl -plaintext -d '{{\"service\":\"readiness\"}}' {orders} grpc.health.v1.Health/Check",
-            $"  grpcurl -plaintext {HostPort(MeshService.Inventory)} mesh.inventory.v1.InventoryService/ListItems",
-            $"  grpcurl -plaintext -d '{{\"user_id\":\"{userId}\"}}' {HostPort(MeshService.Users)} mesh.users.v1.UserService/GetUser",
-            $"  grpcurl -plaintext -d '{{\"request_id\":\"{grpcurlRequestId}\",\"user_id\":\"{userId}\",\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}]}}' {orders} mesh.orders.v1.OrderService/PlaceOrder",
-            $"  grpcurl -plaintext -d '{{\"order_id\":\"<order_id from PlaceOrder>\"}}' {orders} mesh.orders.v1.OrderService/GetOrder",
+            $"  grpcurl -plaintext {bearer}{HostPort(MeshService.Inventory)} mesh.inventory.v1.InventoryService/ListItems",
+            $"  grpcurl -plaintext {bearer}-d '{{\"user_id\":\"{userId}\"}}' {HostPort(MeshService.Users)} mesh.users.v1.UserService/GetUser",
+            $"  grpcurl -plaintext {bearer}-d '{{\"request_id\":\"{grpcurlRequestId}\",\"user_id\":\"{userId}\",\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}]}}' {orders} mesh.orders.v1.OrderService/PlaceOrder",
+            $"  grpcurl -plaintext {bearer}-d '{{\"order_id\":\"<order_id from PlaceOrder>\"}}' {orders} mesh.orders.v1.OrderService/GetOrder",
         ]);
         lines.AddRange(CurlLines(options, userId, sku, curlRequestId));
         lines.AddRange(["", "Press Ctrl-C to stop."]);
@@ -78,22 +89,56 @@ public static class MeshBanner
     private static List<string> CurlLines(MeshLauncherOptions options, string userId, string sku, Guid requestId)
     {
         string Http(MeshService service) => HttpRoot(options, service);
+        var bearer = BearerHeader(options);
         var orders = Http(MeshService.Orders);
         var order = $"{{\"requestId\":\"{requestId}\",\"userId\":\"{userId}\",\"lines\":[{{\"sku\":\"{sku}\",\"quantity\":1}}]}}";
         return
         [
             "",
             "Or with curl (REST/JSON on the HTTP ports):",
-            $"  curl -s {Http(MeshService.Inventory)}/v1/items",
-            $"  curl -s {Http(MeshService.Users)}/v1/users/{userId}",
-            $"  curl -s -X POST {orders}/v1/orders -H 'content-type: application/json' -d '{order}'",
-            $"  curl -s '{orders}/v1/orders?userId={userId}'",
+            $"  curl -s {bearer}{Http(MeshService.Inventory)}/v1/items",
+            $"  curl -s {bearer}{Http(MeshService.Users)}/v1/users/{userId}",
+            $"  curl -s {bearer}-X POST {orders}/v1/orders -H 'content-type: application/json' -d '{order}'",
+            $"  curl -s {bearer}'{orders}/v1/orders?userId={userId}'",
             "Follow the inventory feed (one JSON object per line as stock and prices change; Ctrl-C stops):",
-            $"  curl -N {Http(MeshService.Inventory)}/v1/items:watch",
+            $"  curl -N {bearer}{Http(MeshService.Inventory)}/v1/items:watch",
         ];
     }
 
-    /// <summary>The banner's line about the dashboard: its address, or why it is not there.</summary>
+    // Where the admin token is, a line that puts it in the variable the commands read, and how to
+    // mint a token for someone else from the same key.
+    private static List<string> AuthLines(MeshLauncherOptions options)
+    {
+        var issuer = new LocalIssuer(options.DataDirectory);
+        var dataFlag = string.Equals(Path.GetFullPath(options.DataDirectory), Path.GetFullPath(MeshPaths.DefaultDataDirectory), StringComparison.Ordinal)
+            ? ""
+            : $" --data-dir {ShellQuote(options.DataDirectory)}";
+        return
+        [
+            "",
+            $"Access control is on (--auth): every call but health and reflection needs a bearer token from the development issuer in {issuer.Folder}.",
+            $"An admin token (role admin, valid {LocalIssuer.TokenLifetime.TotalHours:0} h, minted afresh at every start) is in {issuer.AdminTokenPath}; the commands below send it. Paste first:",
+            $"  export {TokenVariable}=$(cat {ShellQuote(issuer.AdminTokenPath)})",
+            "A token for a person (the subject is their user id; CreateUser with it signs them up under that id; add --role admin, --lifetime 1h as needed):",
+            $"  dotnet run --project services/Mesh.Launcher -- token --user <uuid>{dataFlag}",
+        ];
+    }
+
+    private static string BearerHeader(MeshLauncherOptions options) =>
+        options.Auth ? $"-H \"authorization: Bearer ${TokenVariable}\" " : "";
+
+    /// <summary>
+    /// <paramref name="text"/> as one bash word: as it is when it holds nothing the shell would
+    /// interpret, otherwise in single quotes.
+    /// </summary>
+    public static string ShellQuote(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > 0 && text.All(character => char.IsAsciiLetterOrDigit(character) || character is '/' or '.' or '_' or '-' or '+' or ':' or ',' or '=')
+            ? text
+            : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
     /// <summary>The broker URL with its password hidden, fit to print.</summary>
     public static string WithoutPassword(string url)
     {
@@ -106,6 +151,7 @@ public static class MeshBanner
         return builder.Uri.ToString();
     }
 
+    /// <summary>The banner's line about the dashboard: its address, or why it is not there.</summary>
     public static string DashboardLine(DashboardStatus dashboard)
     {
         ArgumentNullException.ThrowIfNull(dashboard);

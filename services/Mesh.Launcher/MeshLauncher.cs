@@ -19,6 +19,7 @@ public sealed class MeshLauncher : IAsyncDisposable
     private readonly Dictionary<MeshService, ServiceProcess> running = [];
     private readonly Lock gate = new();
     private MeshDashboard? dashboard;
+    private string? adminToken;
     private int disposed;
 
     private MeshLauncher(MeshLauncherOptions options)
@@ -72,6 +73,14 @@ public sealed class MeshLauncher : IAsyncDisposable
             {
                 await PostgresDatabases.EnsureCreatedAsync(server, launcher.Say, cancellationToken).ConfigureAwait(false);
                 launcher.Say($"storage: PostgreSQL at {PostgresDatabases.Describe(server)}");
+            }
+
+            // Before the services, which read the key set and their token files as they start.
+            if (options.Auth)
+            {
+                var issuer = new LocalIssuer(options.DataDirectory);
+                launcher.adminToken = issuer.Prepare();
+                launcher.Say($"access control: on, development issuer in {issuer.Folder}; admin token in {issuer.AdminTokenPath}");
             }
 
             // Before the services, so that what they log and trace from their first moment reaches it.
@@ -274,7 +283,7 @@ public sealed class MeshLauncher : IAsyncDisposable
     {
         try
         {
-            Demo = await DemoSeeder.SeedAsync(AddressOf(MeshService.Users), AddressOf(MeshService.Inventory), cancellationToken).ConfigureAwait(false);
+            Demo = await DemoSeeder.SeedAsync(AddressOf(MeshService.Users), AddressOf(MeshService.Inventory), adminToken, cancellationToken).ConfigureAwait(false);
             Say($"demo data ready: user {Demo.User.UserId} ({Demo.User.Email}), {Demo.Items.Count} catalog items");
         }
         catch (DemoDataConflictException exception)

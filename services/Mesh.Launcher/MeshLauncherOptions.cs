@@ -74,6 +74,13 @@ public sealed record MeshLauncherOptions
     /// </summary>
     public string? BrokerUrl { get; init; }
 
+    /// <summary>
+    /// Opt-in: access control with the local development issuer (<see cref="LocalIssuer"/>) in the
+    /// data directory; every call but health and reflection then needs a bearer token. Off by
+    /// default, so the first run can be explored with grpcurl and curl with nothing to set up.
+    /// </summary>
+    public bool Auth { get; init; }
+
     /// <summary>Whether to create the demo user and catalog once the mesh is ready.</summary>
     public bool Seed { get; init; } = true;
 

@@ -2,6 +2,12 @@ using System.Runtime.InteropServices;
 using Grpc.Core;
 using Mesh.Launcher;
 
+// A subcommand, not a flag: it mints a token and exits, and runs no mesh.
+if (args is [TokenCommand.Name, .. var tokenArgs])
+{
+    return TokenCommand.Run(tokenArgs, Environment.GetEnvironmentVariable, Console.Out, Console.Error);
+}
+
 MeshLauncherOptions? options;
 try
 {

@@ -3,7 +3,8 @@ namespace Mesh.Launcher;
 /// <summary>
 /// The environment of a service process in the local mesh: where it stores its data, where the
 /// services it calls listen, its HTTP port (REST, gRPC-Web, /docs) open to the local run's pages,
-/// and, with the dashboard running, where its telemetry goes.
+/// with the dashboard running where its telemetry goes, and with <c>--auth</c> how it checks
+/// tokens and where its own is (<see cref="LocalIssuer"/>).
 /// </summary>
 public static class ServiceEnvironment
 {
@@ -41,6 +42,14 @@ public static class ServiceEnvironment
         if (options.BrokerUrl is { } broker)
         {
             environment["Mesh__Messaging__Url"] = broker;
+        }
+
+        if (options.Auth)
+        {
+            foreach (var (name, value) in new LocalIssuer(options.DataDirectory).EnvironmentFor(service))
+            {
+                environment[name] = value;
+            }
         }
 
         // The call graph: orders calls users and inventory; users follows orders' event log.

@@ -136,6 +136,42 @@ public sealed class LauncherCommandLineTests
         Assert.Equal("amqps://mesh:***@rabbit.local/prod", MeshBanner.WithoutPassword(fromFlag.BrokerUrl!));
     }
 
+    [Fact]
+    public void Parse_NoArguments_LeavesAccessControlOff() =>
+        Assert.False(LauncherCommandLine.Parse([], NoEnvironment)!.Auth);
+
+    [Theory]
+    [InlineData("--auth", null)]
+    [InlineData(null, "1")]
+    [InlineData(null, "true")]
+    public void Parse_Auth_FromFlagOrEnvironment_TurnsAccessControlOn(string? flag, string? variable)
+    {
+        string[] args = flag is null ? [] : [flag];
+
+        var options = LauncherCommandLine.Parse(args, name => name == "MESH_AUTH" ? variable : null)!;
+
+        Assert.True(options.Auth);
+    }
+
+    [Fact]
+    public void Parse_AuthZeroInEnvironment_LeavesItOff() =>
+        Assert.False(LauncherCommandLine.Parse([], name => name == "MESH_AUTH" ? "0" : null)!.Auth);
+
+    [Fact]
+    public void Parse_AuthNotABoolean_ThrowsNamingTheFlag()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => LauncherCommandLine.Parse([], name => name == "MESH_AUTH" ? "on please" : null));
+        Assert.StartsWith("--auth must be true or false", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Usage_ListsAuthWithItsVariableAndTheTokenCommand()
+    {
+        Assert.Contains("--auth", LauncherCommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("[MESH_AUTH=1]", LauncherCommandLine.Usage, StringComparison.Ordinal);
+        Assert.Contains("-- token --user UUID", LauncherCommandLine.Usage, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5672/")]
     [InlineData("rabbit.local")]

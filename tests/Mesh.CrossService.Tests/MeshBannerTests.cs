@@ -120,4 +120,56 @@ public sealed class MeshBannerTests
         Assert.Contains("--no-dashboard", line, StringComparison.Ordinal);
         Assert.Contains("MESH_NO_DASHBOARD", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void For_WithAuth_SaysWhereTheAdminTokenIsAndHowToExportIt()
+    {
+        var options = Options with { Auth = true, DataDirectory = "/tmp/mesh banner" };
+
+        var banner = MeshBanner.For(options, Demo, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim()).ToList();
+
+        Assert.Contains(banner, line => line.StartsWith("An admin token", StringComparison.Ordinal)
+            && line.Contains("/tmp/mesh banner/auth/admin.token", StringComparison.Ordinal));
+        Assert.Contains("export MESH_TOKEN=$(cat '/tmp/mesh banner/auth/admin.token')", banner);
+        Assert.Contains("dotnet run --project services/Mesh.Launcher -- token --user <uuid> --data-dir '/tmp/mesh banner'", banner);
+        Assert.True(
+            banner.IndexOf("export MESH_TOKEN=$(cat '/tmp/mesh banner/auth/admin.token')") < banner.FindIndex(line => line.StartsWith("grpcurl ", StringComparison.Ordinal)),
+            "the export comes before the commands that read it");
+    }
+
+    [Fact]
+    public void For_WithAuthOnTheDefaultDataFolder_TheTokenCommandNeedsNoDataDir()
+    {
+        var banner = MeshBanner.For(Options with { Auth = true }, Demo, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim());
+
+        Assert.Contains("dotnet run --project services/Mesh.Launcher -- token --user <uuid>", banner);
+    }
+
+    [Fact]
+    public void For_WithAuth_EveryCallOfAMeshMethodSendsTheToken_HealthAndReflectionDoNot()
+    {
+        var banner = MeshBanner.For(Options with { Auth = true }, Demo, DashboardStatus.Off, GrpcurlRequestId, CurlRequestId).Select(line => line.Trim()).ToList();
+        const string Header = "-H \"authorization: Bearer $MESH_TOKEN\"";
+
+        var meshCalls = banner.Where(line => line.StartsWith("curl ", StringComparison.Ordinal)
+            || (line.StartsWith("grpcurl ", StringComparison.Ordinal) && line.Contains(" mesh.", StringComparison.Ordinal) && !line.Contains(" describe ", StringComparison.Ordinal))).ToList();
+        Assert.Equal(5 + 4, meshCalls.Count);
+        Assert.All(meshCalls, line => Assert.Contains(Header, line, StringComparison.Ordinal));
+        Assert.Contains($"curl -s {Header} http://127.0.0.1:6102/v1/items", banner);
+        Assert.Contains($"grpcurl -plaintext {Header} 127.0.0.1:6002 mesh.inventory.v1.InventoryService/ListItems", banner);
+        Assert.Contains("grpcurl -plaintext 127.0.0.1:6003 list", banner);
+        Assert.Contains(banner, line => line.EndsWith("grpc.health.v1.Health/Check", StringComparison.Ordinal) && !line.Contains(Header, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_WithoutAuth_MentionsNoToken() =>
+        Assert.DoesNotContain(Banner(), line => line.Contains("MESH_TOKEN", StringComparison.Ordinal) || line.Contains("authorization", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("/home/dev/mesh/.mesh", "/home/dev/mesh/.mesh")]
+    [InlineData("/tmp/my mesh", "'/tmp/my mesh'")]
+    [InlineData("/tmp/it's", "'/tmp/it'\\''s'")]
+    [InlineData("/tmp/$HOME", "'/tmp/$HOME'")]
+    public void ShellQuote_LeavesPlainPathsAndQuotesTheRest(string path, string expected) =>
+        Assert.Equal(expected, MeshBanner.ShellQuote(path));
 }

@@ -5,7 +5,8 @@ namespace Mesh.CrossService.Tests;
 /// <summary>
 /// What a service process of the local mesh is told: its HTTP port (it opens none otherwise when
 /// started with --urls), /docs on, CORS open to the pages of all three HTTP ports, and with the
-/// dashboard running where to send telemetry, often enough to show a call within seconds.
+/// dashboard running where to send telemetry, often enough to show a call within seconds; with
+/// --auth how to check tokens against the local key set and where its own token is.
 /// </summary>
 public sealed class ServiceEnvironmentTests
 {
@@ -120,5 +121,79 @@ public sealed class ServiceEnvironmentTests
         Assert.Equal(
             without.OrderBy(pair => pair.Key, StringComparer.Ordinal),
             with.Where(pair => !pair.Key.StartsWith("OTEL_", StringComparison.Ordinal)).OrderBy(pair => pair.Key, StringComparer.Ordinal));
+    }
+
+    public static TheoryData<MeshService, string> ServiceNames() => new()
+    {
+        { MeshService.Users, "users" },
+        { MeshService.Inventory, "inventory" },
+        { MeshService.Orders, "orders" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void For_WithAuth_ChecksPeopleAndServicesAgainstTheLocalKeySet_KnowsEveryService_AndHasItsOwnToken(MeshService service, string name)
+    {
+        var environment = ServiceEnvironment.For(Options with { Auth = true }, service, otlpEndpoint: null, extraEnvironment: null);
+
+        var keySet = Path.GetFullPath("/tmp/mesh-environment-test/auth/jwks.json");
+        var expected = new Dictionary<string, string?>
+        {
+            ["Mesh__Auth__Enabled"] = "true",
+            ["Mesh__Auth__People__Issuer"] = "mesh-dev",
+            ["Mesh__Auth__People__Audience"] = "mesh-api",
+            ["Mesh__Auth__People__KeyFile"] = keySet,
+            ["Mesh__Auth__Services__Issuer"] = "mesh-dev",
+            ["Mesh__Auth__Services__Audience"] = "mesh",
+            ["Mesh__Auth__Services__KeyFile"] = keySet,
+            ["Mesh__Auth__ServiceSubjects__users"] = "mesh-dev:service:users",
+            ["Mesh__Auth__ServiceSubjects__inventory"] = "mesh-dev:service:inventory",
+            ["Mesh__Auth__ServiceSubjects__orders"] = "mesh-dev:service:orders",
+            ["Mesh__Auth__TokenFile"] = Path.GetFullPath($"/tmp/mesh-environment-test/auth/{name}.token"),
+        };
+        Assert.Equal(
+            expected.OrderBy(pair => pair.Key, StringComparer.Ordinal),
+            environment.Where(pair => pair.Key.StartsWith("Mesh__Auth__", StringComparison.Ordinal)).OrderBy(pair => pair.Key, StringComparer.Ordinal));
+        Assert.True(Path.IsPathFullyQualified(environment["Mesh__Auth__TokenFile"]!));
+    }
+
+    [Fact]
+    public void For_WithAuth_LeavesTheRestAsWithout()
+    {
+        var without = ServiceEnvironment.For(Options, MeshService.Orders, otlpEndpoint: null, extraEnvironment: null);
+        var with = ServiceEnvironment.For(Options with { Auth = true }, MeshService.Orders, otlpEndpoint: null, extraEnvironment: null);
+
+        Assert.Equal(
+            without.OrderBy(pair => pair.Key, StringComparer.Ordinal),
+            with.Where(pair => !pair.Key.StartsWith("Mesh__Auth__", StringComparison.Ordinal)).OrderBy(pair => pair.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void For_WithoutAuth_SetsNoAuthVariable()
+    {
+        foreach (var info in MeshServiceInfo.All)
+        {
+            var environment = ServiceEnvironment.For(Options, info.Service, new Uri("http://127.0.0.1:18899"), extraEnvironment: null);
+
+            Assert.DoesNotContain(environment.Keys, name => name.StartsWith("Mesh__Auth", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void For_WithAuth_OptionsAndExtraLayersStillOverride()
+    {
+        var options = Options with
+        {
+            Auth = true,
+            Environment = new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>
+            {
+                [MeshService.Users] = new Dictionary<string, string?> { ["Mesh__Auth__People__Issuer"] = "https://login.example.com" },
+            },
+        };
+
+        var environment = ServiceEnvironment.For(options, MeshService.Users, otlpEndpoint: null, new Dictionary<string, string?> { ["Mesh__Auth__Enabled"] = "false" });
+
+        Assert.Equal("https://login.example.com", environment["Mesh__Auth__People__Issuer"]);
+        Assert.Equal("false", environment["Mesh__Auth__Enabled"]);
     }
 }

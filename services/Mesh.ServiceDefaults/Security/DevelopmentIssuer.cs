@@ -36,7 +36,12 @@ public sealed class DevelopmentIssuer : IDisposable
         _key = key;
         var parameters = key.ExportParameters(includePrivateParameters: false);
         KeyId = Base64UrlEncoder.Encode(SHA256.HashData([.. parameters.Q.X!, .. parameters.Q.Y!]))[..16];
-        _credentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256);
+        _credentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256)
+        {
+            // The shared factory caches signers by key, so a later issuer of the same key in this
+            // process would be handed one that holds this instance's ECDsa after it was disposed.
+            CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
+        };
     }
 
     /// <summary>The folder holding the key and the key set.</summary>
