@@ -32,10 +32,14 @@ public sealed class BenchContext(BenchProfile profile, MeshTarget mesh, BenchDat
     public static DateTime CallDeadline() => DateTime.UtcNow.AddSeconds(10);
 
     /// <summary>Samples the three services and this process, plus <paramref name="extra"/> (e.g. the echo server).</summary>
-    public ResourceMonitor StartMonitor(params (string Name, Func<int?> Pid)[] extra)
+    public ResourceMonitor StartMonitor(params (string Name, Func<int?> Pid)[] extra) => StartMonitor(Mesh, extra);
+
+    /// <summary>Samples the three services of <paramref name="target"/> (a second mesh a scenario started) and this process.</summary>
+    public ResourceMonitor StartMonitor(MeshTarget target, params (string Name, Func<int?> Pid)[] extra)
     {
+        ArgumentNullException.ThrowIfNull(target);
         var watched = MeshTarget.ServiceNames
-            .Select(name => (name, (Func<int?>)(() => Mesh.PidOf(name))))
+            .Select(name => (name, (Func<int?>)(() => target.PidOf(name))))
             .Concat(extra)
             .Append(("bench", () => Environment.ProcessId))
             .ToList();

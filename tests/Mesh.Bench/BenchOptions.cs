@@ -12,7 +12,7 @@ public sealed record BenchOptions
 
           --quick                 smoke run (< 90 s): proves the harness works; its numbers mean little
           --only a,b,...          run only these scenarios: baseline, reads, rest, h2load, place-order,
-                                  feed, messaging, restart, failover, startup
+                                  feed, auth, messaging, restart, failover, startup
           --out DIR               output folder (default: artifacts/bench/<utc timestamp>[-quick]/)
           --users-address URL     target a running mesh instead of starting one (all three needed;
           --inventory-address URL loopback only); scenarios that kill or restart processes and the
@@ -30,7 +30,7 @@ public sealed record BenchOptions
         Internal: --serve-echo bare|mesh --port N runs the baseline echo server (the harness starts it).
         """;
 
-    public static readonly IReadOnlyList<string> AllScenarios = ["baseline", "reads", "rest", "h2load", "place-order", "feed", "messaging", "restart", "failover", "startup"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["baseline", "reads", "rest", "h2load", "place-order", "feed", "auth", "messaging", "restart", "failover", "startup"];
 
     public bool Quick { get; init; }
 

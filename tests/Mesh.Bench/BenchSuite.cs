@@ -130,6 +130,11 @@ public static class BenchSuite
             await FeedFanoutScenario.RunAsync(context).ConfigureAwait(false);
         }
 
+        if (options.Runs("auth"))
+        {
+            await AuthScenario.RunAsync(context).ConfigureAwait(false);
+        }
+
         if (options.Runs("messaging"))
         {
             await MessagingScenario.RunAsync(context).ConfigureAwait(false);

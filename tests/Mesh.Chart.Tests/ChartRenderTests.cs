@@ -53,7 +53,7 @@ public sealed partial class ChartRenderTests
     {
         var helm = await HelmInstallation.Helm4Async();
         var result = await ChartRenderer.TemplateAsync(helm, ["--set", "serviceDefaults.storage.mode=postgres", "--set", "postgresql.enabled=true", "--set", "serviceDefaults.autoscaling.enabled=true",
-            "--set", "ingress.enabled=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]""",
+            "--set", "auth.allowUnauthenticatedPublicAccess=true", "--set", "ingress.enabled=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]""",
             "--set", "messaging.enabled=true", "--set", "messaging.rabbitmq.enabled=true"]);
         Assert.True(result.Succeeded, result.ToString());
 

@@ -10,7 +10,7 @@ namespace Mesh.Chart.Tests;
 public sealed class HttpRouteTests
 {
     private static readonly string[] Enabled =
-        ["--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public","namespace":"gateway-system","sectionName":"https"}]"""];
+        ["--set", "auth.allowUnauthenticatedPublicAccess=true", "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public","namespace":"gateway-system","sectionName":"https"}]"""];
 
     [Fact]
     public async Task HttpRoute_Default_IsNotRendered()
@@ -97,7 +97,7 @@ public sealed class HttpRouteTests
         var helm = await HelmInstallation.Helm4Async();
         var seventeen = string.Join(',', Enumerable.Range(0, 17).Select(index => $$"""{"path":"/v1/users-{{index}}","pathType":"Exact"}"""));
 
-        var noParents = await ChartRenderer.TemplateAsync(helm, ["--skip-schema-validation", "--set", "httpRoute.enabled=true"]);
+        var noParents = await ChartRenderer.TemplateAsync(helm, ["--skip-schema-validation", "--set", "auth.allowUnauthenticatedPublicAccess=true", "--set", "httpRoute.enabled=true"]);
         var tooMany = await ChartRenderer.TemplateAsync(helm, [.. Enabled, "--set-json", $"services.users.http.routes=[{seventeen}]"]);
 
         Assert.False(noParents.Succeeded, noParents.ToString());

@@ -11,7 +11,7 @@ namespace Mesh.Chart.Tests;
 /// </summary>
 public sealed class IngressTests
 {
-    private static readonly string[] Enabled = ["--set", "ingress.enabled=true"];
+    private static readonly string[] Enabled = ["--set", "auth.allowUnauthenticatedPublicAccess=true", "--set", "ingress.enabled=true"];
 
     [Fact]
     public async Task Ingress_Default_IsNotRendered()

@@ -120,7 +120,19 @@ public sealed class NetworkPolicyTests
             expected.Add(Connection(user, (bundledBroker ?? ExternalBroker).Name, Amqp));
         }
 
-        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(databaseUsers).Concat(brokerUsers).Concat(testPods.Select(test => test.Name));
+        // With auth, every service reaches the issuers' https port through auth.egressTo. The shipped
+        // example names them by ipBlock, which the evaluator matches to any endpoint: every one with
+        // an https port.
+        var authUsers = MeshFacts.Services.Where(name => chart.Environment(name).ContainsKey("Mesh__Auth__Enabled")).ToArray();
+        foreach (var user in authUsers)
+        {
+            foreach (var issuer in release.Concat(Others).Where(endpoint => endpoint.Ports.Contains(Https)))
+            {
+                expected.Add(Connection(user, issuer.Name, Https));
+            }
+        }
+
+        var resolvers = MeshFacts.CallGraph.Select(edge => edge.Caller).Concat(databaseUsers).Concat(brokerUsers).Concat(authUsers).Concat(testPods.Select(test => test.Name));
         foreach (var resolver in resolvers)
         {
             expected.Add(Connection(resolver, KubeDns.Name, DnsUdp));

@@ -54,7 +54,7 @@ public sealed class NotesTests
         var helm = await HelmInstallation.Helm4Async();
 
         var result = await helm.RunAsync("install", ChartRenderer.ReleaseName, RepositoryPaths.Chart, "--namespace", ChartRenderer.Namespace, "--dry-run=client",
-            "--set", "ingress.enabled=true", "--set", "ingress.hosts={api.example.com,plain.example.com}",
+            "--set", "auth.allowUnauthenticatedPublicAccess=true", "--set", "ingress.enabled=true", "--set", "ingress.hosts={api.example.com,plain.example.com}",
             "--set-json", """ingress.tls=[{"secretName":"api-tls","hosts":["api.example.com"]}]""",
             "--set", "httpRoute.enabled=true", "--set-json", """httpRoute.parentRefs=[{"name":"public"}]""");
 

@@ -104,6 +104,18 @@ public sealed class ValuesSchemaTests
             ("messaging.rabbitmq.storage.size=huge", "size"),
             ("messaging.rabbitmq.resources.limits.memory=lots", "memory"),
             ("messaging.rabbitmq.securityContext.runAsUser=0", "securityContext"),
+            ("auth.enabeld=true", "enabeld"),
+            ("auth.enabled=yes", "enabled"),
+            ("auth.people.issuer=sso.example.com", "issuer"),
+            ("auth.people.jwksUrl=ftp://keys.example.com/jwks", "jwksUrl"),
+            ("auth.people.roleClaim=", "roleClaim"),
+            ("auth.services.audience=", "audience"),
+            ("auth.services.tokenExpirationSeconds=60", "tokenExpirationSeconds"),
+            ("auth.clockSkewSeconds=900", "clockSkewSeconds"),
+            ("auth.egressPort=0", "egressPort"),
+            ("rateLimits.reads.tokenLimit=0", "tokenLimit"),
+            ("rateLimits.writes.tokensPerSecond=fast", "tokensPerSecond"),
+            ("rateLimits.open.tokenLimit=5", "open"),
         };
         var data = new TheoryData<string, string, int>();
         foreach (var (set, name) in cases)

@@ -17,9 +17,9 @@ public sealed class ServerReflectionTests(MeshFixture fixture)
     private const int ServiceField = 6; // FileDescriptorProto.service
     private const int MethodField = 2; // ServiceDescriptorProto.method
 
-    // Reads the google.api.http option of a method, as grpcurl's describe shows it.
+    // Reads the google.api.http and mesh.auth.v1.access options of a method, as grpcurl's describe shows them.
     private static readonly MessageParser<FileDescriptorProto> FileParser =
-        FileDescriptorProto.Parser.WithExtensionRegistry(new ExtensionRegistry { AnnotationsExtensions.Http });
+        FileDescriptorProto.Parser.WithExtensionRegistry(new ExtensionRegistry { AnnotationsExtensions.Http, Mesh.Auth.V1.AccessExtensions.Access });
 
     /// <summary>Each service with one of its methods, the start of that method's proto comment, and its REST binding.</summary>
     public static TheoryData<MeshService, string, string, string> ServicesWithDocumentedMethod() => new()
@@ -68,6 +68,8 @@ public sealed class ServerReflectionTests(MeshFixture fixture)
         var rule = meshFile.Service[serviceIndex].Method[methodIndex].Options?.GetExtension(AnnotationsExtensions.Http);
         Assert.True(rule is not null, $"{method} came without its google.api.http option");
         Assert.Equal(binding, $"{rule.PatternCase.ToString().ToUpperInvariant()} {rule.Post}{rule.Get}");
+        // Who may call travels with the contract: every method's access rule is served too.
+        Assert.All(meshFile.Service[serviceIndex].Method, declared => Assert.NotNull(declared.Options?.GetExtension(Mesh.Auth.V1.AccessExtensions.Access)));
         Assert.Equal("*", rule.Body);
     }
 

@@ -52,9 +52,14 @@ public sealed class ProbeHost : IAsyncDisposable
     /// Starts the probe on TestServer, or with <paramref name="overLoopback"/> on real Kestrel at
     /// a free 127.0.0.1 port (for what only a real HTTP/2 server does: framing, limits).
     /// </summary>
-    public static async Task<ProbeHost> StartAsync(Action<IServiceCollection>? configure = null, bool overLoopback = false)
+    public static async Task<ProbeHost> StartAsync(Action<IServiceCollection>? configure = null, bool overLoopback = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         if (overLoopback)
         {
             builder.Configuration[WebHostDefaults.ServerUrlsKey] = "http://127.0.0.1:0";

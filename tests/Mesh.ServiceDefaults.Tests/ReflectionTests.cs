@@ -22,6 +22,17 @@ public class ReflectionTests
     }
 
     [Fact]
+    public async Task Reflection_ClosedByConfiguration_IsUnimplementedWhileHealthStillAnswers()
+    {
+        await using var host = await ProbeHost.StartAsync(settings: new Dictionary<string, string?> { [Hosting.MeshDefaults.ReflectionEnabledKey] = "false" });
+
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => AskAsync(host, new ServerReflectionRequest { ListServices = string.Empty }));
+        Assert.Equal(Grpc.Core.StatusCode.Unimplemented, refused.StatusCode);
+        var health = await new Grpc.Health.V1.Health.HealthClient(host.Channel).CheckAsync(new Grpc.Health.V1.HealthCheckRequest());
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    [Fact]
     public async Task FileContainingSymbol_ServiceDescriptor_CarriesProtoComments()
     {
         await using var host = await ProbeHost.StartAsync();

@@ -300,3 +300,40 @@ Call with $ and read the result with fromYaml.
 {{- end -}}
 {{- toYaml (dict "routes" $routes) -}}
 {{- end -}}
+
+{{/*
+Checks the auth values against each other and against the public routes, which the schema (one
+value at a time) cannot; renders nothing. Call with $.
+*/}}
+{{- define "mesh.checkAuth" -}}
+{{- $auth := .Values.auth -}}
+{{- if $auth.enabled -}}
+{{- if or (not $auth.people.issuer) (not $auth.people.audience) -}}
+{{- fail "auth.enabled needs auth.people.issuer and auth.people.audience: the OpenID Connect provider people's tokens come from, and the audience they are issued for" -}}
+{{- end -}}
+{{- if not $auth.services.issuer -}}
+{{- fail "auth.enabled needs auth.services.issuer: the cluster's service-account issuer (kubectl get --raw /.well-known/openid-configuration), which the services' own tokens come from" -}}
+{{- end -}}
+{{- if eq $auth.people.audience $auth.services.audience -}}
+{{- fail (printf "auth.people.audience and auth.services.audience are both %q: the audience is how a person's token is told from a service's" $auth.people.audience) -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled (not $auth.egressTo) -}}
+{{- fail "auth: with networkPolicy.enabled the services must reach the issuers' discovery and key endpoints: set auth.egressTo (NetworkPolicy peers), or disable networkPolicy" -}}
+{{- end -}}
+{{- $accounts := dict -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := dict -}}
+{{- include "mesh.loadService" (dict "root" $ "name" $name "out" $svc) -}}
+{{- $account := include "mesh.serviceAccountName" (dict "root" $ "name" $name "svc" $svc) -}}
+{{- if hasKey $accounts $account -}}
+{{- fail (printf "auth.enabled: services %s and %s run as the same ServiceAccount %q, so their tokens cannot tell them apart; give each its own (serviceAccount.create)" (get $accounts $account) $name $account) -}}
+{{- end -}}
+{{- $_ := set $accounts $account $name -}}
+{{- end -}}
+{{- else if and (or .Values.ingress.enabled .Values.httpRoute.enabled) (not $auth.allowUnauthenticatedPublicAccess) -}}
+{{- fail "ingress or httpRoute publishes the http port, but auth.enabled is false: anyone who reaches it could place orders for any user, cancel them and rewrite prices. Set auth.enabled=true with auth.people.issuer, auth.people.audience and auth.services.issuer (README \"Identity and access\"), or auth.allowUnauthenticatedPublicAccess=true if an open API is what you mean" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where a pod's projected service-account token is mounted. */}}
+{{- define "mesh.tokenDirectory" -}}/var/run/secrets/mesh{{- end -}}

@@ -89,6 +89,12 @@ public static class MeshErrors
         Build(Code.PermissionDenied, $"{method} may be called by {requires}", ErrorReason.PermissionDenied,
             new Dictionary<string, string> { ["method"] = method, ["requires"] = requires });
 
+    /// <summary>RESOURCE_EXHAUSTED: the caller is over <paramref name="policy"/>'s rate; RetryInfo says when to try again (HTTP 429).</summary>
+    public static RpcException RateLimited(string policy, TimeSpan retryAfter) =>
+        Build(Code.ResourceExhausted, $"too many calls: over the '{policy}' limit; retry after {retryAfter.TotalSeconds:0.###} s", ErrorReason.RateLimited,
+            new Dictionary<string, string> { ["policy"] = policy },
+            new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) });
+
     /// <summary>
     /// INVALID_ARGUMENT for a request body that does not parse as <paramref name="messageType"/>.
     /// The parser's error rides along as the status's debug exception (never sent), so the

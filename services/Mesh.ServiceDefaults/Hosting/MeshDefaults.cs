@@ -3,6 +3,7 @@ using Grpc.Reflection;
 using Mesh.ServiceDefaults.Health;
 using Mesh.ServiceDefaults.Http;
 using Mesh.ServiceDefaults.Interceptors;
+using Mesh.ServiceDefaults.RateLimits;
 using Mesh.ServiceDefaults.Reflection;
 using Mesh.ServiceDefaults.Security;
 using Mesh.ServiceDefaults.Rejections;
@@ -49,11 +50,18 @@ public static class MeshDefaults
         builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, string.Empty);
 
         var auth = MeshAuthentication.IsEnabled(builder.Configuration);
+        var rateLimits = RateLimitRegistration.IsEnabled(builder.Configuration);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageSize;
             grpc.Interceptors.Add<CallTelemetryInterceptor>();
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            if (rateLimits)
+            {
+                // First: a caller over its rate costs no token check, no validation, no handler.
+                grpc.Interceptors.Add<RateLimitInterceptor>();
+            }
+
             if (auth)
             {
                 // Before validation: a caller who may not call learns nothing about the request's fields.
@@ -65,6 +73,11 @@ public static class MeshDefaults
         if (auth)
         {
             builder.Services.AddMeshAuthentication(builder.Configuration);
+        }
+
+        if (rateLimits)
+        {
+            builder.Services.AddMeshRateLimits();
         }
 
         UseGuardedMethodBinding(builder.Services);
@@ -101,6 +114,9 @@ public static class MeshDefaults
     /// <summary>The log category of grpc-dotnet's per-call handler.</summary>
     public const string GrpcCallHandlerCategory = "Grpc.AspNetCore.Server.ServerCallHandler";
 
+    /// <summary>Whether server reflection is served (default true).</summary>
+    public const string ReflectionEnabledKey = "Mesh:Reflection:Enabled";
+
     /// <summary>Maps grpc.health.v1 and server reflection (v1 and v1alpha).</summary>
     public static WebApplication MapMeshDefaults(this WebApplication app)
     {
@@ -125,15 +141,16 @@ public static class MeshDefaults
             }));
         }
 
-        if (MeshAuthentication.IsEnabled(app.Configuration))
-        {
-            app.UseMeshAuthentication();
-        }
-
         app.UseMiddleware<RejectedCallMiddleware>();
         app.MapGrpcService<MeshHealthService>();
-        app.MapGrpcService<ReflectionV1ServiceImpl>();
-        app.MapGrpcService<ReflectionServiceImpl>();
+        // Reflection is what lets grpcurl and Postman call without the protos; a production mesh may
+        // close it (Mesh:Reflection:Enabled=false) so strangers cannot list its methods.
+        if (app.Configuration.GetValue(ReflectionEnabledKey, defaultValue: true))
+        {
+            app.MapGrpcService<ReflectionV1ServiceImpl>();
+            app.MapGrpcService<ReflectionServiceImpl>();
+        }
+
         return app;
     }
 

@@ -1,27 +1,21 @@
-using System.Security.Claims;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Google.Protobuf;
 using Mesh.ServiceDefaults.Errors;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mesh.ServiceDefaults.Security;
 
 /// <summary>
 /// The one gate in front of every handler, for gRPC, REST and gRPC-Web alike (transcoded calls run
-/// the same interceptors): identifies the caller from the token the authentication middleware
-/// validated, and admits the call only if the method's declared rule does. No token or a bad one
+/// the same interceptors): identifies the caller from their bearer token (<see cref="CallerResolver"/>),
+/// and admits the call only if the method's declared rule does. No token or a bad one
 /// is UNAUTHENTICATED; a caller the rule does not admit is PERMISSION_DENIED. Health and
 /// reflection stay open.
 /// </summary>
-public sealed class AccessInterceptor(AccessPolicy policy, IOptions<MeshAuthOptions> options, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(AccessPolicy policy, CallerResolver callers, ILogger<AccessInterceptor> logger) : Interceptor
 {
-    private readonly MeshAuthOptions _options = options.Value;
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -61,15 +55,12 @@ public sealed class AccessInterceptor(AccessPolicy policy, IOptions<MeshAuthOpti
         }
 
         var http = context.GetHttpContext();
-        var caller = Identify(http);
-        http.SetCaller(caller);
+        var caller = await callers.ResolveAsync(http);
         if (!caller.IsAuthenticated)
         {
-            // The middleware keeps only a success; the handler kept its result, so this asks again for free.
-            var failure = http.Request.Headers.Authorization.Count == 0 ? null : (await http.AuthenticateAsync()).Failure;
-            var message = failure is null ? "this method needs a bearer token (authorization: Bearer …)" : Explain(failure);
+            var message = caller.Failure is null ? "this method needs a bearer token (authorization: Bearer …)" : Explain(caller.Failure);
             // RFC 6750: a 401 says how to authenticate, and why a presented token failed.
-            http.Response.Headers.WWWAuthenticate = failure is null
+            http.Response.Headers.WWWAuthenticate = caller.Failure is null
                 ? "Bearer realm=\"mesh\""
                 : $"Bearer realm=\"mesh\", error=\"invalid_token\", error_description=\"{message}\"";
             logger.LogInformation("Refused {Method}: {Reason}", context.Method, message);
@@ -83,35 +74,6 @@ public sealed class AccessInterceptor(AccessPolicy policy, IOptions<MeshAuthOpti
             logger.LogInformation("Refused {Method} to {Caller}: it may be called by {Requires}", context.Method, caller, requires);
             throw MeshErrors.PermissionDenied(context.Method, requires);
         }
-    }
-
-    private MeshCaller Identify(HttpContext http)
-    {
-        var user = http.User;
-        if (user.Identity is not { IsAuthenticated: true } identity)
-        {
-            return MeshCaller.Anonymous;
-        }
-
-        var subject = user.FindFirstValue(_options.SubjectClaim);
-        if (string.IsNullOrEmpty(subject))
-        {
-            return MeshCaller.Anonymous;
-        }
-
-        if (identity.AuthenticationType == MeshAuthentication.ServiceScheme)
-        {
-            var service = _options.ServiceSubjects.FirstOrDefault(entry => entry.Value == subject).Key;
-            if (service is null)
-            {
-                return MeshCaller.ForWorkload(subject);
-            }
-
-            var actingFor = http.Request.Headers[MeshCaller.ActingForHeader].ToString();
-            return MeshCaller.ForService(service, actingFor.Length > 0 ? actingFor : null);
-        }
-
-        return MeshCaller.Person(subject, user.FindAll(_options.RoleClaim).Select(claim => claim.Value));
     }
 
     // Enough for the caller to fix their token, nothing about the server's keys.

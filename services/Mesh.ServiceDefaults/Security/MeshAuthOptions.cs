@@ -36,6 +36,15 @@ public sealed class MeshAuthOptions
     /// <summary>This service's own token, re-read when it changes (the kubelet rotates it).</summary>
     public string? TokenFile { get; set; }
 
+    /// <summary>
+    /// How long a validated token is remembered (never past its expiry), so a caller's repeated
+    /// token is not checked again on every call; zero checks every call.
+    /// </summary>
+    public TimeSpan ValidationCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most tokens remembered at once; beyond it, each new token is checked but not kept.</summary>
+    public int ValidationCacheSize { get; set; } = 10_000;
+
     /// <summary>Longest accepted <see cref="ClockSkew"/>.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 }

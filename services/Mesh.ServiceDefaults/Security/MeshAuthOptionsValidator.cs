@@ -31,6 +31,11 @@ internal sealed class MeshAuthOptionsValidator : IValidateOptions<MeshAuthOption
             problems.Add($"Mesh:Auth:ClockSkew must be between 0 and {MeshAuthOptions.MaxClockSkew}");
         }
 
+        if (options.ValidationCacheDuration < TimeSpan.Zero || options.ValidationCacheSize < 1)
+        {
+            problems.Add("Mesh:Auth:ValidationCacheDuration must be zero or more and Mesh:Auth:ValidationCacheSize at least 1");
+        }
+
         foreach (var (service, subject) in options.ServiceSubjects)
         {
             if (string.IsNullOrWhiteSpace(subject))

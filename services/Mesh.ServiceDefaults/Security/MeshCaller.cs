@@ -59,6 +59,12 @@ public sealed record MeshCaller
 
     public static MeshCaller ForWorkload(string subject) => new() { Workload = subject };
 
+    /// <summary>A caller whose token did not validate; <paramref name="failure"/> says why.</summary>
+    public static MeshCaller Rejected(Exception? failure) => new() { Failure = failure };
+
+    /// <summary>Why the presented token was refused; null when none was presented or it validated.</summary>
+    public Exception? Failure { get; private init; }
+
     /// <summary>
     /// Whether this caller may see a resource that belongs to <paramref name="ownerId"/>; a handler
     /// answers NOT_FOUND otherwise, exactly as for a resource that does not exist.

@@ -23,6 +23,12 @@ public sealed class TokenIssuerOptions
     /// <summary>A JWKS file (the local development issuer writes one).</summary>
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// A PEM bundle of the CA certificates the issuer's https endpoints are trusted by, instead of
+    /// the system's (a cluster's own service-account issuer is signed by the cluster's CA).
+    /// </summary>
+    public string? CaFile { get; set; }
+
     /// <summary>Whether discovery and JWKS URLs must be https (turn off only for loopback issuers).</summary>
     public bool RequireHttps { get; set; } = true;
 

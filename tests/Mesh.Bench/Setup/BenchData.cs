@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Inventory.V1;
 using Mesh.Users.V1;
@@ -15,7 +16,8 @@ public sealed record BenchData(IReadOnlyList<string> UserIds, string ProbeUserId
     private const int ItemCount = 8;
     private const long Stock = 1_000_000_000;
 
-    public static async Task<BenchData> CreateAsync(MeshTarget mesh, CancellationToken cancellationToken)
+    /// <param name="headers">Sent with every call (an admin's bearer token when access control is on).</param>
+    public static async Task<BenchData> CreateAsync(MeshTarget mesh, CancellationToken cancellationToken, Metadata? headers = null)
     {
         ArgumentNullException.ThrowIfNull(mesh);
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -28,7 +30,7 @@ public sealed record BenchData(IReadOnlyList<string> UserIds, string ProbeUserId
         {
             var reply = await users.CreateUserAsync(
                 new CreateUserRequest { RequestId = Guid.NewGuid().ToString(), Email = $"bench-{run}-{i}@bench.mesh.dev", DisplayName = $"Bench User {i}" },
-                deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
+                headers, Deadline(), cancellationToken).ResponseAsync.ConfigureAwait(false);
             userIds.Add(reply.User.UserId);
         }
 
@@ -44,7 +46,7 @@ public sealed record BenchData(IReadOnlyList<string> UserIds, string ProbeUserId
                     UnitPrice = new Money { CurrencyCode = "USD", AmountMinor = 100 + i },
                     InitialQuantity = Stock,
                 },
-                deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
+                headers, Deadline(), cancellationToken).ResponseAsync.ConfigureAwait(false);
             skus.Add(sku);
         }
 

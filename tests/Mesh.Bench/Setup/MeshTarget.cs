@@ -36,7 +36,8 @@ public sealed class MeshTarget : IAsyncDisposable
     public TimeSpan? StartTime { get; }
 
     /// <param name="environment">Extra variables for all three services (experiments); empty runs them as shipped.</param>
-    public static async Task<MeshTarget> StartAsync(ServiceLog log, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <param name="auth">Whether access control is on, with the launcher's development issuer (<c>--auth</c>).</param>
+    public static async Task<MeshTarget> StartAsync(ServiceLog log, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, bool auth = false)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(environment);
@@ -47,6 +48,7 @@ public sealed class MeshTarget : IAsyncDisposable
         {
             DataDirectory = dataDirectory,
             Seed = false,
+            Auth = auth,
             StartTimeout = TimeSpan.FromSeconds(90),
             StopTimeout = TimeSpan.FromSeconds(20),
             Output = log.Write,
