@@ -55,22 +55,9 @@ public sealed class LocalIssuer(string dataDirectory)
     /// </summary>
     public IReadOnlyDictionary<string, string> EnvironmentFor(MeshService service)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Mesh__Auth__Enabled"] = "true",
-            ["Mesh__Auth__People__Issuer"] = DevelopmentIssuer.Issuer,
-            ["Mesh__Auth__People__Audience"] = DevelopmentIssuer.PeopleAudience,
-            ["Mesh__Auth__People__KeyFile"] = KeySetPath,
-            ["Mesh__Auth__Services__Issuer"] = DevelopmentIssuer.Issuer,
-            ["Mesh__Auth__Services__Audience"] = DevelopmentIssuer.ServiceAudience,
-            ["Mesh__Auth__Services__KeyFile"] = KeySetPath,
-            ["Mesh__Auth__TokenFile"] = TokenPathOf(service),
-        };
-        foreach (var info in MeshServiceInfo.All)
-        {
-            environment[$"Mesh__Auth__ServiceSubjects__{info.Name}"] = DevelopmentIssuer.ServiceSubject(info.Name);
-        }
-
+        var environment = DevelopmentIssuer.TrustSettings(KeySetPath, MeshServiceInfo.All.Select(info => info.Name))
+            .ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => setting.Value, StringComparer.Ordinal);
+        environment["Mesh__Auth__TokenFile"] = TokenPathOf(service);
         return environment;
     }
 

@@ -56,6 +56,33 @@ public sealed class DevelopmentIssuer : IDisposable
     /// <summary>The subject a service's development token carries.</summary>
     public static string ServiceSubject(string service) => $"mesh-dev:service:{service}";
 
+    /// <summary>
+    /// The <c>Mesh:Auth</c> settings of a service that trusts the development issuer whose key set
+    /// is <paramref name="keySetPath"/>, for people and for services, and knows
+    /// <paramref name="services"/> by their development subjects (configuration keys, <c>:</c>-separated).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TrustSettings(string keySetPath, IEnumerable<string> services)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keySetPath);
+        ArgumentNullException.ThrowIfNull(services);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Mesh:Auth:Enabled"] = "true",
+            ["Mesh:Auth:People:Issuer"] = Issuer,
+            ["Mesh:Auth:People:Audience"] = PeopleAudience,
+            ["Mesh:Auth:People:KeyFile"] = keySetPath,
+            ["Mesh:Auth:Services:Issuer"] = Issuer,
+            ["Mesh:Auth:Services:Audience"] = ServiceAudience,
+            ["Mesh:Auth:Services:KeyFile"] = keySetPath,
+        };
+        foreach (var service in services)
+        {
+            settings[$"Mesh:Auth:ServiceSubjects:{service}"] = ServiceSubject(service);
+        }
+
+        return settings;
+    }
+
     /// <summary>Loads the key kept in <paramref name="directory"/>, or creates one, and (re)writes the key set.</summary>
     public static DevelopmentIssuer LoadOrCreate(string directory)
     {

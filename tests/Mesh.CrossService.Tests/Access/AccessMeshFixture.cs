@@ -100,26 +100,11 @@ public sealed class AccessMeshFixture : IAsyncLifetime
 
     private IReadOnlyDictionary<string, string?> AuthEnvironment(MeshService service)
     {
-        var name = service.ToString().ToLowerInvariant();
-        var environment = new Dictionary<string, string?>
-        {
-            ["Mesh__Auth__Enabled"] = "true",
-            ["Mesh__Auth__People__Issuer"] = DevelopmentIssuer.Issuer,
-            ["Mesh__Auth__People__Audience"] = DevelopmentIssuer.PeopleAudience,
-            ["Mesh__Auth__People__KeyFile"] = Tokens.KeySetPath,
-            // A token signed by a newly published key is taken within a second.
-            ["Mesh__Auth__People__UnknownKeyRefreshInterval"] = "00:00:01",
-            ["Mesh__Auth__Services__Issuer"] = DevelopmentIssuer.Issuer,
-            ["Mesh__Auth__Services__Audience"] = DevelopmentIssuer.ServiceAudience,
-            ["Mesh__Auth__Services__KeyFile"] = Tokens.KeySetPath,
-            ["Mesh__Auth__TokenFile"] = Tokens.WriteServiceToken(name),
-        };
-        foreach (var other in Enum.GetValues<MeshService>())
-        {
-            var otherName = other.ToString().ToLowerInvariant();
-            environment[$"Mesh__Auth__ServiceSubjects__{otherName}"] = DevelopmentIssuer.ServiceSubject(otherName);
-        }
-
+        var names = Enum.GetValues<MeshService>().Select(other => other.ToString().ToLowerInvariant()).ToArray();
+        var environment = Tokens.ServiceSettings(names).ToDictionary(setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), string? (setting) => setting.Value);
+        environment["Mesh__Auth__TokenFile"] = Tokens.WriteServiceToken(service.ToString().ToLowerInvariant());
+        // A token signed by a newly published key is taken within a second.
+        environment["Mesh__Auth__People__UnknownKeyRefreshInterval"] = "00:00:01";
         return environment;
     }
 

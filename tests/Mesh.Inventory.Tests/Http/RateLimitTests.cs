@@ -26,16 +26,13 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var factory = new MeshServiceFactory<InventoryOptions>()
-            .WithSetting("Mesh:Auth:Enabled", "true")
-            .WithSetting("Mesh:Auth:People:Issuer", DevelopmentIssuer.Issuer)
-            .WithSetting("Mesh:Auth:People:Audience", DevelopmentIssuer.PeopleAudience)
-            .WithSetting("Mesh:Auth:People:KeyFile", _tokens.KeySetPath)
-            .WithSetting("Mesh:Auth:Services:Issuer", DevelopmentIssuer.Issuer)
-            .WithSetting("Mesh:Auth:Services:Audience", DevelopmentIssuer.ServiceAudience)
-            .WithSetting("Mesh:Auth:Services:KeyFile", _tokens.KeySetPath)
-            .WithSetting("Mesh:Auth:ServiceSubjects:orders", DevelopmentIssuer.ServiceSubject("orders"))
-            .WithSetting("Mesh:RateLimits:Enabled", "true")
+        var factory = new MeshServiceFactory<InventoryOptions>();
+        foreach (var (key, value) in _tokens.ServiceSettings("orders"))
+        {
+            factory.WithSetting(key, value);
+        }
+
+        factory.WithSetting("Mesh:RateLimits:Enabled", "true")
             // Three reads at once, then one every two seconds: slow enough that no refill lands mid-test.
             .WithSetting("Mesh:RateLimits:Policies:reads:TokenLimit", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithSetting("Mesh:RateLimits:Policies:reads:TokensPerPeriod", "1")

@@ -45,6 +45,13 @@ public sealed class TestTokens : IDisposable
     /// <summary>A service-audience token whose subject is no Mesh service (another workload in the cluster).</summary>
     public string Workload(string subject) => Sign(subject, DevelopmentIssuer.ServiceAudience, DevelopmentIssuer.Issuer, DateTime.UtcNow.AddHours(1), Trusted);
 
+    /// <summary>
+    /// The settings of a service that trusts this issuer for people and for services, knowing the
+    /// services <paramref name="services"/> by their development subjects (<c>Mesh:Auth:*</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServiceSettings(params string[] services) =>
+        DevelopmentIssuer.TrustSettings(KeySetPath, services);
+
     /// <summary>Writes <paramref name="service"/>'s token file and returns its path.</summary>
     public string WriteServiceToken(string service)
     {
