@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +24,6 @@ public static class MeshAuthentication
     public const string Scheme = "mesh";
     public const string PersonScheme = "person";
     public const string ServiceScheme = "service";
-
 
     /// <summary>The only signature algorithms accepted: RSA, RSA-PSS and ECDSA.</summary>
     public static readonly string[] Algorithms =
