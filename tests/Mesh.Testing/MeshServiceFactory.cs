@@ -51,6 +51,18 @@ public class MeshServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint
         return this;
     }
 
+    /// <summary>Sets several configuration values before the host is built.</summary>
+    public MeshServiceFactory<TEntryPoint> WithSettings(IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+
+        return this;
+    }
+
     /// <summary>
     /// Runs the service on PostgreSQL instead of its SQLite file: <paramref name="connectionString"/>
     /// names the service's own database (e.g. one from <see cref="Postgres.PostgresServer.CreateDatabaseAsync"/>).

@@ -70,9 +70,11 @@ public static class MeshDefaults
 
             grpc.Interceptors.Add<ValidationInterceptor>();
         });
+        // The contracts' access rules: the access check, the rate limits and the API document read them.
+        builder.Services.AddSingleton<AccessPolicy>();
         if (auth)
         {
-            builder.Services.AddMeshAuthentication(builder.Configuration);
+            builder.Services.AddMeshAuthentication();
         }
 
         if (rateLimits)

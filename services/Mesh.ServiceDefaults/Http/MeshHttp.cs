@@ -57,7 +57,8 @@ public static class MeshHttp
 
             swagger.OperationFilter<StreamingOperationFilter>();
             var enforced = MeshAuthentication.IsEnabled(builder.Configuration);
-            swagger.OperationFilter<AccessOperationFilter>(new AccessPolicy(), enforced);
+            // The policy comes from the container (AddMeshDefaults); only the flag is given here.
+            swagger.OperationFilter<AccessOperationFilter>(enforced);
             if (enforced)
             {
                 swagger.AddSecurityDefinition(AccessOperationFilter.SchemeName, new OpenApiSecurityScheme

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Interceptors;
 using Mesh.ServiceDefaults.Security;
 using Microsoft.Extensions.Logging;
 
@@ -13,38 +13,8 @@ namespace Mesh.ServiceDefaults.RateLimits;
 /// (REST answers 429). The policy is the one the method's access rule names.
 /// </summary>
 public sealed class RateLimitInterceptor(
-    CallerRateLimiter limiter, AccessPolicy policy, RateLimitMetrics metrics, ILogger<RateLimitInterceptor> logger, CallerResolver? callers = null) : Interceptor
+    CallerRateLimiter limiter, AccessPolicy policy, RateLimitMetrics metrics, ILogger<RateLimitInterceptor> logger, CallerResolver? callers = null) : CallGateInterceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        await AdmitAsync(context);
-        return await continuation(request, context);
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AdmitAsync(context);
-        await continuation(request, responseStream, context);
-    }
-
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AdmitAsync(context);
-        return await continuation(requestStream, context);
-    }
-
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AdmitAsync(context);
-        await continuation(requestStream, responseStream, context);
-    }
-
     /// <summary>The policy <paramref name="method"/> counts against.</summary>
     public static string PolicyOf(AccessPolicy policy, string method)
     {
@@ -58,7 +28,7 @@ public sealed class RateLimitInterceptor(
         return policy.Find(method)?.Rule?.RateLimit is { Length: > 0 } named ? named : RateLimitOptions.Writes;
     }
 
-    private async ValueTask AdmitAsync(ServerCallContext context)
+    protected override async ValueTask AdmitAsync(object? request, ServerCallContext context)
     {
         var http = context.GetHttpContext();
         // With access control on, callers are counted by who they are; the access check reuses the answer.

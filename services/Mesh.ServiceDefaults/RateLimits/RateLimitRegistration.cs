@@ -1,4 +1,3 @@
-using Mesh.ServiceDefaults.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +17,6 @@ public static class RateLimitRegistration
             .Validate(options => options.Policies.Values.All(bucket => bucket.TokenLimit > 0 && bucket.TokensPerPeriod > 0 && bucket.Period > TimeSpan.Zero),
                 "every Mesh:RateLimits:Policies entry needs TokenLimit > 0, TokensPerPeriod > 0 and Period > 0")
             .ValidateOnStart();
-        services.TryAddSingleton(_ => new AccessPolicy());
         services.TryAddSingleton<CallerRateLimiter>();
         services.TryAddSingleton<RateLimitMetrics>();
         services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(RateLimitMetrics.MeterName));

@@ -1,7 +1,7 @@
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 using Google.Protobuf;
 using Mesh.ServiceDefaults.Errors;
+using Mesh.ServiceDefaults.Interceptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,40 +14,10 @@ namespace Mesh.ServiceDefaults.Security;
 /// is UNAUTHENTICATED; a caller the rule does not admit is PERMISSION_DENIED. Health and
 /// reflection stay open.
 /// </summary>
-public sealed class AccessInterceptor(AccessPolicy policy, CallerResolver callers, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(AccessPolicy policy, CallerResolver callers, ILogger<AccessInterceptor> logger) : CallGateInterceptor
 {
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(request, context);
-        return await continuation(request, context);
-    }
-
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(request, context);
-        await continuation(request, responseStream, context);
-    }
-
-    // Mesh has no client-streaming or duplex methods; reflection (duplex) is open, anything else is refused.
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(null, context);
-        return await continuation(requestStream, context);
-    }
-
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthorizeAsync(null, context);
-        await continuation(requestStream, responseStream, context);
-    }
-
-    private async ValueTask AuthorizeAsync(object? request, ServerCallContext context)
+    // Mesh has no client-streaming or duplex methods: reflection (duplex) is open, anything else is refused.
+    protected override async ValueTask AdmitAsync(object? request, ServerCallContext context)
     {
         if (AccessPolicy.IsOpen(context.Method))
         {

@@ -14,14 +14,11 @@ public sealed class AccessPolicy
 {
     private readonly FrozenDictionary<string, MethodAccess> _methods;
 
+    /// <summary>The rules of every method of the Mesh contracts.</summary>
     public AccessPolicy()
-        : this(MeshDescriptors.Files.SelectMany(file => file.Services))
     {
-    }
-
-    public AccessPolicy(IEnumerable<ServiceDescriptor> services)
-    {
-        _methods = services
+        _methods = MeshDescriptors.Files
+            .SelectMany(file => file.Services)
             .SelectMany(service => service.Methods)
             .ToFrozenDictionary(method => $"/{method.Service.FullName}/{method.Name}", method => new MethodAccess(method, method.GetOptions()?.GetExtension(AccessExtensions.Access)), StringComparer.Ordinal);
     }

@@ -37,15 +37,12 @@ public static class MeshAuthentication
     public static bool IsEnabled(IConfiguration configuration) =>
         configuration.GetValue<bool>($"{MeshAuthOptions.Section}:{nameof(MeshAuthOptions.Enabled)}");
 
-    /// <summary>Registers both schemes and the access policy; call only when <see cref="IsEnabled"/>.</summary>
-    public static IServiceCollection AddMeshAuthentication(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers both schemes and the caller cache; call only when <see cref="IsEnabled"/>.</summary>
+    public static IServiceCollection AddMeshAuthentication(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
         // Refuses to start, naming each missing setting, rather than refusing every call later.
         services.AddOptions<MeshAuthOptions>().BindConfiguration(MeshAuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeshAuthOptions>, MeshAuthOptionsValidator>();
-        // The parameterless constructor: the contracts' own table (DI would pick the other with no services).
-        services.TryAddSingleton(_ => new AccessPolicy());
 
         // No default scheme: the authentication middleware ASP.NET Core adds by itself then does
         // nothing, and a token is validated only when CallerResolver has not seen it (otherwise every
@@ -89,11 +86,10 @@ public static class MeshAuthentication
             RoleClaimType = options.RoleClaim,
         };
 
-        var backchannel = IssuerTrust.Handler(issuer.CaFile);
         if (!string.IsNullOrEmpty(issuer.Authority))
         {
             bearer.Authority = issuer.Authority;
-            bearer.BackchannelHttpHandler = backchannel;
+            bearer.BackchannelHttpHandler = IssuerTrust.Handler(issuer.CaFile);
             bearer.RequireHttpsMetadata = issuer.RequireHttps;
             bearer.AutomaticRefreshInterval = issuer.KeyRefreshInterval;
             bearer.RefreshInterval = issuer.UnknownKeyRefreshInterval;
@@ -102,7 +98,7 @@ public static class MeshAuthentication
 
         IDocumentRetriever documents = string.IsNullOrEmpty(issuer.JwksUrl)
             ? new FileDocumentRetriever()
-            : new HttpDocumentRetriever(backchannel is null ? new HttpClient() : new HttpClient(backchannel)) { RequireHttps = issuer.RequireHttps };
+            : new HttpDocumentRetriever(IssuerTrust.Handler(issuer.CaFile) is { } trusted ? new HttpClient(trusted) : new HttpClient()) { RequireHttps = issuer.RequireHttps };
         bearer.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
             issuer.JwksUrl ?? issuer.KeyFile!, new KeySetRetriever(), documents)
         {

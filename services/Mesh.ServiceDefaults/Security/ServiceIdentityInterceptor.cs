@@ -25,8 +25,8 @@ public sealed class ServiceIdentityInterceptor(ServiceTokenSource tokens, IHttpC
         where TRequest : class
         where TResponse : class
     {
-        var token = tokens.Current();
-        if (token is null)
+        var authorization = tokens.AuthorizationHeader();
+        if (authorization is null)
         {
             return context;
         }
@@ -41,7 +41,7 @@ public sealed class ServiceIdentityInterceptor(ServiceTokenSource tokens, IHttpC
             }
         }
 
-        headers.Add("authorization", $"Bearer {token}");
+        headers.Add("authorization", authorization);
         var caller = http.HttpContext?.Features.Get<MeshCaller>();
         var person = caller?.Subject ?? caller?.ActingFor;
         if (person is not null)

@@ -15,34 +15,54 @@ public sealed class ServiceTokenSource(IOptions<MeshAuthOptions> options, TimePr
 
     private readonly Lock _gate = new();
     private string? _token;
+    private string? _header;
     private DateTimeOffset _readAt;
 
     /// <summary>The current token, or null when no token file is configured.</summary>
     public string? Current()
     {
+        lock (_gate)
+        {
+            return Refresh() ? _token : null;
+        }
+    }
+
+    /// <summary>
+    /// The <c>authorization</c> value for the current token (<c>Bearer …</c>), or null without a
+    /// token file; built once per read of the file, not per call.
+    /// </summary>
+    public string? AuthorizationHeader()
+    {
+        lock (_gate)
+        {
+            return Refresh() ? _header : null;
+        }
+    }
+
+    // Reads the file when the token read is missing or old; false when no token file is configured.
+    private bool Refresh()
+    {
         var path = options.Value.TokenFile;
         if (string.IsNullOrEmpty(path))
         {
-            return null;
+            return false;
         }
 
         var now = time.GetUtcNow();
-        lock (_gate)
+        if (_token is null || now - _readAt >= RereadAfter)
         {
-            if (_token is null || now - _readAt >= RereadAfter)
+            // A missing or unreadable file is a deployment error the call should report, not hide.
+            var token = File.ReadAllText(path).Trim();
+            if (token.Length == 0)
             {
-                // A missing or unreadable file is a deployment error the call should report, not hide.
-                var token = File.ReadAllText(path).Trim();
-                if (token.Length == 0)
-                {
-                    throw new InvalidOperationException($"The service token file {path} is empty.");
-                }
-
-                _token = token;
-                _readAt = now;
+                throw new InvalidOperationException($"The service token file {path} is empty.");
             }
 
-            return _token;
+            _token = token;
+            _header = "Bearer " + token;
+            _readAt = now;
         }
+
+        return true;
     }
 }

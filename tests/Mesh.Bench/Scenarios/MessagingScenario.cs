@@ -164,16 +164,22 @@ public static class MessagingScenario
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         var queue = (await channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true, cancellationToken: context.CancellationToken).ConfigureAwait(false)).QueueName;
         await channel.QueueBindAsync(queue, exchange, "orders.order.confirmed", cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        var brokerGate = new Lock();
+        var brokerClosed = false;
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
             var received = DateTimeOffset.UtcNow;
             var confirmed = OrderEvent.Parser.ParseFrom(delivery.Body.Span);
             var occurred = confirmed.OccurTime.ToDateTimeOffset();
-            if (occurred.UtcTicks >= Volatile.Read(ref measuringFrom))
+            lock (brokerGate)
             {
-                brokerLag.RecordValueMicroseconds((received - occurred).Ticks / 10);
-                Interlocked.Increment(ref brokerReceived);
+                // Deliveries go on after the drain gives up; the histogram must not change while it is read.
+                if (!brokerClosed && occurred.UtcTicks >= Volatile.Read(ref measuringFrom))
+                {
+                    brokerLag.RecordValueMicroseconds((received - occurred).Ticks / 10);
+                    Interlocked.Increment(ref brokerReceived);
+                }
             }
 
             return Task.CompletedTask;
@@ -229,6 +235,11 @@ public static class MessagingScenario
 
         await stop.CancelAsync().ConfigureAwait(false);
         await feed.ConfigureAwait(false);
+        lock (brokerGate)
+        {
+            brokerClosed = true;
+        }
+
         if (relay)
         {
             AddLagRow(context, "messaging-lag-broker", title + " via RabbitMQ (lag)", brokerLag, brokerReceived, orders, rate);

@@ -21,11 +21,7 @@ public sealed class GrpcWebAccessTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var factory = new MeshServiceFactory<InventoryOptions>();
-        foreach (var (key, value) in _tokens.ServiceSettings("orders"))
-        {
-            factory.WithSetting(key, value);
-        }
+        var factory = new MeshServiceFactory<InventoryOptions>().WithSettings(_tokens.ServiceSettings("orders"));
 
         _service = KestrelService<InventoryOptions>.Start(factory);
         _channel = GrpcChannel.ForAddress(_service.HttpAddress, new GrpcChannelOptions

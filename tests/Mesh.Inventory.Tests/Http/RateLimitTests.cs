@@ -28,13 +28,8 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var factory = new MeshServiceFactory<InventoryOptions>();
-        foreach (var (key, value) in _tokens.ServiceSettings("orders"))
-        {
-            factory.WithSetting(key, value);
-        }
-
-        factory.WithSetting("Mesh:RateLimits:Enabled", "true")
+        var factory = new MeshServiceFactory<InventoryOptions>().WithSettings(_tokens.ServiceSettings("orders"))
+            .WithSetting("Mesh:RateLimits:Enabled", "true")
             // Three reads at once, then one every ten seconds.
             .WithSetting("Mesh:RateLimits:Policies:reads:TokenLimit", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithSetting("Mesh:RateLimits:Policies:reads:TokensPerPeriod", "1")
