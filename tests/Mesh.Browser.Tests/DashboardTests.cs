@@ -7,7 +7,8 @@ namespace Mesh.Browser.Tests;
 
 /// <summary>
 /// Where a new user looks after starting the mesh: the Aspire Dashboard the launcher starts, read in a
-/// real browser. One PlaceOrder through gRPC is one trace with spans of orders, users and inventory; the
+/// real browser. One PlaceOrder through gRPC is one trace with spans of orders, users and inventory, the
+/// feed consumers that processed its events included; the
 /// structured logs hold entries of all three; the metrics list the RPC duration histogram.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -21,7 +22,7 @@ public sealed partial class DashboardTests(BrowserFixture browser, DashboardMesh
     private static readonly string[] Services = ["orders", "users", "inventory"];
 
     [DashboardFact]
-    public async Task Traces_PlaceOrder_IsOneTraceWithSpansOfOrdersUsersAndInventory()
+    public async Task Traces_PlaceOrder_IsOneTraceWithSpansOfOrdersUsersAndInventory_AndOfTheConsumersOfItsEvents()
     {
         await mesh.PlaceOrderAsync();
         await using var context = await browser.NewContextAsync();
@@ -46,6 +47,10 @@ public sealed partial class DashboardTests(BrowserFixture browser, DashboardMesh
             await Expect(SpanRows(page, "users").Filter(new() { HasText = "UserService/GetUser" })).ToHaveCountAsync(1);
             await Expect(SpanRows(page, "inventory").Filter(new() { HasText = "InventoryService/ReserveStock" })).ToHaveCountAsync(1);
             await Expect(SpanRows(page, "inventory").Filter(new() { HasText = "InventoryService/CommitReservation" })).ToHaveCountAsync(1);
+            // The feed consumers that acted on the order's events joined its trace: the events carry it.
+            // The dashboard shows a consumer span as "MSG {messaging.system} {messaging.destination.name}".
+            await Expect(SpanRows(page, "users").Filter(new() { HasText = "mesh.feed orders" }).First).ToBeVisibleAsync();
+            await Expect(SpanRows(page, "orders").Filter(new() { HasText = "mesh.feed inventory" }).First).ToBeVisibleAsync();
             await Screenshots.SaveAsync(page, "dashboard-trace", output);
         });
     }

@@ -3,6 +3,7 @@ using Mesh.Common.V1;
 using Mesh.Inventory.Api;
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.V1;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 
 namespace Mesh.Inventory.Feeds;
@@ -10,7 +11,7 @@ namespace Mesh.Inventory.Feeds;
 /// <summary>Maps item changes to stored InventoryEvents, and stored events and heartbeats to WatchInventory messages.</summary>
 internal static class InventoryFeedMapper
 {
-    /// <summary>The event as stored: everything but the sequence, which is the row's.</summary>
+    /// <summary>The event as stored: everything but the sequence, which is the row's; the calling trace with it.</summary>
     public static InventoryEvent ToEvent(ItemChange change, DateTimeOffset occurTime) => new()
     {
         Type = ToProto(change.Kind),
@@ -18,6 +19,7 @@ internal static class InventoryFeedMapper
         ReservationId = change.ReservationId,
         Quantity = change.Quantity,
         OccurTime = Timestamp.FromDateTimeOffset(occurTime),
+        TraceParent = EventTrace.Current(),
     };
 
     public static WatchInventoryResponse ToResponse(StoredEvent stored)

@@ -5,6 +5,7 @@ using Mesh.Inventory.V1;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -121,6 +122,7 @@ public sealed class InventoryCatalogConsumer(
     {
         _streaming = true;
         var batch = new List<CachedItem>();
+        var traceParents = new List<string>();
         while (true)
         {
             // Apply what has arrived before waiting for more, so a burst becomes one transaction
@@ -128,7 +130,7 @@ public sealed class InventoryCatalogConsumer(
             var next = silence.MoveNextAsync(stream);
             if (!next.IsCompleted && batch.Count > 0)
             {
-                cursor = await FlushAsync(batch, cursor);
+                cursor = await FlushAsync(batch, traceParents, cursor);
             }
 
             if (!await next)
@@ -141,14 +143,15 @@ public sealed class InventoryCatalogConsumer(
             {
                 case WatchInventoryResponse.KindOneofCase.Event:
                     batch.Add(ToCachedItem(message.Event));
+                    traceParents.Add(message.Event.TraceParent);
                     if (batch.Count >= MaxBatch)
                     {
-                        cursor = await FlushAsync(batch, cursor);
+                        cursor = await FlushAsync(batch, traceParents, cursor);
                     }
 
                     break;
                 case WatchInventoryResponse.KindOneofCase.Heartbeat:
-                    cursor = await FlushAsync(batch, cursor);
+                    cursor = await FlushAsync(batch, traceParents, cursor);
                     _head = message.Heartbeat.HeadSequence;
                     if (_head > cursor)
                     {
@@ -167,18 +170,33 @@ public sealed class InventoryCatalogConsumer(
             }
         }
 
-        await FlushAsync(batch, cursor);
+        await FlushAsync(batch, traceParents, cursor);
     }
 
-    private async Task<long> FlushAsync(List<CachedItem> batch, long cursor)
+    // The events' trace contexts come along so the span that applies them links to their traces.
+    private async Task<long> FlushAsync(List<CachedItem> batch, List<string> traceParents, long cursor)
     {
         if (batch.Count == 0)
         {
             return cursor;
         }
 
-        var applied = await cache.ApplyAsync(Name, batch);
+        long applied;
+        using (var activity = EventTrace.StartProcessing("process inventory events", "mesh.feed", "inventory", traceParents))
+        {
+            try
+            {
+                applied = await cache.ApplyAsync(Name, batch);
+            }
+            catch (Exception exception)
+            {
+                EventTrace.Failed(activity, exception);
+                throw;
+            }
+        }
+
         batch.Clear();
+        traceParents.Clear();
         ReportPosition(applied, Math.Max(_head, applied), IsCaughtUp);
         return applied;
     }

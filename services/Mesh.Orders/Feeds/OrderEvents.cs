@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Mesh.Orders.Api;
 using Mesh.Orders.Domain;
 using Mesh.Orders.V1;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 
 namespace Mesh.Orders.Feeds;
@@ -16,7 +17,7 @@ public static class OrderEvents
     /// <summary>The event log's name; its table is <c>orders_events</c>.</summary>
     public const string LogName = "orders";
 
-    /// <summary>The event to append for <paramref name="order"/> as it is right after the change (no sequence yet: the log assigns it).</summary>
+    /// <summary>The event to append for <paramref name="order"/> as it is right after the change (no sequence yet: the log assigns it), with the calling trace.</summary>
     public static OrderEvent Announce(OrderEventType type, OrderRecord order, DateTimeOffset occurTime)
     {
         ArgumentNullException.ThrowIfNull(order);
@@ -25,6 +26,7 @@ public static class OrderEvents
             Type = type,
             Order = OrderMapper.ToProto(order),
             OccurTime = Timestamp.FromDateTimeOffset(occurTime),
+            TraceParent = EventTrace.Current(),
         };
     }
 

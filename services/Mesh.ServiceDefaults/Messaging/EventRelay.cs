@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mesh.ServiceDefaults.Feeds;
 using Mesh.ServiceDefaults.Health;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -181,6 +182,12 @@ public sealed class EventRelay(
                         ["mesh-sequence"] = message.Sequence,
                     },
                 };
+                if (message.TraceParent.Length > 0)
+                {
+                    // The standard header, so any consumer's tracing continues the trace that made the change.
+                    properties.Headers[EventTrace.Header] = message.TraceParent;
+                }
+
                 confirms.Add(channel.BasicPublishAsync(exchange, message.RoutingKey, mandatory: false, properties, message.Body, cancellationToken).AsTask());
             }
         }

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Google.Protobuf;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -198,7 +200,18 @@ public abstract class InboxConsumer<TMessage>(
 
     private async Task ApplyAndAckAsync(IChannel channel, IReadOnlyList<(Delivery Delivery, InboxMessage<TMessage> Message)> decoded, CancellationToken cancellationToken)
     {
-        var applied = await ApplyAsync(decoded.Select(item => item.Message).ToList(), time.GetUtcNow(), cancellationToken);
+        using var activity = EventTrace.StartProcessing("process " + Queue, "rabbitmq", Queue, decoded.Select(item => item.Delivery.TraceParent).ToList());
+        int applied;
+        try
+        {
+            applied = await ApplyAsync(decoded.Select(item => item.Message).ToList(), time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            EventTrace.Failed(activity, exception);
+            throw;
+        }
+
         // Acknowledged only now that the effects committed; a crash before this redelivers them,
         // and the inbox passes them over.
         foreach (var (delivery, _) in decoded)
@@ -302,6 +315,16 @@ public abstract class InboxConsumer<TMessage>(
         ulong Tag, string? MessageId, string? Type, string? ContentType, string RoutingKey,
         IDictionary<string, object?>? Headers, long PreviousDeliveries, byte[] Body)
     {
+        /// <summary>The W3C <c>traceparent</c> header (AMQP carries string headers as bytes), or null.</summary>
+        public string? TraceParent => Headers?.TryGetValue(EventTrace.Header, out var value) == true
+            ? value switch
+            {
+                byte[] bytes => Encoding.UTF8.GetString(bytes),
+                string text => text,
+                _ => null,
+            }
+            : null;
+
         public static Delivery Of(BasicDeliverEventArgs args)
         {
             var properties = args.BasicProperties;

@@ -9,12 +9,14 @@ namespace Mesh.ServiceDefaults.Messaging;
 /// feed sends (its sequence set), routed by its type — <c>orders.order.confirmed</c>,
 /// <c>inventory.stock.reserved</c>, <c>users.user.created</c> — with the filter key as a header.
 /// The event message must have <c>int64 sequence = 1</c> and an enum <c>type = 2</c> whose values
-/// read <c>{TYPE_PREFIX}_{ENTITY}_{VERB}</c>, as every Mesh event does.
+/// read <c>{TYPE_PREFIX}_{ENTITY}_{VERB}</c>, as every Mesh event does; a <c>string trace_parent</c>
+/// field, when the event has one, also goes out as the <c>traceparent</c> header.
 /// </summary>
 public sealed class RelayedLog
 {
     private readonly FieldDescriptor _sequence;
     private readonly FieldDescriptor _type;
+    private readonly FieldDescriptor? _traceParent;
     private readonly Dictionary<int, string> _routingKeys;
 
     public RelayedLog(string logName, MessageDescriptor eventType, string filterKeyHeader)
@@ -30,6 +32,7 @@ public sealed class RelayedLog
             ? type
             : throw new ArgumentException($"{eventType.FullName} has no enum type = 2.", nameof(eventType));
 
+        _traceParent = eventType.FindFieldByName("trace_parent") is { FieldType: FieldType.String } traceParent ? traceParent : null;
         LogName = logName;
         EventType = eventType;
         FilterKeyHeader = filterKeyHeader;
@@ -63,7 +66,8 @@ public sealed class RelayedLog
         var type = Convert.ToInt32(_type.Accessor.GetValue(message), System.Globalization.CultureInfo.InvariantCulture);
         // A type this build does not know (written by a newer version) still goes out, under a key of its own.
         var routingKey = _routingKeys.TryGetValue(type, out var key) ? key : $"{LogName}.unknown.{type}";
-        return new RelayMessage(stored.Sequence, MessageIdOf(stored.Sequence), routingKey, stored.FilterKey, stored.OccurTime, message.ToByteArray());
+        var traceParent = _traceParent?.Accessor.GetValue(message) as string ?? string.Empty;
+        return new RelayMessage(stored.Sequence, MessageIdOf(stored.Sequence), routingKey, stored.FilterKey, stored.OccurTime, traceParent, message.ToByteArray());
     }
 
     // USER_EVENT_TYPE_USER_CREATED of UserEventType in log "users" -> "users.user.created".
@@ -79,4 +83,5 @@ public sealed class RelayedLog
 }
 
 /// <summary>One event as the relay publishes it.</summary>
-public sealed record RelayMessage(long Sequence, string MessageId, string RoutingKey, string FilterKey, DateTimeOffset OccurTime, byte[] Body);
+/// <param name="TraceParent">The event's <c>trace_parent</c>, empty when it has none.</param>
+public sealed record RelayMessage(long Sequence, string MessageId, string RoutingKey, string FilterKey, DateTimeOffset OccurTime, string TraceParent, byte[] Body);

@@ -4,6 +4,7 @@ using Mesh.Common.V1;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Errors;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 using Mesh.Users.Domain;
 using Mesh.Users.Storage;
@@ -167,8 +168,20 @@ public sealed class OrderStatsConsumer(
         }
     }
 
-    private Task<long> ApplyAsync(IEnumerable<OrderEvent> events, CancellationToken cancellationToken) =>
-        stats.ApplyAsync(events.Select(OrderStatsRules.ChangeOf).ToList(), time.GetUtcNow(), cancellationToken);
+    private async Task<long> ApplyAsync(IReadOnlyCollection<OrderEvent> events, CancellationToken cancellationToken)
+    {
+        using var activity = EventTrace.StartProcessing(
+            "process orders events", "mesh.feed", "orders", events.Select(e => e.TraceParent).ToList());
+        try
+        {
+            return await stats.ApplyAsync(events.Select(OrderStatsRules.ChangeOf).ToList(), time.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            EventTrace.Failed(activity, exception);
+            throw;
+        }
+    }
 
     private async Task SkipDeletedEventsAsync(RpcException expired, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Mesh.Common.V1;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Storage;
 using Mesh.Users.Api;
 using Mesh.Users.Domain;
@@ -27,12 +28,18 @@ public sealed class UserFeed(IEventLog log)
         return user.UserId;
     }
 
-    /// <summary>The event announcing <paramref name="type"/> for <paramref name="user"/> (its state after the change).</summary>
+    /// <summary>The event announcing <paramref name="type"/> for <paramref name="user"/> (its state after the change), with the calling trace.</summary>
     public static UserEvent EventOf(UserEventType type, UserRecord user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(user);
         // The sequence is the row's own; it is set when the event is read back (ToResponse).
-        return new UserEvent { Type = type, User = UserMapper.ToProto(user), OccurTime = Timestamp.FromDateTimeOffset(now) };
+        return new UserEvent
+        {
+            Type = type,
+            User = UserMapper.ToProto(user),
+            OccurTime = Timestamp.FromDateTimeOffset(now),
+            TraceParent = EventTrace.Current(),
+        };
     }
 
     public static WatchUsersResponse ToResponse(StoredEvent stored)

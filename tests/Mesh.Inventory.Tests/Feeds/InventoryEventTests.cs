@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Inventory.Tests.Support;
@@ -22,6 +23,33 @@ public abstract class InventoryEventTests(InventoryHost host)
 
     private static AdjustStockRequest Adjust(string sku, long delta) =>
         new() { RequestId = Guid.NewGuid().ToString(), Sku = sku, Delta = delta, Reason = "cycle count" };
+
+    [ContractFact]
+    public async Task AnyWrite_TheEventCarriesTheTraceOfTheCallThatMadeIt()
+    {
+        var sku = InventoryHost.NewSku();
+        var head = await _host.HeadAsync();
+        ActivityTraceId trace;
+        ActivitySpanId callerSpan;
+        using (var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            // The client sends the ambient trace context with the call, as the mesh's clients do.
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            (trace, callerSpan) = (caller.TraceId, caller.SpanId);
+            await _host.Client.CreateItemAsync(InventoryHost.ItemRequest(sku, 10));
+        }
+
+        await _host.Client.AdjustStockAsync(Adjust(sku, 2));
+
+        var events = await _host.EventsAfterAsync(head, sku);
+        Assert.Equal(2, events.Count);
+        // The service's own span of the call, in the caller's trace.
+        Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", events[0].TraceParent);
+        Assert.DoesNotContain(callerSpan.ToString(), events[0].TraceParent, StringComparison.Ordinal);
+        // A call that brought no trace context gets a trace of its own.
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", events[1].TraceParent);
+        Assert.DoesNotContain(trace.ToString(), events[1].TraceParent, StringComparison.Ordinal);
+    }
 
     [ContractFact]
     public async Task CreateItem_NewSku_AppendsItemCreatedWithTheNewItem()

@@ -42,6 +42,9 @@ public sealed class EventRelayTests
             ["inventory.item.created", "inventory.item.created", "inventory.stock.adjusted", "inventory.stock.reserved", "inventory.stock.reserved"],
             messages.Select(m => m.RoutingKey));
         Assert.Equal(feed.Select(e => e.Item.Sku), messages.Select(m => m.Header("sku")));
+        // The standard header continues the trace of the call that made the change.
+        Assert.All(feed, e => Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", e.TraceParent));
+        Assert.Equal(feed.Select(e => e.TraceParent), messages.Select(m => m.Header("traceparent")));
         Assert.All(messages, message =>
         {
             Assert.Equal(InventoryEvent.Descriptor.FullName, message.Type);

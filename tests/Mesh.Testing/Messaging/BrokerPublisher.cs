@@ -22,13 +22,13 @@ public sealed class BrokerPublisher : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="message"/> the way the relay does: protobuf body, its full name as type.</summary>
-    public Task PublishAsync(string routingKey, string messageId, IMessage message) =>
-        PublishRawAsync(routingKey, messageId, message.Descriptor.FullName, message.ToByteArray());
+    public Task PublishAsync(string routingKey, string messageId, IMessage message, IDictionary<string, object?>? headers = null) =>
+        PublishRawAsync(routingKey, messageId, message.Descriptor.FullName, message.ToByteArray(), headers);
 
-    /// <summary>Publishes any body with any type, e.g. a poison message.</summary>
-    public async Task PublishRawAsync(string routingKey, string? messageId, string type, byte[] body)
+    /// <summary>Publishes any body with any type and headers, e.g. a poison message.</summary>
+    public async Task PublishRawAsync(string routingKey, string? messageId, string type, byte[] body, IDictionary<string, object?>? headers = null)
     {
-        var properties = new BasicProperties { Persistent = true, MessageId = messageId, Type = type, ContentType = "application/x-protobuf" };
+        var properties = new BasicProperties { Persistent = true, MessageId = messageId, Type = type, ContentType = "application/x-protobuf", Headers = headers };
         await _channel.BasicPublishAsync(_exchange, routingKey, mandatory: false, properties, body);
     }
 

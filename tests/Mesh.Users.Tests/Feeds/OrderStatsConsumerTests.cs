@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using Grpc.Health.V1;
+using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Feeds;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Testing;
+using Mesh.Testing.Telemetry;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 using Mesh.Users.Tests.Support;
@@ -48,6 +52,30 @@ public sealed class OrderStatsConsumerTests : IDisposable
         await AssertStatsMatchLogAsync(host, orders.Log, users);
         Assert.Equal(1, orders.Log.Requests.Count(r => r.StartsWith("Watch", StringComparison.Ordinal)));
         Assert.DoesNotContain($"List {orders.Log.Head}", orders.Log.Requests);
+    }
+
+    [Fact]
+    public async Task Consumer_EventsOfOnePlaceOrder_AreProcessedInASpanOfThatOrdersTrace()
+    {
+        using var spans = new SpanRecorder(MeshTelemetry.ActivitySourceName);
+        await using var orders = await FakeOrders.StartAsync();
+        using var host = UsersHost.WithOrders(orders);
+        var user = (await CreateUsersAsync(host, 1))[0];
+        var (trace, placeOrder) = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+        var traceParent = $"00-{trace}-{placeOrder}-01";
+
+        var order = OrderHistory.NewOrder(user, "EUR", 500);
+        orders.Log.Append(OrderEventType.OrderPlaced, order.Clone(), traceParent);
+        order.State = OrderState.Confirmed;
+        orders.Log.Append(OrderEventType.OrderConfirmed, order, traceParent);
+
+        var span = await spans.WaitForAsync(s => s.TraceId == trace, "processing the order's events");
+        Assert.Equal("process orders events", span.DisplayName);
+        Assert.Equal(ActivityKind.Consumer, span.Kind);
+        Assert.Equal(placeOrder, span.ParentSpanId);
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        Assert.All(span.Links, link => Assert.Equal(trace, link.Context.TraceId));
+        await WaitUntilThroughAsync(host, user, orders.Log.Head);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using Google.Protobuf;
 using Mesh.Orders.V1;
 using Mesh.ServiceDefaults.Messaging;
+using Mesh.ServiceDefaults.Telemetry;
 using Mesh.Testing;
 using Mesh.Testing.Messaging;
+using Mesh.Testing.Telemetry;
 using Mesh.Storage;
 using Mesh.Users.Api;
 using Mesh.Users.Feeds;
@@ -97,6 +100,35 @@ public sealed class OrderStatsBrokerTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [BrokerFact]
+    public async Task TraceparentHeader_TheMessageIsProcessedInASpanOfThatTrace_AndAnUnusableOneIsPassedOver()
+    {
+        using var spans = new SpanRecorder(MeshTelemetry.ActivitySourceName);
+        await using var broker = await BrokerUsers.StartAsync();
+        var (traced, garbled) = (Guid.CreateVersion7().ToString(), Guid.CreateVersion7().ToString());
+        var (trace, placeOrder) = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+        var log = new FakeOrderLog();
+        OrderHistory.Confirmed(log, traced, "EUR", 700);
+        OrderHistory.Confirmed(log, garbled, "EUR", 300);
+
+        foreach (var orderEvent in log.All)
+        {
+            var traceParent = orderEvent.Order.UserId == traced ? $"00-{trace}-{placeOrder}-01" : "not a trace context";
+            await broker.Publisher.PublishAsync(RoutingKeyOf(orderEvent), $"orders:{orderEvent.Sequence}", orderEvent,
+                new Dictionary<string, object?> { ["traceparent"] = traceParent });
+        }
+
+        await broker.WaitForSentinelAsync(await broker.PublishSentinelAsync());
+
+        var span = await spans.WaitForAsync(s => s.TraceId == trace, "processing the traced messages");
+        Assert.Equal("process " + broker.Queue, span.DisplayName);
+        Assert.Equal(ActivityKind.Consumer, span.Kind);
+        Assert.Equal(placeOrder, span.ParentSpanId);
+        Assert.Equal("rabbitmq", span.GetTagItem("messaging.system"));
+        Assert.Equal(OrderHistory.Expected(log.All, traced), await StatsAsync(broker.Host, traced));
+        Assert.Equal(OrderHistory.Expected(log.All, garbled), await StatsAsync(broker.Host, garbled));
     }
 
     [BrokerFact]

@@ -59,7 +59,7 @@ public sealed class FakeOrderLog
         }
     }
 
-    public OrderEvent Append(OrderEventType type, Order order)
+    public OrderEvent Append(OrderEventType type, Order order, string traceParent = "")
     {
         OrderEvent added;
         lock (_gate)
@@ -70,6 +70,7 @@ public sealed class FakeOrderLog
                 Type = type,
                 Order = order,
                 OccurTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+                TraceParent = traceParent,
             };
             _events.Add(added);
         }
