@@ -48,9 +48,8 @@ public sealed class EchoServerProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        // The services' runtime settings (Directory.Build.props); the baseline must run with the same.
+        // The services run the workstation GC (ServerGarbageCollection=false in their projects); so must the baseline.
         startInfo.Environment["DOTNET_gcServer"] = "0";
-        startInfo.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the echo server.");
         process.OutputDataReceived += (_, line) => Forward(output, kind, line.Data);
         process.ErrorDataReceived += (_, line) => Forward(output, kind, line.Data);
