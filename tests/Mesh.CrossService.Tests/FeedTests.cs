@@ -39,7 +39,7 @@ public sealed class FeedTests(MeshFixture fixture)
         await orders.CancelOrderAsync(new CancelOrderRequest { OrderId = first.OrderId, Reason = "changed my mind" }, deadline: Deadlines.Call());
         Assert.Equal(StatusCode.FailedPrecondition, rejected.StatusCode);
 
-        var listed = (await ReadAllEventsAsync(orders, start)).Where(e => e.Order.UserId == user.UserId).ToList();
+        var listed = (await OrderLog.ReadAfterAsync(orders, start)).Where(e => e.Order.UserId == user.UserId).ToList();
         Assert.Equal(
             [OrderEventType.OrderPlaced, OrderEventType.OrderConfirmed, OrderEventType.OrderPlaced, OrderEventType.OrderConfirmed,
              OrderEventType.OrderRejected, OrderEventType.OrderCancelled],
@@ -90,7 +90,7 @@ public sealed class FeedTests(MeshFixture fixture)
         await placing;
 
         // The truth: the order event log itself.
-        var events = (await ReadAllEventsAsync(orders, start)).Where(e => e.Order.UserId == user.UserId).ToList();
+        var events = (await OrderLog.ReadAfterAsync(orders, start)).Where(e => e.Order.UserId == user.UserId).ToList();
         var confirmed = events.Where(e => e.Type == OrderEventType.OrderConfirmed).ToList();
         var cancelled = events.Where(e => e.Type == OrderEventType.OrderCancelled).ToList();
         var expectedSpend = confirmed.Sum(e => e.Order.Total.AmountMinor) - cancelled.Sum(e => e.Order.Total.AmountMinor);
@@ -121,22 +121,6 @@ public sealed class FeedTests(MeshFixture fixture)
             {
                 await Task.Delay(250);
             }
-        }
-    }
-
-    private static async Task<List<OrderEvent>> ReadAllEventsAsync(OrderService.OrderServiceClient orders, long after)
-    {
-        var events = new List<OrderEvent>();
-        while (true)
-        {
-            var page = await orders.ListOrderEventsAsync(new ListOrderEventsRequest { AfterSequence = after, PageSize = 200 }, deadline: Deadlines.Call());
-            if (page.Events.Count == 0)
-            {
-                return events;
-            }
-
-            events.AddRange(page.Events);
-            after = page.Events[^1].Sequence;
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Mesh.Common.V1;
 using Mesh.Inventory.V1;
 using Mesh.Launcher;
@@ -37,12 +36,8 @@ public sealed class LauncherAuthTests
             string Recent() => string.Join(Environment.NewLine, output.TakeLast(60));
             Assert.True(mesh.Demo is not null, $"the demo data was not seeded: {mesh.SeedConflict}{Environment.NewLine}{Recent()}");
 
-            using var usersChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Users));
-            using var inventoryChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Inventory));
-            using var ordersChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Orders));
-            var users = new UserService.UserServiceClient(usersChannel);
-            var inventory = new InventoryService.InventoryServiceClient(inventoryChannel);
-            var orders = new OrderService.OrderServiceClient(ordersChannel);
+            using var clients = new MeshClients(mesh);
+            var (users, inventory, orders) = (clients.Users, clients.Inventory, clients.Orders);
             var admin = Bearer(await File.ReadAllTextAsync(new LocalIssuer(dataDirectory).AdminTokenPath, timeout.Token));
 
             await RpcAssert.FailsAsync(StatusCode.Unauthenticated, async () =>

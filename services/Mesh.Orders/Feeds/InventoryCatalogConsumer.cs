@@ -181,20 +181,7 @@ public sealed class InventoryCatalogConsumer(
             return cursor;
         }
 
-        long applied;
-        using (var activity = EventTrace.StartProcessing("process inventory events", "mesh.feed", "inventory", traceParents))
-        {
-            try
-            {
-                applied = await cache.ApplyAsync(Name, batch);
-            }
-            catch (Exception exception)
-            {
-                EventTrace.Failed(activity, exception);
-                throw;
-            }
-        }
-
+        var applied = await EventTrace.ProcessAsync("process inventory events", "mesh.feed", "inventory", traceParents, () => cache.ApplyAsync(Name, batch));
         batch.Clear();
         traceParents.Clear();
         ReportPosition(applied, Math.Max(_head, applied), IsCaughtUp);

@@ -200,17 +200,8 @@ public abstract class InboxConsumer<TMessage>(
 
     private async Task ApplyAndAckAsync(IChannel channel, IReadOnlyList<(Delivery Delivery, InboxMessage<TMessage> Message)> decoded, CancellationToken cancellationToken)
     {
-        using var activity = EventTrace.StartProcessing("process " + Queue, "rabbitmq", Queue, decoded.Select(item => item.Delivery.TraceParent).ToList());
-        int applied;
-        try
-        {
-            applied = await ApplyAsync(decoded.Select(item => item.Message).ToList(), time.GetUtcNow(), cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            EventTrace.Failed(activity, exception);
-            throw;
-        }
+        var applied = await EventTrace.ProcessAsync("process " + Queue, "rabbitmq", Queue, decoded.Select(item => item.Delivery.TraceParent).ToList(),
+            () => ApplyAsync(decoded.Select(item => item.Message).ToList(), time.GetUtcNow(), cancellationToken));
 
         // Acknowledged only now that the effects committed; a crash before this redelivers them,
         // and the inbox passes them over.

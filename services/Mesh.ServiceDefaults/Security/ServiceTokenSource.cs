@@ -14,55 +14,38 @@ public sealed class ServiceTokenSource(IOptions<MeshAuthOptions> options, TimePr
     public static readonly TimeSpan RereadAfter = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
-    private string? _token;
     private string? _header;
     private DateTimeOffset _readAt;
 
-    /// <summary>The current token, or null when no token file is configured.</summary>
-    public string? Current()
-    {
-        lock (_gate)
-        {
-            return Refresh() ? _token : null;
-        }
-    }
-
     /// <summary>
-    /// The <c>authorization</c> value for the current token (<c>Bearer …</c>), or null without a
-    /// token file; built once per read of the file, not per call.
+    /// The <c>authorization</c> value for the current token (<c>Bearer …</c>), or null when no token
+    /// file is configured; built once per read of the file, not per call.
     /// </summary>
     public string? AuthorizationHeader()
-    {
-        lock (_gate)
-        {
-            return Refresh() ? _header : null;
-        }
-    }
-
-    // Reads the file when the token read is missing or old; false when no token file is configured.
-    private bool Refresh()
     {
         var path = options.Value.TokenFile;
         if (string.IsNullOrEmpty(path))
         {
-            return false;
+            return null;
         }
 
         var now = time.GetUtcNow();
-        if (_token is null || now - _readAt >= RereadAfter)
+        lock (_gate)
         {
-            // A missing or unreadable file is a deployment error the call should report, not hide.
-            var token = File.ReadAllText(path).Trim();
-            if (token.Length == 0)
+            if (_header is null || now - _readAt >= RereadAfter)
             {
-                throw new InvalidOperationException($"The service token file {path} is empty.");
+                // A missing or unreadable file is a deployment error the call should report, not hide.
+                var token = File.ReadAllText(path).Trim();
+                if (token.Length == 0)
+                {
+                    throw new InvalidOperationException($"The service token file {path} is empty.");
+                }
+
+                _header = "Bearer " + token;
+                _readAt = now;
             }
 
-            _token = token;
-            _header = "Bearer " + token;
-            _readAt = now;
+            return _header;
         }
-
-        return true;
     }
 }

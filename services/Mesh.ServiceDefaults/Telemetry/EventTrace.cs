@@ -69,11 +69,24 @@ public static class EventTrace
             name: name);
     }
 
-    /// <summary>Marks <paramref name="activity"/> failed with <paramref name="exception"/>; the caller rethrows.</summary>
-    public static void Failed(Activity? activity, Exception exception)
+    /// <summary>
+    /// Runs <paramref name="apply"/> inside the span of <see cref="StartProcessing"/>; a failure marks
+    /// the span an error with its exception and goes on to the caller.
+    /// </summary>
+    public static async Task<T> ProcessAsync<T>(
+        string name, string system, string source, IReadOnlyCollection<string?> traceParents, Func<Task<T>> apply)
     {
-        ArgumentNullException.ThrowIfNull(exception);
-        activity?.AddException(exception);
-        activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        ArgumentNullException.ThrowIfNull(apply);
+        using var activity = StartProcessing(name, system, source, traceParents);
+        try
+        {
+            return await apply().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            activity?.AddException(exception);
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
     }
 }

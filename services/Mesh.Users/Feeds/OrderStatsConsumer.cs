@@ -168,20 +168,9 @@ public sealed class OrderStatsConsumer(
         }
     }
 
-    private async Task<long> ApplyAsync(IReadOnlyCollection<OrderEvent> events, CancellationToken cancellationToken)
-    {
-        using var activity = EventTrace.StartProcessing(
-            "process orders events", "mesh.feed", "orders", events.Select(e => e.TraceParent).ToList());
-        try
-        {
-            return await stats.ApplyAsync(events.Select(OrderStatsRules.ChangeOf).ToList(), time.GetUtcNow(), cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            EventTrace.Failed(activity, exception);
-            throw;
-        }
-    }
+    private Task<long> ApplyAsync(IReadOnlyCollection<OrderEvent> events, CancellationToken cancellationToken) =>
+        EventTrace.ProcessAsync("process orders events", "mesh.feed", "orders", events.Select(e => e.TraceParent).ToList(),
+            () => stats.ApplyAsync(events.Select(OrderStatsRules.ChangeOf).ToList(), time.GetUtcNow(), cancellationToken));
 
     private async Task SkipDeletedEventsAsync(RpcException expired, CancellationToken cancellationToken)
     {

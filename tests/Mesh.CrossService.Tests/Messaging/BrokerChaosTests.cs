@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Mesh.Inventory.V1;
 using Mesh.Launcher;
 using Mesh.Orders.V1;
@@ -35,17 +34,13 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
         await using var capture = await BrokerQueue.BindAsync(node.Url, exchange, "orders.#");
         var dataDirectory = Directory.CreateTempSubdirectory("mesh-broker-chaos-").FullName;
         var usersQueue = TestBroker.UniqueName("order-stats");
-        var options = ChaosMesh(node.Url, exchange, usersQueue, dataDirectory);
+        var options = BrokerMesh.Options(node.Url, exchange, usersQueue, dataDirectory);
         try
         {
             using var timeout = Deadlines.After(900);
             await using var mesh = await MeshLauncher.StartAsync(options, timeout.Token);
-            using var usersChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Users));
-            using var inventoryChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Inventory));
-            using var ordersChannel = GrpcChannel.ForAddress(mesh.AddressOf(MeshService.Orders));
-            var users = new UserService.UserServiceClient(usersChannel);
-            var inventory = new InventoryService.InventoryServiceClient(inventoryChannel);
-            var orders = new OrderService.OrderServiceClient(ordersChannel);
+            using var clients = new MeshClients(mesh);
+            var (users, inventory, orders) = (clients.Users, clients.Inventory, clients.Orders);
             var buyers = new List<string>();
             for (var i = 0; i < 40; i++)
             {
@@ -82,7 +77,7 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
             output.WriteLine($"{load.Confirmed} orders confirmed, {load.Failed} calls failed ({load.Failures})");
             Assert.Equal(Orders, load.Confirmed);
 
-            var log = await OrderLogAsync(orders, timeout.Token);
+            var log = await OrderLog.ReadAfterAsync(orders);
             var head = log[^1].Sequence;
             Assert.Equal(Enumerable.Range(1, (int)head).Select(i => (long)i), log.Select(e => e.Sequence));
 
@@ -107,7 +102,7 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
             foreach (var buyer in buyers)
             {
                 var expected = Expected(log, buyer);
-                await Eventually.HoldsAsync(async () => Describe(await StatsAsync(users, buyer)) == expected,
+                await Eventually.HoldsAsync(async () => Describe(await BrokerMesh.StatsAsync(users, buyer)) == expected,
                     $"user {buyer}'s statistics reach {expected}", TimeSpan.FromSeconds(180));
             }
 
@@ -118,33 +113,6 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
         {
             Directory.Delete(dataDirectory, recursive: true);
         }
-    }
-
-    private static MeshLauncherOptions ChaosMesh(string url, string exchange, string usersQueue, string dataDirectory)
-    {
-        var shared = new Dictionary<string, string?>
-        {
-            ["Mesh__Messaging__Exchange"] = exchange,
-            ["Mesh__Messaging__DeadLetterExchange"] = exchange + ".dead-letter",
-        };
-        return MeshLauncherOptions.OnPorts(FreePorts.Take(6)) with
-        {
-            DataDirectory = dataDirectory,
-            BrokerUrl = url,
-            Seed = false,
-            StartTimeout = TimeSpan.FromSeconds(90),
-            Output = _ => { },
-            Environment = new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>
-            {
-                [MeshService.Users] = new Dictionary<string, string?>(shared)
-                {
-                    ["Mesh__Users__OrderStats__Transport"] = "broker",
-                    ["Mesh__Users__OrderStats__Queue"] = usersQueue,
-                },
-                [MeshService.Inventory] = shared,
-                [MeshService.Orders] = shared,
-            },
-        };
     }
 
     // Waits until the queue has messages waiting beyond the consumer's prefetch; returns how many.
@@ -177,23 +145,6 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<List<OrderEvent>> OrderLogAsync(OrderService.OrderServiceClient orders, CancellationToken cancellationToken)
-    {
-        var log = new List<OrderEvent>();
-        while (true)
-        {
-            var page = await orders.ListOrderEventsAsync(
-                new ListOrderEventsRequest { AfterSequence = log.Count == 0 ? 0 : log[^1].Sequence, PageSize = 1000 },
-                deadline: Deadlines.Call(), cancellationToken: cancellationToken);
-            if (page.Events.Count == 0)
-            {
-                return log;
-            }
-
-            log.AddRange(page.Events);
-        }
-    }
-
     // The users service's counting rules, applied to the whole log: confirmed orders count as placed
     // and add their total, cancellations take it back, rejections are counted.
     private static string Expected(IEnumerable<OrderEvent> log, string userId)
@@ -207,9 +158,6 @@ public sealed class BrokerChaosTests(ITestOutputHelper output)
 
     private static string Describe(OrderStats stats) =>
         $"placed={stats.OrdersPlaced} cancelled={stats.OrdersCancelled} rejected={stats.OrdersRejected} spend={stats.LifetimeSpend.Sum(m => m.AmountMinor)}";
-
-    private static async Task<OrderStats> StatsAsync(UserService.UserServiceClient users, string userId) =>
-        (await users.GetUserAsync(new GetUserRequest { UserId = userId }, deadline: Deadlines.Call())).OrderStats;
 
     private static long RelayCheckpoint(string dataDirectory)
     {

@@ -23,30 +23,8 @@ public sealed class BrokerMeshTests
         var url = await TestBroker.UrlAsync();
         var exchange = TestBroker.UniqueName("events");
         await using var capture = await BrokerQueue.BindAsync(url, exchange, "orders.order.confirmed");
-        var shared = new Dictionary<string, string?>
-        {
-            ["Mesh__Messaging__Exchange"] = exchange,
-            ["Mesh__Messaging__DeadLetterExchange"] = exchange + ".dead-letter",
-        };
         var dataDirectory = Directory.CreateTempSubdirectory("mesh-broker-").FullName;
-        var options = MeshLauncherOptions.OnPorts(FreePorts.Take(6)) with
-        {
-            DataDirectory = dataDirectory,
-            BrokerUrl = url,
-            Seed = false,
-            StartTimeout = TimeSpan.FromSeconds(90),
-            Output = _ => { },
-            Environment = new Dictionary<MeshService, IReadOnlyDictionary<string, string?>>
-            {
-                [MeshService.Users] = new Dictionary<string, string?>(shared)
-                {
-                    ["Mesh__Users__OrderStats__Transport"] = "broker",
-                    ["Mesh__Users__OrderStats__Queue"] = TestBroker.UniqueName("order-stats"),
-                },
-                [MeshService.Inventory] = shared,
-                [MeshService.Orders] = shared,
-            },
-        };
+        var options = BrokerMesh.Options(url, exchange, TestBroker.UniqueName("order-stats"), dataDirectory);
         try
         {
             using var timeout = Deadlines.After(240);
@@ -58,7 +36,7 @@ public sealed class BrokerMeshTests
             var item = await TestData.CreateItemAsync(new InventoryService.InventoryServiceClient(inventoryChannel), priceMinor: 250, quantity: 100);
 
             await PlaceOrdersAsync(mesh, user.UserId, item.Sku, count: 3);
-            await Eventually.HoldsAsync(async () => (await StatsAsync(users, user.UserId)).OrdersPlaced == 3,
+            await Eventually.HoldsAsync(async () => (await BrokerMesh.StatsAsync(users, user.UserId)).OrdersPlaced == 3,
                 "the three confirmed orders counted through the broker", TimeSpan.FromSeconds(60));
 
             // The relay's checkpoint is lost, as if orders died after the broker confirmed and before
@@ -77,9 +55,9 @@ public sealed class BrokerMeshTests
             var confirmed = await capture.ReadUntilAsync(received => received.Count >= 7,
                 "the three confirmations published twice, then the fourth", TimeSpan.FromSeconds(60));
             Assert.Equal(4, confirmed.Select(message => message.MessageId).Distinct().Count());
-            await Eventually.HoldsAsync(async () => (await StatsAsync(users, user.UserId)).OrdersPlaced == 4,
+            await Eventually.HoldsAsync(async () => (await BrokerMesh.StatsAsync(users, user.UserId)).OrdersPlaced == 4,
                 "the fourth order counted", TimeSpan.FromSeconds(60));
-            var stats = await StatsAsync(users, user.UserId);
+            var stats = await BrokerMesh.StatsAsync(users, user.UserId);
             Assert.Equal((4, 1000L), (stats.OrdersPlaced, stats.LifetimeSpend.Single().AmountMinor));
         }
         finally
@@ -98,7 +76,4 @@ public sealed class BrokerMeshTests
             Assert.Equal(OrderState.Confirmed, placed.Order.State);
         }
     }
-
-    private static async Task<OrderStats> StatsAsync(UserService.UserServiceClient users, string userId) =>
-        (await users.GetUserAsync(new GetUserRequest { UserId = userId }, deadline: Deadlines.Call())).OrderStats;
 }

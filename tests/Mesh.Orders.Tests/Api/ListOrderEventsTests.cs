@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Mesh.Orders.Api;
 using Mesh.Orders.Tests.Support;
@@ -46,6 +47,28 @@ public abstract class ListOrderEventsTests
         Assert.Empty(third.Events);
         Assert.Equal(head + 6, third.HeadSequence);
         Assert.All(first.Events.Concat(second.Events), e => Assert.Equal(user, e.Order.UserId));
+    }
+
+    [ContractFact]
+    public async Task ListOrderEvents_PlaceOrder_ItsEventsCarryTheTraceOfThePlaceOrderCall()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var head = await _mesh.OrderEventHeadAsync();
+        ActivityTraceId trace;
+        using (var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            // The client sends the ambient trace context with the call, as the mesh's clients do.
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            trace = caller.TraceId;
+            await _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 1)));
+        }
+
+        var page = await _mesh.Orders.ListOrderEventsAsync(new ListOrderEventsRequest { AfterSequence = head });
+        var events = page.Events.Where(e => e.Order.UserId == user).ToList();
+
+        Assert.Equal([OrderEventType.OrderPlaced, OrderEventType.OrderConfirmed], events.Select(e => e.Type));
+        Assert.All(events, e => Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", e.TraceParent));
     }
 
     [ContractTheory]

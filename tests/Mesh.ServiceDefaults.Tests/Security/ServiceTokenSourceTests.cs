@@ -22,13 +22,13 @@ public sealed class ServiceTokenSourceTests : IDisposable
         var source = Source(time);
         File.WriteAllText(TokenPath, "first-token\n");
 
-        Assert.Equal("first-token", source.Current());
+        Assert.Equal("Bearer first-token", source.AuthorizationHeader());
         File.WriteAllText(TokenPath, "second-token");
         time.Advance(ServiceTokenSource.RereadAfter - TimeSpan.FromSeconds(1));
-        Assert.Equal("first-token", source.Current());
+        Assert.Equal("Bearer first-token", source.AuthorizationHeader());
 
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal("second-token", source.Current());
+        Assert.Equal("Bearer second-token", source.AuthorizationHeader());
     }
 
     [Fact]
@@ -36,10 +36,10 @@ public sealed class ServiceTokenSourceTests : IDisposable
     {
         var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
 
-        Assert.Null(new ServiceTokenSource(Options.Create(new MeshAuthOptions()), time).Current());
-        Assert.Throws<FileNotFoundException>(() => Source(time).Current());
+        Assert.Null(new ServiceTokenSource(Options.Create(new MeshAuthOptions()), time).AuthorizationHeader());
+        Assert.Throws<FileNotFoundException>(() => Source(time).AuthorizationHeader());
         File.WriteAllText(TokenPath, "  \n");
-        Assert.Throws<InvalidOperationException>(() => Source(time).Current());
+        Assert.Throws<InvalidOperationException>(() => Source(time).AuthorizationHeader());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

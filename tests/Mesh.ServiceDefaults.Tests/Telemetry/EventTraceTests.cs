@@ -98,16 +98,37 @@ public sealed class EventTraceTests : IDisposable
     }
 
     [Fact]
-    public void Failed_MarksTheSpanAnErrorWithTheException()
+    public async Task ProcessAsync_ApplyFails_TheSpanIsAnErrorWithTheException_AndTheFailureGoesOn()
     {
-        using var span = EventTrace.StartProcessing("process q", "rabbitmq", "q", []);
+        var trace = ActivityTraceId.CreateRandom();
 
-        EventTrace.Failed(span, new InvalidOperationException("the store is read-only"));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => EventTrace.ProcessAsync<int>(
+            "process q", "rabbitmq", "q", [Parent(trace, ActivitySpanId.CreateRandom())],
+            () => throw new InvalidOperationException("the store is read-only")));
 
-        Assert.NotNull(span);
+        var span = await _spans.WaitForAsync(s => s.TraceId == trace, "the failed batch's span");
+        Assert.Equal("the store is read-only", failure.Message);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("the store is read-only", span.StatusDescription);
         Assert.Contains(span.Events, e => e.Name == "exception");
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ApplySucceeds_ReturnsItsResultFromInsideTheSpan()
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        Activity? during = null;
+
+        var result = await EventTrace.ProcessAsync("process q", "rabbitmq", "q", [Parent(trace, ActivitySpanId.CreateRandom())], () =>
+        {
+            during = Activity.Current;
+            return Task.FromResult(42);
+        });
+
+        Assert.Equal(42, result);
+        Assert.NotNull(during);
+        Assert.Equal(trace, during.TraceId);
+        Assert.Equal(ActivityStatusCode.Unset, during.Status);
     }
 
     private static string Parent(ActivityTraceId trace, ActivitySpanId span) => $"00-{trace}-{span}-01";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Storage;
@@ -29,6 +30,26 @@ public abstract class UserEventLogTests(UsersHost host)
         Assert.Equal(UserEventType.UserCreated, created.Type);
         Assert.Equal(user, created.User);
         Assert.Equal(Timestamp.FromDateTimeOffset(host.Time.GetUtcNow()), created.OccurTime);
+    }
+
+    [ContractFact]
+    public async Task CreateUser_TheEventCarriesTheTraceOfTheCallThatMadeIt()
+    {
+        var head = await HeadAsync();
+        ActivityTraceId trace;
+        ActivitySpanId callerSpan;
+        using (var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            // The client sends the ambient trace context with the call, as the mesh's clients do.
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            (trace, callerSpan) = (caller.TraceId, caller.SpanId);
+            await host.CreateUserAsync(displayName: "Traced");
+        }
+
+        var created = Assert.Single(await EventsAfterAsync(head));
+        // The service's own span of the call, in the caller's trace.
+        Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-01$", created.TraceParent);
+        Assert.DoesNotContain(callerSpan.ToString(), created.TraceParent, StringComparison.Ordinal);
     }
 
     [ContractFact]
