@@ -59,6 +59,9 @@ public static class OrdersRegistration
         builder.AddMeshFeedConsumers();
         builder.Services.AddSingleton<InventoryCatalogConsumer>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<InventoryCatalogConsumer>());
+        // The users orders has checked, current through users' feed; the user check asks it first.
+        builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<UserDirectory>());
         builder.Services.AddSingleton<CatalogPricingMetrics>();
         builder.Services.AddSingleton<SagaMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CatalogPricingMetrics.MeterName, SagaMetrics.MeterName));

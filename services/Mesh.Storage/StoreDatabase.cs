@@ -9,6 +9,8 @@ namespace Mesh.Storage;
 /// </summary>
 public abstract class StoreDatabase
 {
+    private readonly Lock _appendWatchersGate = new();
+
     static StoreDatabase()
     {
         // Stores map rows with Dapper: snake_case columns (user_id) fill PascalCase properties (UserId).
@@ -20,7 +22,57 @@ public abstract class StoreDatabase
 
     public abstract SqlDialect Dialect { get; }
 
+    private Action<string, string>[] _appendWatchers = [];
+
     public StorageProvider Provider => Dialect.Provider;
+
+    /// <summary>
+    /// Whether this process is the only one that writes the database (SQLite: one replica owns
+    /// its file), so what it writes is all that changes: the condition for a <see cref="ReadView{TValue}"/>.
+    /// PostgreSQL is shared by replicas; their reads go to the database.
+    /// </summary>
+    public abstract bool HasOneWriterProcess { get; }
+
+    /// <summary>
+    /// Throws what an operation on the database would throw if the database is known to be gone
+    /// (SQLite: its file was deleted), so that data kept in memory is not served from a database
+    /// nobody can read any more. Cheap enough for every read (SQLite: one stat).
+    /// </summary>
+    public virtual void EnsureAvailable()
+    {
+    }
+
+    /// <summary>
+    /// Calls <paramref name="appended"/> with the log name and filter key of every event appended
+    /// in a write transaction of this process, once that transaction has ended (committed or not).
+    /// </summary>
+    public void WatchAppends(Action<string, string> appended)
+    {
+        ArgumentNullException.ThrowIfNull(appended);
+        lock (_appendWatchersGate)
+        {
+            _appendWatchers = [.. _appendWatchers, appended];
+        }
+    }
+
+    /// <summary>Tells the <see cref="WatchAppends"/> watchers what <paramref name="session"/> appended; call it when its transaction has ended.</summary>
+    protected void Ended(StoreSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var watchers = Volatile.Read(ref _appendWatchers);
+        if (watchers.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (log, key) in session.Appended)
+        {
+            foreach (var watcher in watchers)
+            {
+                watcher(log, key);
+            }
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="decide"/> in one write transaction; commits if it returns, rolls back if

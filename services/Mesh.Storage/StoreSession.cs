@@ -11,6 +11,8 @@ namespace Mesh.Storage;
 /// </summary>
 public sealed class StoreSession(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, CancellationToken cancellationToken)
 {
+    private List<(string Log, string Key)>? _appended;
+
     public DbConnection Connection { get; } = connection;
 
     /// <summary>The write (or snapshot) transaction; null for a plain read.</summary>
@@ -63,8 +65,12 @@ public sealed class StoreSession(DbConnection connection, DbTransaction? transac
             throw new InvalidOperationException("Events are appended only inside a write transaction.");
         }
 
+        (_appended ??= []).Add((log.Name, filterKey));
         return log.AppendAsync(this, filterKey, payload, occurTime);
     }
+
+    /// <summary>The log and filter key of every event appended in this session, in append order.</summary>
+    public IReadOnlyList<(string Log, string Key)> Appended => _appended ?? [];
 
     private CommandDefinition Define(string sql, object? parameters) =>
         new(sql, parameters, Transaction, cancellationToken: CancellationToken);

@@ -30,6 +30,7 @@ public static class UsersRegistration
         builder.AddMeshStorage("users.db", UsersSchema.Sqlite, UsersSchema.Postgres);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<UserDetailsView>();
         builder.Services.AddSingleton<OrderStatsStore>();
 
         builder.AddMeshEventLog(UserFeed.LogName);

@@ -208,6 +208,53 @@ public abstract class StoreDatabaseContractTests
         release.SetResult();
         await Task.WhenAll(first, second).WaitAsync(Bounded);
     }
+
+    [ContractFact]
+    public async Task WatchAppends_WriteEnds_ReportsEachAppendedKeyAfterTheCommit()
+    {
+        await using var store = await StoreHarness.CreateAsync(Provider);
+        var reported = new List<(string Log, string Key, long RowsThen)>();
+        store.Database.WatchAppends((log, key) => reported.Add((log, key, store.CountAsync().GetAwaiter().GetResult())));
+
+        await store.Database.WriteAsync(async session =>
+        {
+            await store.InsertAsync(session, "t1", "one");
+            await session.AppendAsync(store.Log, "t1", new StringValue { Value = "created" }, DateTimeOffset.UtcNow);
+            await store.InsertAsync(session, "t2", "two");
+            await session.AppendAsync(store.Log, "t2", new StringValue { Value = "created" }, DateTimeOffset.UtcNow);
+            Assert.Empty(reported); // nothing before the transaction ends
+            return 0;
+        }, CancellationToken.None);
+
+        // Reported after the commit: a reader told of the key already sees both rows.
+        Assert.Equal([(StoreHarness.LogName, "t1", 2L), (StoreHarness.LogName, "t2", 2L)], reported);
+    }
+
+    [ContractFact]
+    public async Task WatchAppends_WriteRollsBack_StillReportsTheKeysItTouched()
+    {
+        await using var store = await StoreHarness.CreateAsync(Provider);
+        var reported = new List<string>();
+        store.Database.WatchAppends((_, key) => reported.Add(key));
+
+        await Assert.ThrowsAsync<RollbackException>(() => store.Database.WriteAsync<int>(async session =>
+        {
+            await store.InsertAsync(session, "t1", "one");
+            await session.AppendAsync(store.Log, "t1", new StringValue { Value = "created" }, DateTimeOffset.UtcNow);
+            throw new RollbackException();
+        }, CancellationToken.None));
+
+        // A rolled-back write changed nothing, but forgetting a key too often costs one read, never a stale one.
+        Assert.Equal(["t1"], reported);
+    }
+
+    [ContractFact]
+    public async Task HasOneWriterProcess_OnlySqlite()
+    {
+        await using var store = await StoreHarness.CreateAsync(Provider);
+
+        Assert.Equal(Provider == StorageProvider.Sqlite, store.Database.HasOneWriterProcess);
+    }
 }
 
 public sealed class SqliteStoreDatabaseContractTests : StoreDatabaseContractTests

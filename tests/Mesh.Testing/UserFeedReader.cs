@@ -26,7 +26,7 @@ public sealed class UserFeedReader : IDisposable
             headers.Add("start-at-head", "true");
         }
 
-        _call = client.WatchUsers(new WatchUsersRequest { AfterSequence = afterSequence }, headers);
+        _call = client.WatchUsers(new WatchUsersRequest { AfterSequence = afterSequence, StartAtHead = startAtHead }, headers);
     }
 
     public List<UserEvent> Events { get; } = [];

@@ -1,5 +1,6 @@
 using Mesh.Inventory.Domain;
 using Mesh.Inventory.Feeds;
+using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
 
 namespace Mesh.Inventory.Storage;
@@ -11,13 +12,19 @@ namespace Mesh.Inventory.Storage;
 /// slip between a check and its effect. Refusals are returned as outcomes rather than thrown.
 /// Every item change is appended to the inventory event log in the transaction that makes it.
 /// </summary>
-public sealed class ItemStore(StoreDatabase database, InventoryEventLog events, TimeProvider time)
+/// <remarks>
+/// GetItem reads through a <see cref="ReadView{TValue}"/> on SQLite: every change to an item
+/// appends an event keyed by its sku, and that append invalidates the sku when its transaction ends.
+/// </remarks>
+public sealed class ItemStore(StoreDatabase database, InventoryEventLog events, TimeProvider time, ReadViews views)
 {
     /// <summary>Advisory-lock class of AdjustStock request ids ("INVA").</summary>
     public const int AdjustmentKeyClass = 0x494E_5641;
 
-    public Task<ItemRecord?> GetItemAsync(string sku, CancellationToken cancellationToken) =>
-        database.ReadAsync(session => ItemQueries.FindItemAsync(session, sku), cancellationToken);
+    private readonly ReadView<ItemRecord> _items = views.Create<ItemRecord>("items", InventoryEventLog.Name);
+
+    public ValueTask<ItemRecord?> GetItemAsync(string sku, CancellationToken cancellationToken) =>
+        _items.GetAsync(sku, database, static (sku, database, token) => database.ReadAsync(session => ItemQueries.FindItemAsync(session, sku), token), cancellationToken);
 
     /// <summary>The items that exist among <paramref name="skus"/>, keyed by sku.</summary>
     public Task<IReadOnlyDictionary<string, ItemRecord>> GetItemsAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken) =>

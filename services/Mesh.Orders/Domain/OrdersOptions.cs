@@ -1,12 +1,12 @@
 namespace Mesh.Orders.Domain;
 
-/// <summary>Saga timing, bound from configuration section <c>Mesh:Orders</c>.</summary>
+/// <summary>Saga timing and the user cache, bound from configuration section <c>Mesh:Orders</c>.</summary>
 public sealed class OrdersOptions
 {
     public const string Section = "Mesh:Orders";
 
     public const string ValidationMessage =
-        "Mesh:Orders: ReservationTtl must be 1 second to 15 minutes; AbandonAfter and SweepInterval must be positive.";
+        "Mesh:Orders: ReservationTtl must be 1 second to 15 minutes; AbandonAfter and SweepInterval must be positive; UserCacheCapacity must not be negative.";
 
     /// <summary>How long inventory holds an order's stock without a commit. Default 60 s.</summary>
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromSeconds(60);
@@ -17,9 +17,16 @@ public sealed class OrdersOptions
     /// <summary>How often the sweeper looks for abandoned orders. Default 10 s.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Users whose state orders keeps in memory, current through the users feed, so an order of a
+    /// known user needs no GetUser call. 0 asks users on every order. Default 10,000.
+    /// </summary>
+    public int UserCacheCapacity { get; set; } = 10_000;
+
     // The TTL bounds are inventory's (ReserveStockRequest.ttl); a value outside them would fail every order.
     public bool IsValid() =>
         ReservationTtl >= TimeSpan.FromSeconds(1) && ReservationTtl <= TimeSpan.FromMinutes(15)
         && AbandonAfter > TimeSpan.Zero
-        && SweepInterval > TimeSpan.Zero;
+        && SweepInterval > TimeSpan.Zero
+        && UserCacheCapacity >= 0;
 }

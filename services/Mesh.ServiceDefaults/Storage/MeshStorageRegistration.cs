@@ -49,6 +49,11 @@ public static class MeshStorageRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(postgres);
+        builder.Services.AddOptions<ReadViewOptions>()
+            .BindConfiguration(ReadViewOptions.Section)
+            .Validate(options => options.Capacity >= 0, $"{ReadViewOptions.Section}:Capacity must be 0 (off) or more.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<ReadViews>();
         var provider = builder.StorageProvider();
         if (provider == Mesh.Storage.StorageProvider.Sqlite)
         {

@@ -37,7 +37,7 @@ public static class MeshTelemetry
                 .AddAspNetCoreInstrumentation(options => options.RecordException = true)
                 .AddGrpcClientInstrumentation(options => options.SuppressDownstreamInstrumentation = true))
             .WithMetrics(metrics => metrics
-                .AddMeter(RpcMetrics.MeterName, Feeds.FeedConsumerMetrics.MeterName, Feeds.FeedServingMetrics.MeterName)
+                .AddMeter(RpcMetrics.MeterName, Feeds.FeedConsumerMetrics.MeterName, Feeds.FeedServingMetrics.MeterName, Storage.ReadViews.MeterName)
                 // GC, thread pool, CPU and memory of the process, built into .NET.
                 .AddMeter("System.Runtime")
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")

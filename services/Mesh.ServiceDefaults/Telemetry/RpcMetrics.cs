@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -11,9 +12,15 @@ public sealed class RpcMetrics : IDisposable
 {
     public const string MeterName = "Mesh.Rpc";
 
+    // More than any service has methods; names beyond it are split on every call instead of kept.
+    private const int MaxKeptNames = 512;
+
     private readonly Meter _meter;
     private readonly Histogram<double> _serverDuration;
     private readonly Counter<long> _rejected;
+
+    // Every call records its method as two tags: splitting each name once spares two strings per call.
+    private readonly ConcurrentDictionary<string, (string Service, string Method)> _names = new(StringComparer.Ordinal);
 
     public RpcMetrics(IMeterFactory meterFactory)
     {
@@ -27,7 +34,7 @@ public sealed class RpcMetrics : IDisposable
 
     public void RecordServer(string fullMethod, int statusCode, double milliseconds)
     {
-        var (service, method) = Split(fullMethod);
+        var (service, method) = NamesOf(fullMethod);
         var tags = new TagList
         {
             { "rpc.system", "grpc" },
@@ -41,7 +48,7 @@ public sealed class RpcMetrics : IDisposable
     /// <summary>Counts a call refused before its handler ran (malformed body, oversized, bad framing).</summary>
     public void RecordRejected(string fullMethod, string reason)
     {
-        var (service, method) = Split(fullMethod);
+        var (service, method) = NamesOf(fullMethod);
         _rejected.Add(1, new TagList
         {
             { "rpc.system", "grpc" },
@@ -49,6 +56,22 @@ public sealed class RpcMetrics : IDisposable
             { "rpc.method", method },
             { "error.type", reason },
         });
+    }
+
+    private (string Service, string Method) NamesOf(string fullMethod)
+    {
+        if (_names.TryGetValue(fullMethod, out var names))
+        {
+            return names;
+        }
+
+        names = Split(fullMethod);
+        if (_names.Count < MaxKeptNames)
+        {
+            _names.TryAdd(fullMethod, names);
+        }
+
+        return names;
     }
 
     // "/mesh.users.v1.UserService/GetUser" → ("mesh.users.v1.UserService", "GetUser")

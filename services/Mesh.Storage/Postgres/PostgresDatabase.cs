@@ -78,11 +78,28 @@ public sealed class PostgresDatabase : StoreDatabase, IAsyncDisposable, IDisposa
     public override SqlDialect Dialect => PostgresDialect.Instance;
 
     /// <inheritdoc />
+    public override bool HasOneWriterProcess => false;
+
+    /// <inheritdoc />
     public override async Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
         return await LostRaceRetry.ExecuteAsync(
-            async token => await WriteAsync((connection, transaction) => decide(new StoreSession(connection, transaction, Dialect, token)), token),
+            async token =>
+            {
+                StoreSession? session = null;
+                try
+                {
+                    return await WriteAsync((connection, transaction) => decide(session = new StoreSession(connection, transaction, Dialect, token)), token);
+                }
+                finally
+                {
+                    if (session is not null)
+                    {
+                        Ended(session);
+                    }
+                }
+            },
             cancellationToken);
     }
 

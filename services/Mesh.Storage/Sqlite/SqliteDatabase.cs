@@ -63,11 +63,26 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     public override SqlDialect Dialect => SqliteDialect.Instance;
 
     /// <inheritdoc />
+    /// <remarks>One replica owns the file; another process writing it (a second replica on the same file) is not supported.</remarks>
+    public override bool HasOneWriterProcess => true;
+
+    /// <inheritdoc />
     /// <remarks>The statements run uncancelled: once the write lock is held, a half-applied call is worse than a late one.</remarks>
-    public override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        return WriteAsync((connection, transaction) => decide(new StoreSession(connection, transaction, Dialect, CancellationToken.None)), cancellationToken);
+        StoreSession? session = null;
+        try
+        {
+            return await WriteAsync((connection, transaction) => decide(session = new StoreSession(connection, transaction, Dialect, CancellationToken.None)), cancellationToken);
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                Ended(session);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -283,6 +298,9 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
         var generation = Volatile.Read(ref _generation);
         return _readers.TryTake(generation, out var idle) ? idle : LongLivedSqliteConnection.Open(_connectionString, generation);
     }
+
+    /// <inheritdoc />
+    public override void EnsureAvailable() => EnsureFileExists();
 
     /// <summary>
     /// An open connection keeps a deleted file's inode alive and would go on serving a database

@@ -17,6 +17,7 @@ namespace Mesh.Users.Api;
 public sealed class UserGrpcService(
     UserStore users,
     OrderStatsStore orderStats,
+    UserDetailsView details,
     UserFeed feed,
     FeedStreamer streamer,
     TimeProvider time,
@@ -77,10 +78,9 @@ public sealed class UserGrpcService(
         ArgumentNullException.ThrowIfNull(context);
 
         var userId = UserIds.Canonical(request.UserId);
-        var user = await users.GetAsync(userId, context.CancellationToken)
+        var found = await details.GetAsync(userId, users, orderStats, context.CancellationToken)
             ?? throw UserNotFound(request.UserId);
-        var stats = await orderStats.GetAsync(userId, context.CancellationToken);
-        return new GetUserResponse { User = UserMapper.ToProto(user), OrderStats = UserMapper.ToProto(stats) };
+        return new GetUserResponse { User = UserMapper.ToProto(found.User), OrderStats = UserMapper.ToProto(found.OrderStats) };
     }
 
     public override async Task<BatchGetUsersResponse> BatchGetUsers(BatchGetUsersRequest request, ServerCallContext context)
@@ -178,7 +178,7 @@ public sealed class UserGrpcService(
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         return streamer.StreamAsync(
-            feed.Log, FeedSubscription.All(request.AfterSequence), UserFeed.ToResponse, UserFeed.ToHeartbeat, responseStream, context);
+            feed.Log, FeedSubscription.All(request.AfterSequence) with { StartAtHead = request.StartAtHead }, UserFeed.ToResponse, UserFeed.ToHeartbeat, responseStream, context);
     }
 
     // Stored times have millisecond precision; truncating here makes a response equal a later read.

@@ -11,7 +11,7 @@ namespace Mesh.Users.Storage;
 /// commit is delivered again. Replicas applying overlapping batches take turns on the cursor row
 /// (<see cref="ConsumerCursors.LockAsync"/>), and each skips what the previous one counted.
 /// </summary>
-public sealed class OrderStatsStore(StoreDatabase database)
+public sealed class OrderStatsStore(StoreDatabase database, UserDetailsView view)
 {
     /// <summary>The consumer's name: its row in consumer_cursors and its lag metric's tag.</summary>
     public const string CursorName = "orders-events";
@@ -26,31 +26,42 @@ public sealed class OrderStatsStore(StoreDatabase database)
     /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
     /// transaction. Returns the cursor afterwards.
     /// </summary>
-    public Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
 
-        return database.WriteAsync(async session =>
+        long through;
+        try
         {
-            var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
-            foreach (var change in changes)
+            through = await database.WriteAsync(async session =>
             {
-                if (change.Sequence <= cursor)
+                var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
+                foreach (var change in changes)
                 {
-                    continue; // applied before: a replay, or another replica got here first
+                    if (change.Sequence <= cursor)
+                    {
+                        continue; // applied before: a replay, or another replica got here first
+                    }
+
+                    if (!change.IsEmpty)
+                    {
+                        await CountAsync(session, change);
+                    }
+
+                    cursor = change.Sequence;
                 }
 
-                if (!change.IsEmpty)
-                {
-                    await CountAsync(session, change);
-                }
+                await ConsumerCursors.SetAsync(session, CursorName, cursor, now);
+                return cursor;
+            }, cancellationToken);
+        }
+        finally
+        {
+            view.Invalidate(changes.Select(change => change.UserId));
+        }
 
-                cursor = change.Sequence;
-            }
-
-            await ConsumerCursors.SetAsync(session, CursorName, cursor, now);
-            return cursor;
-        }, cancellationToken);
+        view.Publish(through);
+        return through;
     }
 
     /// <summary>
@@ -59,38 +70,50 @@ public sealed class OrderStatsStore(StoreDatabase database)
     /// transaction (the broker transport: deliveries are deduplicated by id, not by position).
     /// Returns how many changes were new.
     /// </summary>
-    public Task<int> ApplyOnceAsync(
+    public async Task<int> ApplyOnceAsync(
         string consumer, IReadOnlyList<(string MessageId, OrderStatsChange Change)> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
 
-        return database.WriteAsync(async session =>
+        var highest = 0L;
+        int applied;
+        try
         {
-            var applied = 0;
-            var highest = 0L;
-            foreach (var (messageId, change) in changes)
+            applied = await database.WriteAsync(async session =>
             {
-                if (!await MessageInbox.TryRecordAsync(session, consumer, messageId, now))
+                var applied = 0;
+                highest = 0L;
+                foreach (var (messageId, change) in changes)
                 {
-                    continue; // delivered before and committed: a redelivery or a republish
+                    if (!await MessageInbox.TryRecordAsync(session, consumer, messageId, now))
+                    {
+                        continue; // delivered before and committed: a redelivery or a republish
+                    }
+
+                    if (!change.IsEmpty)
+                    {
+                        await CountAsync(session, change);
+                    }
+
+                    applied++;
+                    highest = Math.Max(highest, change.Sequence);
                 }
 
-                if (!change.IsEmpty)
+                if (applied > 0)
                 {
-                    await CountAsync(session, change);
+                    await ConsumerCursors.SetAsync(session, CursorName, highest, now);
                 }
 
-                applied++;
-                highest = Math.Max(highest, change.Sequence);
-            }
+                return applied;
+            }, cancellationToken);
+        }
+        finally
+        {
+            view.Invalidate(changes.Select(pair => pair.Change.UserId));
+        }
 
-            if (applied > 0)
-            {
-                await ConsumerCursors.SetAsync(session, CursorName, highest, now);
-            }
-
-            return applied;
-        }, cancellationToken);
+        view.Publish(highest);
+        return applied;
     }
 
     /// <summary>Forgets inbox ids recorded before <paramref name="cutoff"/>.</summary>
@@ -101,16 +124,18 @@ public sealed class OrderStatsStore(StoreDatabase database)
     /// Moves the cursor to <paramref name="sequence"/> without counting anything — for events
     /// the upstream deleted before they were read. Returns the cursor afterwards (it never moves back).
     /// </summary>
-    public Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
 
-        return database.WriteAsync(async session =>
+        var through = await database.WriteAsync(async session =>
         {
             var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
             await ConsumerCursors.SetAsync(session, CursorName, sequence, now);
             return Math.Max(cursor, sequence);
         }, cancellationToken);
+        view.Publish(through);
+        return through;
     }
 
     /// <summary>The statistics of <paramref name="userId"/> (zeroes when none), read in one snapshot with the cursor.</summary>

@@ -177,6 +177,38 @@ public abstract class InventoryStoreContractTests
     }
 
     [ContractFact]
+    public async Task GetItemAsync_ReadBeforeAndAfterEveryKindOfWrite_SeesEachWrite()
+    {
+        // On SQLite GetItem reads from memory once it has read an item: every write must reach that copy.
+        await using var harness = await CreateHarnessAsync();
+        await CreateAsync(harness, "A-1");
+        await ItemAsync(harness, "A-1");
+
+        await harness.Items.UpdateItemAsync(new ItemUpdate("A-1", "Renamed", null, 99), CancellationToken.None);
+        Assert.Equal(("Renamed", 99L), ((await ItemAsync(harness, "A-1")).Name, (await ItemAsync(harness, "A-1")).UnitPriceMinor));
+
+        await harness.Items.AdjustStockAsync(Adjustment("A-1", 5), CancellationToken.None);
+        Assert.Equal(15L, (await ItemAsync(harness, "A-1")).OnHand);
+
+        await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 4));
+        Assert.Equal((15L, 4L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+
+        await harness.Reservations.CommitReservationAsync("r-1", CancellationToken.None);
+        Assert.Equal((11L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+
+        await ReserveAsync(harness, "r-2", new ReservationLineRecord("A-1", 3));
+        Assert.Equal(3L, (await ItemAsync(harness, "A-1")).Reserved);
+        await harness.Reservations.ReleaseReservationAsync("r-2", CancellationToken.None);
+        Assert.Equal((11L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+
+        await ReserveAsync(harness, "r-3", new ReservationLineRecord("A-1", 2));
+        Assert.Equal(2L, (await ItemAsync(harness, "A-1")).Reserved);
+        harness.Time.Advance(Ttl);
+        Assert.Equal(["r-3"], await harness.Reservations.ExpireDueReservationsAsync(10, CancellationToken.None));
+        Assert.Equal((11L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+    }
+
+    [ContractFact]
     public async Task CommitReservationAsync_HeldThenAgainThenRelease_CommitsOnce()
     {
         await using var harness = await CreateHarnessAsync();

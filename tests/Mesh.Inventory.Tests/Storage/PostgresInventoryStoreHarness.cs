@@ -4,6 +4,7 @@ using Mesh.Inventory.Tests.Support;
 using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Testing;
+using Mesh.Testing.Storage;
 
 namespace Mesh.Inventory.Tests.Storage;
 
@@ -50,7 +51,7 @@ public sealed class PostgresInventoryStoreHarness : IInventoryStoreHarness
         await database.MigrateAsync(InventorySchema.PostgresSchema.Migrations);
         var log = new PostgresEventLog(database, InventoryEventLog.Name);
         var events = new InventoryEventLog(log);
-        var replica = new PostgresInventoryReplica(database, log, new ItemStore(database, events, Time), new ReservationStore(database, events, Time));
+        var replica = new PostgresInventoryReplica(database, log, new ItemStore(database, events, Time, TestReadViews.For(database)), new ReservationStore(database, events, Time));
         _replicas.Add(replica);
         return replica;
     }

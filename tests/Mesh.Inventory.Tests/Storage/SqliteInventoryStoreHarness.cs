@@ -5,6 +5,7 @@ using Mesh.ServiceDefaults.Storage;
 using Mesh.Storage;
 using Mesh.Storage.Sqlite;
 using Mesh.Testing;
+using Mesh.Testing.Storage;
 
 namespace Mesh.Inventory.Tests.Storage;
 
@@ -19,7 +20,7 @@ public sealed class SqliteInventoryStoreHarness : IInventoryStoreHarness
         _database = database;
         Log = new SqliteEventLog(database, InventoryEventLog.Name);
         var events = new InventoryEventLog(Log);
-        Items = new ItemStore(database, events, Time);
+        Items = new ItemStore(database, events, Time, TestReadViews.For(database));
         Reservations = new ReservationStore(database, events, Time);
     }
 

@@ -22,7 +22,7 @@ namespace Mesh.Orders.Tests.Support;
 /// Users, inventory and orders hosted in-process, each on its own TestServer and temporary
 /// database; orders' clients reach the other two through their TestServer handlers. Users and
 /// inventory carry a <see cref="FaultPlan"/>; orders runs on a clock tests can shift, and its
-/// catalog feed from inventory can be cut (<see cref="InventoryFeed"/>). Orders keeps its data
+/// feeds from inventory and users can be cut (<see cref="InventoryFeed"/>, <see cref="UsersFeed"/>). Orders keeps its data
 /// in a SQLite file, or in a PostgreSQL database that further replicas
 /// (<see cref="CreateOrdersReplica"/>) share.
 /// </summary>
@@ -55,7 +55,9 @@ public sealed class OrdersMesh : IDisposable
 
     public ShiftedTimeProvider OrdersClock { get; } = new();
 
-    public InventoryFeedSwitch InventoryFeed { get; } = new();
+    public FeedSwitch<WatchInventoryRequest> InventoryFeed { get; } = new();
+
+    public FeedSwitch<WatchUsersRequest> UsersFeed { get; } = new();
 
     public MeshServiceFactory<UserGrpcService> UsersHost { get; }
 
@@ -94,10 +96,6 @@ public sealed class OrdersMesh : IDisposable
             throw new InvalidOperationException("only a PostgreSQL database is shared by replicas");
         }
 
-        // Started now, once: a factory's first start is not thread-safe, and two replicas' feed
-        // consumers would otherwise race to start users and inventory on the same database file.
-        _ = UsersHost.Server;
-        _ = InventoryHost.Server;
         return CreateOrdersHost(null);
     }
 
@@ -107,6 +105,7 @@ public sealed class OrdersMesh : IDisposable
         InventoryFaults.Clear();
         OrdersClock.Offset = TimeSpan.Zero;
         InventoryFeed.Restore();
+        UsersFeed.Restore();
     }
 
     public async Task<string> CreateUserAsync()
@@ -182,6 +181,9 @@ public sealed class OrdersMesh : IDisposable
         }, $"the catalog cache holds {sku}", TimeSpan.FromSeconds(15));
         return item!;
     }
+
+    /// <summary>Orders' consumer of users' feed, which keeps the users it has checked current.</summary>
+    public UserDirectory UserDirectory => OrdersHost.Services.GetRequiredService<UserDirectory>();
 
     /// <summary>Cuts the catalog feed and waits until orders has noticed.</summary>
     public async Task CutInventoryFeedAsync()
@@ -265,6 +267,10 @@ public sealed class OrdersMesh : IDisposable
 
     private MeshServiceFactory<OrderGrpcService> CreateOrdersHost(string? databasePath)
     {
+        // Users and inventory start first, once: orders' feed consumers reach them as soon as orders
+        // starts, and a factory's first start raced by a test's own first call would migrate twice.
+        _ = UsersHost.Server;
+        _ = InventoryHost.Server;
         var host = new MeshServiceFactory<OrderGrpcService>()
             .WithSetting("Mesh:Services:Users:Address", "http://localhost")
             .WithSetting("Mesh:Services:Inventory:Address", "http://localhost")
@@ -275,6 +281,8 @@ public sealed class OrdersMesh : IDisposable
                 Route<InventoryService.InventoryServiceClient>(services, () => InventoryHost.Server.CreateHandler());
                 services.Configure<GrpcClientFactoryOptions>(nameof(InventoryService.InventoryServiceClient), options =>
                     options.InterceptorRegistrations.Add(new Grpc.Net.ClientFactory.InterceptorRegistration(InterceptorScope.Client, _ => InventoryFeed)));
+                services.Configure<GrpcClientFactoryOptions>(nameof(UserService.UserServiceClient), options =>
+                    options.InterceptorRegistrations.Add(new Grpc.Net.ClientFactory.InterceptorRegistration(InterceptorScope.Client, _ => UsersFeed)));
             });
         if (_ordersPostgres is not null)
         {

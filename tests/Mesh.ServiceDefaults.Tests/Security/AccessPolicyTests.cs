@@ -19,7 +19,7 @@ public sealed class AccessPolicyTests
         { "/mesh.users.v1.UserService/ListUsers", "admin" },
         { "/mesh.users.v1.UserService/UpdateUser", "self:user_id admin" },
         { "/mesh.users.v1.UserService/DeactivateUser", "self:user_id admin" },
-        { "/mesh.users.v1.UserService/WatchUsers", "admin" },
+        { "/mesh.users.v1.UserService/WatchUsers", "admin orders" },
         { "/mesh.orders.v1.OrderService/PlaceOrder", "self:user_id admin" },
         { "/mesh.orders.v1.OrderService/GetOrder", "owner admin" },
         { "/mesh.orders.v1.OrderService/ListOrders", "self:user_id admin" },

@@ -90,6 +90,24 @@ public abstract class WatchUsersTests
     }
 
     [ContractFact]
+    public async Task WatchUsers_StartAtHead_HeartbeatAtTheHeadThenOnlyNewEvents()
+    {
+        await using var storage = await UsersTestStorage.CreateAsync(Provider);
+        using var host = storage.StartHost();
+        await host.CreateUserAsync();
+        await host.CreateUserAsync();
+
+        // after_sequence is ignored with start_at_head, as orders' user directory sends it.
+        using var reader = new UserFeedReader(host.Client, afterSequence: 0, startAtHead: true);
+        Assert.Empty(await reader.ReadUntilHeartbeatAsync());
+        Assert.Equal(2, reader.Heartbeats[0].HeadSequence);
+
+        var live = await host.CreateUserAsync();
+        await reader.ReadUntilAsync(r => r.Events.Count == 1);
+        Assert.Equal((3L, live.UserId), (reader.Events[0].Sequence, reader.Events[0].User.UserId));
+    }
+
+    [ContractFact]
     public async Task WatchUsers_NegativeCursor_FailsInvalidArgumentNamingAfterSequence()
     {
         await using var storage = await UsersTestStorage.CreateAsync(Provider);

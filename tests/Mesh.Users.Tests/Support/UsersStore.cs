@@ -1,6 +1,7 @@
 using Mesh.Storage;
 using Mesh.Storage.Postgres;
 using Mesh.Storage.Sqlite;
+using Mesh.Testing.Storage;
 using Mesh.Users.Feeds;
 using Mesh.Users.Storage;
 
@@ -17,7 +18,8 @@ public sealed class UsersStore : IAsyncDisposable
     private UsersStore(StoreDatabase database, IEventLog log, Func<ValueTask> dispose)
     {
         Users = new UserStore(database, log);
-        OrderStats = new OrderStatsStore(database);
+        Details = new UserDetailsView(TestReadViews.For(database));
+        OrderStats = new OrderStatsStore(database, Details);
         Log = log;
         _dispose = dispose;
     }
@@ -25,6 +27,9 @@ public sealed class UsersStore : IAsyncDisposable
     public UserStore Users { get; }
 
     public OrderStatsStore OrderStats { get; }
+
+    /// <summary>GetUser's read of a user with its statistics (from memory on SQLite).</summary>
+    public UserDetailsView Details { get; }
 
     public IEventLog Log { get; }
 

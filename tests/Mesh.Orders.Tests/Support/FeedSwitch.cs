@@ -1,24 +1,25 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Mesh.Inventory.V1;
 
 namespace Mesh.Orders.Tests.Support;
 
 /// <summary>
-/// Takes inventory's feed away from orders and gives it back, as a client interceptor on orders'
-/// inventory client: while cut, open WatchInventory streams break and new ones fail with
-/// UNAVAILABLE, as when inventory is unreachable; unary calls are untouched. It also records
-/// every WatchInventory request orders made.
+/// Takes a feed away from orders and gives it back, as a client interceptor on orders' client of
+/// the service that serves it: while cut, open streams whose request is a
+/// <typeparamref name="TWatchRequest"/> break and new ones fail with UNAVAILABLE, as when that
+/// service is unreachable; unary calls are untouched. It also records every such request orders made.
 /// </summary>
-public sealed class InventoryFeedSwitch : Interceptor
+public sealed class FeedSwitch<TWatchRequest> : Interceptor
+    where TWatchRequest : class, IMessage<TWatchRequest>
 {
     private readonly Lock _gate = new();
-    private readonly List<WatchInventoryRequest> _requests = [];
+    private readonly List<TWatchRequest> _requests = [];
     private CancellationTokenSource _cut = new();
     private bool _down;
 
-    /// <summary>Every WatchInventory request orders sent, oldest first.</summary>
-    public IReadOnlyList<WatchInventoryRequest> Requests
+    /// <summary>Every watch request orders sent, oldest first.</summary>
+    public IReadOnlyList<TWatchRequest> Requests
     {
         get
         {
@@ -56,7 +57,7 @@ public sealed class InventoryFeedSwitch : Interceptor
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context,
         AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        if (request is not WatchInventoryRequest watch)
+        if (request is not TWatchRequest watch)
         {
             return continuation(request, context);
         }
@@ -67,7 +68,7 @@ public sealed class InventoryFeedSwitch : Interceptor
             _requests.Add(watch.Clone());
             if (_down)
             {
-                var refused = new Status(StatusCode.Unavailable, "the inventory feed is cut (test)");
+                var refused = new Status(StatusCode.Unavailable, $"the feed of {typeof(TWatchRequest).Name} is cut (test)");
                 return new AsyncServerStreamingCall<TResponse>(
                     new BrokenReader<TResponse>(refused), Task.FromResult(new Metadata()), () => refused, () => new Metadata(), () => { });
             }
@@ -110,7 +111,7 @@ public sealed class InventoryFeedSwitch : Interceptor
             catch (RpcException exception) when (cut.IsCancellationRequested && exception.StatusCode == StatusCode.Cancelled)
             {
                 // The cut cancelled the call; the consumer must see what a lost connection looks like.
-                throw new RpcException(new Status(StatusCode.Unavailable, "the inventory feed was cut (test)"));
+                throw new RpcException(new Status(StatusCode.Unavailable, $"the feed of {typeof(TWatchRequest).Name} was cut (test)"));
             }
         }
     }
