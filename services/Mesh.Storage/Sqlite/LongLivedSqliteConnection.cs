@@ -27,6 +27,9 @@ internal sealed class LongLivedSqliteConnection(string connectionString, int gen
     /// </summary>
     public bool IsIdle => State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(Handle) != 0;
 
+    /// <summary>True while a transaction is open on it (SQLite may end one by itself after an I/O error, a full disk or a busy timeout).</summary>
+    public bool IsInTransaction => State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(Handle) == 0;
+
     public static LongLivedSqliteConnection Open(string connectionString, int generation)
     {
         var connection = new LongLivedSqliteConnection(connectionString, generation);
