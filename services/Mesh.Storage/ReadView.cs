@@ -81,6 +81,11 @@ public sealed class ReadView<TValue>
     public void Invalidate(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (Capacity == 0)
+        {
+            return; // holds nothing, and keeps no load
+        }
+
         var stripe = StripeOf(key);
         lock (stripe.Gate)
         {

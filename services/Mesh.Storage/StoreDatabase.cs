@@ -10,6 +10,7 @@ namespace Mesh.Storage;
 public abstract class StoreDatabase
 {
     private readonly Lock _appendWatchersGate = new();
+    private Action<string, string>[] _appendWatchers = [];
 
     static StoreDatabase()
     {
@@ -21,8 +22,6 @@ public abstract class StoreDatabase
     }
 
     public abstract SqlDialect Dialect { get; }
-
-    private Action<string, string>[] _appendWatchers = [];
 
     public StorageProvider Provider => Dialect.Provider;
 
@@ -55,10 +54,31 @@ public abstract class StoreDatabase
         }
     }
 
-    /// <summary>Tells the <see cref="WatchAppends"/> watchers what <paramref name="session"/> appended; call it when its transaction has ended.</summary>
-    protected void Ended(StoreSession session)
+    /// <summary>
+    /// Runs <paramref name="decide"/> in the session <paramref name="transact"/> opens for it, then
+    /// tells the <see cref="WatchAppends"/> watchers what that session appended, once its transaction
+    /// has ended (committed or not). Each provider runs every write attempt through it.
+    /// </summary>
+    protected async Task<T> ReportingAppendsAsync<T>(Func<StoreSession, Task<T>> decide, Func<Func<StoreSession, Task<T>>, Task<T>> transact)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(transact);
+        StoreSession? session = null;
+        try
+        {
+            return await transact(opened => decide(session = opened));
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                ReportAppends(session);
+            }
+        }
+    }
+
+    private void ReportAppends(StoreSession session)
+    {
         var watchers = Volatile.Read(ref _appendWatchers);
         if (watchers.Length == 0)
         {

@@ -44,20 +44,14 @@ public sealed class ReadViewTests
     {
         var view = new ReadView<string>(capacity: 10);
         var source = new Source { ["a"] = "before" };
-        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var proceed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        source.BeforeNextLoadReturns = async () =>
-        {
-            loading.SetResult();
-            await proceed.Task;
-        };
+        var paused = source.PauseNextLoad();
 
         var slow = ReadAsync(view, source, "a").AsTask();
-        await loading.Task.WaitAsync(Bounded);
+        await paused.Reached.WaitAsync(Bounded);
         // The load has read "before"; a write commits and invalidates the key before the load finishes.
         source["a"] = "after";
         view.Invalidate("a");
-        proceed.SetResult();
+        paused.Resume();
 
         Assert.Equal("before", await slow.WaitAsync(Bounded));
         Assert.Equal("after", await ReadAsync(view, source, "a"));
@@ -68,19 +62,13 @@ public sealed class ReadViewTests
     {
         var view = new ReadView<string>(capacity: 10);
         var source = new Source { ["a"] = "one" };
-        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var proceed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        source.BeforeNextLoadReturns = async () =>
-        {
-            loading.SetResult();
-            await proceed.Task;
-        };
+        var paused = source.PauseNextLoad();
         var slow = ReadAsync(view, source, "a").AsTask();
-        await loading.Task.WaitAsync(Bounded);
-        var other = Enumerable.Range(0, 10_000).Select(n => $"k{n}").First(key => !SameStripe(view, key, "a"));
+        await paused.Reached.WaitAsync(Bounded);
+        var other = Enumerable.Range(0, 10_000).Select(n => $"k{n}").First(key => !SameStripe(key, "a"));
 
         view.Invalidate(other);
-        proceed.SetResult();
+        paused.Resume();
         await slow.WaitAsync(Bounded);
         await ReadAsync(view, source, "a");
 
@@ -160,21 +148,18 @@ public sealed class ReadViewTests
         view.GetAsync(key, source, static (key, source, _) => source.LoadAsync(key), CancellationToken.None);
 
     // Whether invalidating key during a load of probe keeps that load out of a view (string hashes differ per process).
-    private static bool SameStripe(ReadView<string> view, string key, string probe)
+    private static bool SameStripe(string key, string probe)
     {
-        var scratch = new ReadView<string>(view.Capacity);
-        var kept = new Source { [probe] = "x" };
-        ReadAsync(scratch, kept, probe).AsTask().GetAwaiter().GetResult();
-        var stale = new Source { [probe] = "y" };
-        stale.BeforeNextLoadReturns = () =>
+        var scratch = new ReadView<string>(capacity: 10);
+        var source = new Source { [probe] = "x" };
+        source.BeforeNextLoadReturns = () =>
         {
             scratch.Invalidate(key);
             return Task.CompletedTask;
         };
-        scratch.Invalidate(probe);
-        ReadAsync(scratch, stale, probe).AsTask().GetAwaiter().GetResult();
-        ReadAsync(scratch, stale, probe).AsTask().GetAwaiter().GetResult();
-        return stale.Loads == 2;
+        ReadAsync(scratch, source, probe).AsTask().GetAwaiter().GetResult();
+        ReadAsync(scratch, source, probe).AsTask().GetAwaiter().GetResult();
+        return source.Loads == 2;
     }
 
     private sealed class Source : Dictionary<string, string>
@@ -182,6 +167,14 @@ public sealed class ReadViewTests
         public int Loads { get; private set; }
 
         public Func<Task>? BeforeNextLoadReturns { get; set; }
+
+        /// <summary>Holds the next load after it has read its value, until <see cref="PausedLoad.Resume"/>.</summary>
+        public PausedLoad PauseNextLoad()
+        {
+            var paused = new PausedLoad();
+            BeforeNextLoadReturns = paused.WaitAsync;
+            return paused;
+        }
 
         public async Task<string?> LoadAsync(string key)
         {
@@ -194,6 +187,23 @@ public sealed class ReadViewTests
             }
 
             return value;
+        }
+    }
+
+    private sealed class PausedLoad
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the load has read its value and waits.</summary>
+        public Task Reached => _reached.Task;
+
+        public void Resume() => _resume.SetResult();
+
+        public Task WaitAsync()
+        {
+            _reached.SetResult();
+            return _resume.Task;
         }
     }
 }

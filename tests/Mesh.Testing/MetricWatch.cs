@@ -43,6 +43,9 @@ public sealed class MetricWatch : IDisposable
         }
     }
 
+    /// <summary>Asks the observable instruments for their current values (counters and gauges read on collection).</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
     public void Dispose() => _listener.Dispose();
 
     private void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)

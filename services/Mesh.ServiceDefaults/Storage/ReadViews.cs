@@ -35,31 +35,31 @@ public sealed class ReadViews : IDisposable
             description: "Reads an in-memory view sent to the database (not held, changed since, or views off), by view.");
     }
 
-    /// <summary>Whether views hold anything here (false on PostgreSQL, or with capacity 0).</summary>
-    public bool Enabled => _capacity > 0;
-
     /// <summary>
     /// A view named <paramref name="name"/>, invalidated by every event appended to
     /// <paramref name="logName"/> with that key. A view whose keys also change without an event
     /// (a projection) is invalidated by its writer through <see cref="ReadView{TValue}.Invalidate"/>.
     /// </summary>
-    public ReadView<TValue> Create<TValue>(string name, string? logName)
+    public ReadView<TValue> Create<TValue>(string name, string logName)
         where TValue : class
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        // A deleted database file fails a read from memory as it fails every other call.
-        var view = new ReadView<TValue>(_capacity, _database.EnsureAvailable);
-        if (logName is not null)
+        ArgumentException.ThrowIfNullOrEmpty(logName);
+        if (_capacity == 0)
         {
-            _database.WatchAppends((log, key) =>
-            {
-                if (string.Equals(log, logName, StringComparison.Ordinal))
-                {
-                    view.Invalidate(key);
-                }
-            });
+            // Holds nothing: every read loads (and checks the database itself), no write has anything to forget.
+            return Register(name, new ReadView<TValue>(0));
         }
 
+        // A deleted database file fails a read from memory as it fails every other call.
+        var view = new ReadView<TValue>(_capacity, _database.EnsureAvailable);
+        _database.WatchAppends((log, key) =>
+        {
+            if (string.Equals(log, logName, StringComparison.Ordinal))
+            {
+                view.Invalidate(key);
+            }
+        });
         return Register(name, view);
     }
 

@@ -85,21 +85,8 @@ public sealed class PostgresDatabase : StoreDatabase, IAsyncDisposable, IDisposa
     {
         ArgumentNullException.ThrowIfNull(decide);
         return await LostRaceRetry.ExecuteAsync(
-            async token =>
-            {
-                StoreSession? session = null;
-                try
-                {
-                    return await WriteAsync((connection, transaction) => decide(session = new StoreSession(connection, transaction, Dialect, token)), token);
-                }
-                finally
-                {
-                    if (session is not null)
-                    {
-                        Ended(session);
-                    }
-                }
-            },
+            async token => await ReportingAppendsAsync(
+                decide, run => WriteAsync((connection, transaction) => run(new StoreSession(connection, transaction, Dialect, token)), token)),
             cancellationToken);
     }
 

@@ -15,9 +15,6 @@ internal abstract class GroupedWrite
 
     private int _state;
 
-    /// <summary>The session it ran in, once it has run.</summary>
-    public StoreSession? Session { get; protected set; }
-
     /// <summary>What it threw (its savepoint was rolled back), or null.</summary>
     public Exception? Failure { get; set; }
 
@@ -29,25 +26,22 @@ internal abstract class GroupedWrite
     /// <summary>Withdraws it before any group runs it; false when one already has.</summary>
     public bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Pending) == Pending;
 
-    public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction, SqlDialect dialect);
+    public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
     /// <summary>Hands the caller its result, or <see cref="Failure"/>, or <paramref name="groupFailure"/> when the whole group did not commit.</summary>
     public abstract void Complete(Exception? groupFailure);
 }
 
-/// <summary>A <see cref="GroupedWrite"/> whose decision returns a <typeparamref name="T"/>.</summary>
-internal sealed class GroupedWrite<T>(Func<StoreSession, Task<T>> decide) : GroupedWrite
+/// <summary>A <see cref="GroupedWrite"/> whose work returns a <typeparamref name="T"/>.</summary>
+internal sealed class GroupedWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work) : GroupedWrite
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? _result;
 
     public Task<T> Task => _completion.Task;
 
-    public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction, SqlDialect dialect)
-    {
-        Session = new StoreSession(connection, transaction, dialect, CancellationToken.None);
-        _result = await decide(Session);
-    }
+    public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+        _result = await work(connection, transaction);
 
     public override void Complete(Exception? groupFailure)
     {

@@ -65,7 +65,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
 
     public string Path { get; }
 
-    /// <summary>Transactions committed for <see cref="WriteAsync{T}(Func{StoreSession, Task{T}}, CancellationToken)"/> calls since start: fewer than the calls when writes were grouped.</summary>
+    /// <summary>Write transactions committed since start: fewer than the writes when writes were grouped.</summary>
     public long GroupCommits => Interlocked.Read(ref _groupCommits);
 
     public override SqlDialect Dialect => SqliteDialect.Instance;
@@ -75,17 +75,47 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     public override bool HasOneWriterProcess => true;
 
     /// <inheritdoc />
-    /// <remarks>
-    /// The statements run uncancelled: once a write has started, a half-applied call is worse than a
-    /// late one. Writes that queue while another runs commit together (group commit): each runs in a
-    /// savepoint of one transaction, so one that throws is rolled back alone, and every caller gets
-    /// its answer only after the transaction has committed; if it does not commit, all of them fail.
-    /// One commit for many writes is one WAL append and one lock hand-over instead of many.
-    /// </remarks>
-    public override async Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
+    /// <remarks>Grouped with the writes queued beside it; see <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, Task{T}}, CancellationToken)"/>.</remarks>
+    public override Task<T> WriteAsync<T>(Func<StoreSession, Task<T>> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        var write = new GroupedWrite<T>(decide);
+        return ReportingAppendsAsync(
+            decide, run => WriteAsync((connection, transaction) => run(new StoreSession(connection, transaction, Dialect, CancellationToken.None)), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken, bool snapshot = false)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return ReadAsync(async connection =>
+        {
+            if (!snapshot)
+            {
+                return await read(new StoreSession(connection, null, Dialect, cancellationToken));
+            }
+
+            // A deferred transaction reads one WAL snapshot from its first statement to its end.
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            var result = await read(new StoreSession(connection, transaction, Dialect, cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in an IMMEDIATE transaction; commits if it returns, rolls back
+    /// its writes if it throws. Writes that queue while another runs commit together (group commit):
+    /// each runs in a savepoint of one transaction, so one that throws is rolled back alone, and every
+    /// caller gets its answer only after the transaction has committed; if it does not commit, all of
+    /// them fail. One commit for many writes is one WAL append and one lock hand-over instead of many.
+    /// The statements run uncancelled: once a write has started, a half-applied call is worse than a
+    /// late one; a caller that gives up while queued is withdrawn. The writer connection stays open
+    /// unless a failure came from SQLite itself (other than a constraint) or left it inside a transaction.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var write = new GroupedWrite<T>(work);
         _queued.Enqueue(write);
         var leader = false;
         try
@@ -124,65 +154,6 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
         }
 
         return await write.Task;
-    }
-
-    /// <inheritdoc />
-    public override Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken, bool snapshot = false)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        return ReadAsync(async connection =>
-        {
-            if (!snapshot)
-            {
-                return await read(new StoreSession(connection, null, Dialect, cancellationToken));
-            }
-
-            // A deferred transaction reads one WAL snapshot from its first statement to its end.
-            await using var transaction = connection.BeginTransaction(deferred: true);
-            var result = await read(new StoreSession(connection, transaction, Dialect, cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }, cancellationToken);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> in one IMMEDIATE transaction; commits if it returns, rolls
-    /// back if it throws. The connection stays open for the next write unless the failure came
-    /// from SQLite itself (other than a constraint) or left it inside a transaction.
-    /// </summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        // Writes are not cancelled once they hold the lock: a half-applied call is worse than a late one.
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            try
-            {
-                var result = await TransactAsync(connection, work);
-                _commits.Signal();
-                return result;
-            }
-            catch (Exception failure)
-            {
-                if (!MayReuse(connection, failure))
-                {
-                    RetireWriter();
-                }
-
-                throw;
-            }
-        }
-        finally
-        {
-            if (_disposed)
-            {
-                RetireWriter();
-            }
-
-            _writeLock.Release();
-        }
     }
 
     /// <summary>
@@ -326,7 +297,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
             if (group.Count == 1)
             {
                 // Alone: no savepoint needed, the transaction is the write's own.
-                await group[0].RunAsync(connection, transaction, Dialect);
+                await group[0].RunAsync(connection, transaction);
             }
             else
             {
@@ -351,17 +322,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
 
         foreach (var write in group)
         {
-            try
-            {
-                if (write.Session is { } session)
-                {
-                    Ended(session);
-                }
-            }
-            finally
-            {
-                write.Complete(groupFailure);
-            }
+            write.Complete(groupFailure);
         }
     }
 
@@ -370,7 +331,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
         Execute(connection, transaction, "SAVEPOINT grouped_write;");
         try
         {
-            await write.RunAsync(connection, transaction, Dialect);
+            await write.RunAsync(connection, transaction);
         }
         catch (Exception failure) when (connection.IsInTransaction)
         {
@@ -387,15 +348,6 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     {
         using var command = connection.Prepared(sql, transaction);
         command.ExecuteNonQuery();
-    }
-
-    private static async Task<T> TransactAsync<T>(
-        LongLivedSqliteConnection connection, Func<SqliteConnection, SqliteTransaction, Task<T>> work)
-    {
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(CancellationToken.None);
-        return result;
     }
 
     /// <summary>

@@ -26,42 +26,31 @@ public sealed class OrderStatsStore(StoreDatabase database, UserDetailsView view
     /// Applies the changes not applied yet, in order, and moves the cursor past them, all in one
     /// transaction. Returns the cursor afterwards.
     /// </summary>
-    public async Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<long> ApplyAsync(IReadOnlyList<OrderStatsChange> changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
 
-        long through;
-        try
+        return WriteAsync(changes.Select(change => change.UserId), cursor => cursor, async session =>
         {
-            through = await database.WriteAsync(async session =>
+            var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
+            foreach (var change in changes)
             {
-                var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
-                foreach (var change in changes)
+                if (change.Sequence <= cursor)
                 {
-                    if (change.Sequence <= cursor)
-                    {
-                        continue; // applied before: a replay, or another replica got here first
-                    }
-
-                    if (!change.IsEmpty)
-                    {
-                        await CountAsync(session, change);
-                    }
-
-                    cursor = change.Sequence;
+                    continue; // applied before: a replay, or another replica got here first
                 }
 
-                await ConsumerCursors.SetAsync(session, CursorName, cursor, now);
-                return cursor;
-            }, cancellationToken);
-        }
-        finally
-        {
-            view.Invalidate(changes.Select(change => change.UserId));
-        }
+                if (!change.IsEmpty)
+                {
+                    await CountAsync(session, change);
+                }
 
-        view.Publish(through);
-        return through;
+                cursor = change.Sequence;
+            }
+
+            await ConsumerCursors.SetAsync(session, CursorName, cursor, now);
+            return cursor;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -75,44 +64,33 @@ public sealed class OrderStatsStore(StoreDatabase database, UserDetailsView view
     {
         ArgumentNullException.ThrowIfNull(changes);
 
-        var highest = 0L;
-        int applied;
-        try
+        var (applied, _) = await WriteAsync(changes.Select(pair => pair.Change.UserId), result => result.Highest, async session =>
         {
-            applied = await database.WriteAsync(async session =>
+            var applied = 0;
+            var highest = 0L;
+            foreach (var (messageId, change) in changes)
             {
-                var applied = 0;
-                highest = 0L;
-                foreach (var (messageId, change) in changes)
+                if (!await MessageInbox.TryRecordAsync(session, consumer, messageId, now))
                 {
-                    if (!await MessageInbox.TryRecordAsync(session, consumer, messageId, now))
-                    {
-                        continue; // delivered before and committed: a redelivery or a republish
-                    }
-
-                    if (!change.IsEmpty)
-                    {
-                        await CountAsync(session, change);
-                    }
-
-                    applied++;
-                    highest = Math.Max(highest, change.Sequence);
+                    continue; // delivered before and committed: a redelivery or a republish
                 }
 
-                if (applied > 0)
+                if (!change.IsEmpty)
                 {
-                    await ConsumerCursors.SetAsync(session, CursorName, highest, now);
+                    await CountAsync(session, change);
                 }
 
-                return applied;
-            }, cancellationToken);
-        }
-        finally
-        {
-            view.Invalidate(changes.Select(pair => pair.Change.UserId));
-        }
+                applied++;
+                highest = Math.Max(highest, change.Sequence);
+            }
 
-        view.Publish(highest);
+            if (applied > 0)
+            {
+                await ConsumerCursors.SetAsync(session, CursorName, highest, now);
+            }
+
+            return (Applied: applied, Highest: highest);
+        }, cancellationToken);
         return applied;
     }
 
@@ -124,18 +102,16 @@ public sealed class OrderStatsStore(StoreDatabase database, UserDetailsView view
     /// Moves the cursor to <paramref name="sequence"/> without counting anything — for events
     /// the upstream deleted before they were read. Returns the cursor afterwards (it never moves back).
     /// </summary>
-    public async Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<long> SkipToAsync(long sequence, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
 
-        var through = await database.WriteAsync(async session =>
+        return WriteAsync([], cursor => cursor, async session =>
         {
             var cursor = await ConsumerCursors.LockAsync(session, CursorName, now);
             await ConsumerCursors.SetAsync(session, CursorName, sequence, now);
             return Math.Max(cursor, sequence);
         }, cancellationToken);
-        view.Publish(through);
-        return through;
     }
 
     /// <summary>The statistics of <paramref name="userId"/> (zeroes when none), read in one snapshot with the cursor.</summary>
@@ -169,6 +145,27 @@ public sealed class OrderStatsStore(StoreDatabase database, UserDetailsView view
             var through = await ConsumerCursors.GetAsync(session, CursorName);
             return new UserOrderStats(placed, cancelled, rejected, spend, through);
         }, cancellationToken, snapshot: true);
+    }
+
+    /// <summary>
+    /// A statistics write: when its transaction ends (committed or not) GetUser's view forgets the
+    /// users it counted for, and once it has committed the view learns the cursor it reached.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(
+        IEnumerable<string> userIds, Func<T, long> cursorOf, Func<StoreSession, Task<T>> write, CancellationToken cancellationToken)
+    {
+        T result;
+        try
+        {
+            result = await database.WriteAsync(write, cancellationToken);
+        }
+        finally
+        {
+            view.Invalidate(userIds);
+        }
+
+        view.Publish(cursorOf(result));
+        return result;
     }
 
     private static async Task CountAsync(StoreSession session, OrderStatsChange change)

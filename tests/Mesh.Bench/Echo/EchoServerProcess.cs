@@ -48,7 +48,7 @@ public sealed class EchoServerProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        // The services run the workstation GC (ServerGarbageCollection=false in their projects); so must the baseline.
+        // The services run the workstation GC (Directory.Build.props); so must the baseline.
         startInfo.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the echo server.");
         process.OutputDataReceived += (_, line) => Forward(output, kind, line.Data);

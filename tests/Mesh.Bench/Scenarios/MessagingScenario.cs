@@ -223,7 +223,7 @@ public static class MessagingScenario
         // measure its own backlog. Orders at full speed first (not measured) warm all three services.
         BenchContext.Say($"{title}: warm-up, not measured");
         await ClosedLoop.RunAsync(
-            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), profile.Concurrency, TimeSpan.Zero, profile.Warmup + profile.Warmup,
+            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), profile.Concurrency, TimeSpan.Zero, profile.Warmup * 2,
             context.CancellationToken).ConfigureAwait(false);
         var orders = await OpenLoop.RunAsync(
             PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), rate, profile.Warmup, profile.FeedDuration,

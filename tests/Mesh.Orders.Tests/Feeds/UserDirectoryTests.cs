@@ -60,8 +60,7 @@ public sealed class UserDirectoryTests
         using var mesh = new OrdersMesh();
         var (userId, sku) = await ReadyAsync(mesh);
         await mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1)));
-        mesh.UsersFeed.Cut();
-        await Eventually.HoldsAsync(() => !mesh.UserDirectory.IsLive, "orders noticed the users feed is down", Bounded);
+        await mesh.CutUsersFeedAsync();
         var calls = mesh.UserFaults.Calls("GetUser");
 
         await mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1)));
@@ -74,21 +73,36 @@ public sealed class UserDirectoryTests
     }
 
     [Fact]
-    public async Task PlaceOrder_FeedBackAfterACut_ForgetsWhatItHeldAndCachesAgain()
+    public async Task PlaceOrder_FeedBackAfterACut_ForgetsWhatItHeldBefore()
     {
         using var mesh = new OrdersMesh();
         var (userId, sku) = await ReadyAsync(mesh);
         await mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1)));
-        mesh.UsersFeed.Cut();
-        await Eventually.HoldsAsync(() => !mesh.UserDirectory.IsLive, "orders noticed the users feed is down", Bounded);
+        await mesh.CutUsersFeedAsync();
         // A change orders cannot hear of while the feed is down.
         await mesh.DeactivateUserAsync(userId);
 
         mesh.UsersFeed.Restore();
-        await Eventually.HoldsAsync(() => mesh.UserDirectory.IsLive, "the users feed is live again", Bounded);
+        await mesh.UserDirectoryLiveAsync();
 
         // Had it kept the active user from before the cut, this order would go through.
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1))).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task PlaceOrder_UserCacheCapacityZero_EveryOrderAsksUsers()
+    {
+        using var mesh = new OrdersMesh(ordersSettings: new Dictionary<string, string> { ["Mesh:Orders:UserCacheCapacity"] = "0" });
+        var userId = await mesh.CreateUserAsync();
+        var sku = await mesh.CreateItemAsync(quantity: 100);
+        await mesh.CachedItemAsync(sku);
+        var calls = mesh.UserFaults.Calls("GetUser");
+
+        await mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1)));
+        await mesh.Orders.PlaceOrderAsync(Requests.Place(userId, (sku, 1)));
+
+        Assert.Equal(calls + 2, mesh.UserFaults.Calls("GetUser"));
+        Assert.False(mesh.UserDirectory.IsLive);
     }
 
     [Fact]
@@ -110,7 +124,7 @@ public sealed class UserDirectoryTests
         var userId = await mesh.CreateUserAsync();
         var sku = await mesh.CreateItemAsync(quantity: 100);
         await mesh.CachedItemAsync(sku);
-        await Eventually.HoldsAsync(() => mesh.UserDirectory.IsLive, "the users feed is live", Bounded);
+        await mesh.UserDirectoryLiveAsync();
         return (userId, sku);
     }
 }

@@ -185,6 +185,17 @@ public sealed class OrdersMesh : IDisposable
     /// <summary>Orders' consumer of users' feed, which keeps the users it has checked current.</summary>
     public UserDirectory UserDirectory => OrdersHost.Services.GetRequiredService<UserDirectory>();
 
+    /// <summary>Waits until orders' user directory follows users' feed, level with it.</summary>
+    public Task UserDirectoryLiveAsync() =>
+        Eventually.HoldsAsync(() => UserDirectory.IsLive, "the users feed is live", TimeSpan.FromSeconds(15));
+
+    /// <summary>Cuts the users feed and waits until orders has noticed.</summary>
+    public async Task CutUsersFeedAsync()
+    {
+        UsersFeed.Cut();
+        await Eventually.HoldsAsync(() => !UserDirectory.IsLive, "the users feed is down", TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Cuts the catalog feed and waits until orders has noticed.</summary>
     public async Task CutInventoryFeedAsync()
     {
