@@ -64,6 +64,9 @@ public sealed record BenchProfile
     /// </summary>
     public required TimeSpan FailoverWarmup { get; init; }
 
+    /// <summary>The longest a fresh mesh is loaded before measuring, waiting for its tier-up compilation to stop (<see cref="Load.CompiledWarmUp"/>).</summary>
+    public required TimeSpan CompileWarmupMax { get; init; }
+
     public required int StartupRepetitions { get; init; }
 
     public required int H2LoadRequests { get; init; }
@@ -87,6 +90,7 @@ public sealed record BenchProfile
         RestartKillAfter = TimeSpan.FromSeconds(1),
         FailoverRate = 20,
         FailoverWarmup = TimeSpan.FromSeconds(2),
+        CompileWarmupMax = TimeSpan.FromSeconds(2),
         StartupRepetitions = 1,
         H2LoadRequests = 5_000,
         EchoWithMeshDefaults = false,
@@ -110,6 +114,7 @@ public sealed record BenchProfile
         RestartKillAfter = TimeSpan.FromSeconds(5),
         FailoverRate = 20, // below what PostgreSQL-backed PlaceOrder sustains on this machine (see docs/benchmarks.md)
         FailoverWarmup = TimeSpan.FromSeconds(10),
+        CompileWarmupMax = TimeSpan.FromSeconds(60),
         StartupRepetitions = 3,
         H2LoadRequests = 60_000,
         ExtraPlaceOrderConcurrency = [256],

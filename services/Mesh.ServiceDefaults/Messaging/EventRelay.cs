@@ -15,8 +15,8 @@ namespace Mesh.ServiceDefaults.Messaging;
 /// skipped, to the topic exchange, as persistent messages with publisher confirms, a batch at a
 /// time (pipelined, one wait per batch), and moves its checkpoint only after the broker confirmed
 /// the whole batch — at least once, in order. The checkpoint is stored at most every
-/// <see cref="MessagingOptions.CheckpointInterval"/> while events flow and whenever the relay
-/// catches up; a crash republishes what was confirmed since, under the same message ids, which
+/// <see cref="MessagingOptions.CheckpointInterval"/>, and at the end of that interval when the relay
+/// has caught up; a crash republishes what was confirmed since, under the same message ids, which
 /// consumers' inboxes pass over.
 /// </summary>
 /// <remarks>
@@ -90,8 +90,8 @@ public sealed class EventRelay(
         await BrokerTopology.DeclareEventExchangeAsync(channel, settings, cancellationToken);
 
         var checkpoint = await database.ReadAsync(session => ConsumerCursors.GetAsync(session, relayed.CheckpointName), cancellationToken);
-        // Stored at most every CheckpointInterval while events flow (each store is a write the
-        // service's own writes queue behind), and whenever the relay catches up.
+        // Stored at most every CheckpointInterval (each store is a write the service's own writes
+        // queue behind), and once the relay caught up and that interval is over.
         var (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
         Report(active: true);
         logger.LogInformation("Relaying the {Log} log to exchange {Exchange} from after event {Checkpoint}", relayed.LogName, settings.Exchange, checkpoint);
@@ -110,15 +110,26 @@ public sealed class EventRelay(
 
                 if (position.Head <= checkpoint)
                 {
+                    // Caught up. Under load that is after nearly every commit, so the confirmed
+                    // position is stored at the same pace as while events flow: once the interval
+                    // since the last store is over, or when the log stays quiet until then.
+                    var wait = IdleCheckInterval;
                     if (stored < checkpoint)
                     {
-                        // Caught up: the confirmed position is stored before the relay goes idle.
-                        await StoreCheckpointAsync(checkpoint, cancellationToken);
-                        (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+                        var due = settings.CheckpointInterval - Stopwatch.GetElapsedTime(lastStored);
+                        if (due <= TimeSpan.Zero)
+                        {
+                            await StoreCheckpointAsync(checkpoint, cancellationToken);
+                            (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+                        }
+                        else
+                        {
+                            wait = due;
+                        }
                     }
 
                     metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
-                    await Task.WhenAny(changed, Task.Delay(IdleCheckInterval, cancellationToken));
+                    await Task.WhenAny(changed, Task.Delay(wait, cancellationToken));
                     await leadership.ConfirmHeldAsync(cancellationToken);
                     if (channel.IsClosed)
                     {

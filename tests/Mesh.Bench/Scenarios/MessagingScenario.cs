@@ -220,17 +220,18 @@ public static class MessagingScenario
 
         using var channels = new ChannelSet(mesh.AddressOf(MeshTarget.OrdersName), profile.Channels);
         // A fresh mesh is still compiling: an open loop at the target rate would start behind and
-        // measure its own backlog. Orders at full speed first (not measured) warm all three services.
+        // measure its own backlog. Orders at full speed first (not measured) until it is compiled.
         BenchContext.Say($"{title}: warm-up, not measured");
-        await ClosedLoop.RunAsync(
-            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), profile.Concurrency, TimeSpan.Zero, profile.Warmup * 2,
+        var warmUp = await CompiledWarmUp.RunAsync(
+            PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), profile.Concurrency, mesh.Pids(), profile,
             context.CancellationToken).ConfigureAwait(false);
+        BenchContext.Say($"{title}: {warmUp.Describe()}");
         var orders = await OpenLoop.RunAsync(
             PlaceOrderScenario.Call(data.UserIds, data.Skus, channels), rate, profile.Warmup, profile.FeedDuration,
             maxInFlight: 512, context.CancellationToken,
             onMeasuring: () => Volatile.Write(ref measuringFrom, DateTimeOffset.UtcNow.UtcTicks)).ConfigureAwait(false);
         var suffix = relay ? "relay-on" : "relay-off";
-        context.Add(ScenarioRow.Measured($"messaging-place-order-{suffix}", $"{title}: the PlaceOrder calls", orders, []));
+        context.Add(ScenarioRow.Measured($"messaging-place-order-{suffix}", $"{title}: the PlaceOrder calls", orders, [], warmUp.Describe()));
 
         var drainUntil = Stopwatch.GetTimestamp() + (long)(15 * Stopwatch.Frequency);
         while (((relay && Interlocked.Read(ref brokerReceived) < orders.Succeeded) || Interlocked.Read(ref feedReceived) < orders.Succeeded)

@@ -114,6 +114,9 @@ public sealed class MeshTarget : IAsyncDisposable
         }
     }
 
+    /// <summary>The processes of the services this bench started (none for a mesh it connected to).</summary>
+    public IReadOnlyList<int> Pids() => [.. ServiceNames.Select(PidOf).OfType<int>()];
+
     /// <summary>The current pid of a service this run started; null for an external mesh or while it is down.</summary>
     public int? PidOf(string name)
     {

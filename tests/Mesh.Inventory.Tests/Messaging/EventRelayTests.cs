@@ -144,7 +144,10 @@ public sealed class EventRelayTests
         var metrics = host.Factory.Services.GetRequiredService<MessagingMetrics>();
         await Eventually.HoldsAsync(() => Task.FromResult(metrics.StateOf("inventory") is { Active: true, LagEvents: 0 }),
             "the relay published the backlog", TimeSpan.FromSeconds(60));
-        Assert.Equal(3, await pruner.PruneOnceAsync(CancellationToken.None));
+        // The relay stores the confirmed position within a checkpoint interval of catching up; from then on retention may take them.
+        var pruned = 0;
+        await Eventually.HoldsAsync(async () => (pruned += await pruner.PruneOnceAsync(CancellationToken.None)) == 3,
+            "retention pruned the three published events", TimeSpan.FromSeconds(10));
     }
 
     private static async Task<HealthCheckResponse.Types.ServingStatus> RelayStatusAsync(InventoryHost host) =>
