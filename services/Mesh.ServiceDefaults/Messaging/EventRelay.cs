@@ -93,6 +93,21 @@ public sealed class EventRelay(
         // Stored at most every CheckpointInterval (each store is a write the service's own writes
         // queue behind), and once the relay caught up and that interval is over.
         var (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+
+        // Stores the confirmed position when the interval since the last store is over; else the time left.
+        async Task<TimeSpan> StoreWhenDueAsync()
+        {
+            var left = settings.CheckpointInterval - Stopwatch.GetElapsedTime(lastStored);
+            if (left > TimeSpan.Zero)
+            {
+                return left;
+            }
+
+            await StoreCheckpointAsync(checkpoint, cancellationToken);
+            (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
+            return TimeSpan.Zero;
+        }
+
         Report(active: true);
         logger.LogInformation("Relaying the {Log} log to exchange {Exchange} from after event {Checkpoint}", relayed.LogName, settings.Exchange, checkpoint);
 
@@ -113,20 +128,8 @@ public sealed class EventRelay(
                     // Caught up. Under load that is after nearly every commit, so the confirmed
                     // position is stored at the same pace as while events flow: once the interval
                     // since the last store is over, or when the log stays quiet until then.
-                    var wait = IdleCheckInterval;
-                    if (stored < checkpoint)
-                    {
-                        var due = settings.CheckpointInterval - Stopwatch.GetElapsedTime(lastStored);
-                        if (due <= TimeSpan.Zero)
-                        {
-                            await StoreCheckpointAsync(checkpoint, cancellationToken);
-                            (stored, lastStored) = (checkpoint, Stopwatch.GetTimestamp());
-                        }
-                        else
-                        {
-                            wait = due;
-                        }
-                    }
+                    var left = stored < checkpoint ? await StoreWhenDueAsync() : TimeSpan.Zero;
+                    var wait = left > TimeSpan.Zero ? left : IdleCheckInterval;
 
                     metrics.ReportPosition(relayed.LogName, checkpoint, position.Head, null, time.GetUtcNow());
                     await Task.WhenAny(changed, Task.Delay(wait, cancellationToken));
@@ -149,12 +152,7 @@ public sealed class EventRelay(
                 await leadership.ConfirmHeldAsync(cancellationToken);
                 await PublishAsync(channel, events, settings.Exchange, cancellationToken);
                 checkpoint = events[^1].Sequence;
-                if (Stopwatch.GetElapsedTime(lastStored) >= settings.CheckpointInterval)
-                {
-                    await StoreCheckpointAsync(checkpoint, cancellationToken);
-                    lastStored = Stopwatch.GetTimestamp();
-                    stored = checkpoint;
-                }
+                await StoreWhenDueAsync();
 
                 _backoff.Reset();
             }

@@ -25,12 +25,12 @@ public static class CompiledWarmUp
         if (pids.Count == 0)
         {
             var blind = await ClosedLoop.RunAsync(call, concurrency, TimeSpan.Zero, profile.Warmup, cancellationToken).ConfigureAwait(false);
-            return new WarmUpResult(Stopwatch.GetElapsedTime(started), 1, Settled: false, blind.ThroughputPerSecond, TierUpShare: null);
+            return new WarmUpResult(Stopwatch.GetElapsedTime(started), blind.ThroughputPerSecond, TierUpShare: null);
         }
 
         var probes = pids.Select(pid => new TierUpProbe(pid)).ToArray();
         var round = Round < profile.CompileWarmupMax ? Round : profile.CompileWarmupMax;
-        for (var rounds = 1; ; rounds++)
+        while (true)
         {
             var from = Stopwatch.GetTimestamp();
             var result = await ClosedLoop.RunAsync(call, concurrency, TimeSpan.Zero, round, cancellationToken).ConfigureAwait(false);
@@ -39,7 +39,7 @@ public static class CompiledWarmUp
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (busiest <= QuietShare || elapsed >= profile.CompileWarmupMax)
             {
-                return new WarmUpResult(elapsed, rounds, busiest <= QuietShare, result.ThroughputPerSecond, busiest);
+                return new WarmUpResult(elapsed, result.ThroughputPerSecond, busiest);
             }
         }
     }

@@ -3,11 +3,13 @@ using System.Globalization;
 namespace Mesh.Bench.Load;
 
 /// <summary>How a <see cref="CompiledWarmUp"/> ended.</summary>
-/// <param name="Settled">Whether the compiler went quiet (false: the cap or a blind, fixed warm-up ended it).</param>
 /// <param name="LastRoundPerSecond">What the last round achieved, closed loop.</param>
 /// <param name="TierUpShare">The busiest service's tier-up compilation in the last round, in cores; null when not seen.</param>
-public sealed record WarmUpResult(TimeSpan Elapsed, int Rounds, bool Settled, double LastRoundPerSecond, double? TierUpShare)
+public sealed record WarmUpResult(TimeSpan Elapsed, double LastRoundPerSecond, double? TierUpShare)
 {
+    /// <summary>Whether the compiler went quiet (false: the cap or a blind, fixed warm-up ended it).</summary>
+    public bool Settled => TierUpShare <= CompiledWarmUp.QuietShare;
+
     public string Describe() => TierUpShare switch
     {
         null => string.Create(CultureInfo.InvariantCulture, $"warmed {Elapsed.TotalSeconds:0} s (fixed: the services' processes are not seen)"),

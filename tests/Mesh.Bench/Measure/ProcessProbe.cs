@@ -9,19 +9,27 @@ public static class ProcessProbe
     private const double TicksPerSecond = 100;
 
     /// <summary>utime + stime in seconds, or null when the process is gone.</summary>
-    public static double? CpuSeconds(int pid)
+    public static double? CpuSeconds(int pid) => Stat($"/proc/{pid}/stat")?.CpuSeconds;
+
+    /// <summary>
+    /// The name and utime + stime in seconds from a /proc stat file (a process's, or one thread's under
+    /// /proc/pid/task/tid/stat), or null when it is gone.
+    /// </summary>
+    public static (string Name, double CpuSeconds)? Stat(string path)
     {
-        var stat = Read($"/proc/{pid}/stat");
+        var stat = Read(path);
         if (stat is null)
         {
             return null;
         }
 
         // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var open = stat.IndexOf('(', StringComparison.Ordinal);
+        var close = stat.LastIndexOf(')');
+        var fields = stat[(close + 2)..].Split(' ');
         // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks / TicksPerSecond;
+        return (stat[(open + 1)..close], ticks / TicksPerSecond);
     }
 
     /// <summary>

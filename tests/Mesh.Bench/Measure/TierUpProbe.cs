@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Mesh.Bench.Measure;
 
 /// <summary>
@@ -13,9 +11,7 @@ public sealed class TierUpProbe(int pid)
     /// <summary>The thread's name as /proc shows it (names are cut to 15 characters).</summary>
     private const string ThreadName = ".NET Tiered Com";
 
-    private const double TicksPerSecond = 100;
-
-    private Dictionary<int, long> _last = Read(pid);
+    private Dictionary<string, double> _last = Read(pid);
 
     /// <summary>
     /// Seconds of CPU the worker threads used since the last call. The runtime ends an idle worker
@@ -24,19 +20,14 @@ public sealed class TierUpProbe(int pid)
     public double Advance()
     {
         var now = Read(pid);
-        long ticks = 0;
-        foreach (var (thread, total) in now)
-        {
-            ticks += total - _last.GetValueOrDefault(thread);
-        }
-
+        var seconds = now.Sum(thread => thread.Value - _last.GetValueOrDefault(thread.Key));
         _last = now;
-        return ticks / TicksPerSecond;
+        return seconds;
     }
 
-    private static Dictionary<int, long> Read(int pid)
+    /// <summary>CPU seconds of each worker thread, by its /proc task directory; empty when the process is gone.</summary>
+    private static Dictionary<string, double> Read(int pid)
     {
-        var threads = new Dictionary<int, long>();
         string[] tasks;
         try
         {
@@ -44,29 +35,16 @@ public sealed class TierUpProbe(int pid)
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return threads; // the process is gone
+            return [];
         }
 
+        var threads = new Dictionary<string, double>();
         foreach (var task in tasks)
         {
-            string stat;
-            try
+            // A thread that ended between the listing and the read has no stat left: skipped.
+            if (ProcessProbe.Stat(Path.Combine(task, "stat")) is ({ } name, var cpu) && name == ThreadName)
             {
-                stat = File.ReadAllText(Path.Combine(task, "stat"));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue; // the thread ended between the listing and the read
-            }
-
-            var open = stat.IndexOf('(', StringComparison.Ordinal);
-            var close = stat.LastIndexOf(')');
-            if (stat.AsSpan(open + 1, close - open - 1).SequenceEqual(ThreadName))
-            {
-                // Fields after the name start at field 3; utime and stime are fields 14 and 15.
-                var fields = stat[(close + 2)..].Split(' ');
-                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                    long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                threads[task] = cpu;
             }
         }
 
