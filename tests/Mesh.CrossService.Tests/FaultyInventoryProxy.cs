@@ -12,8 +12,8 @@ namespace Mesh.CrossService.Tests;
 
 /// <summary>
 /// A real gRPC server on loopback that stands between orders and the real inventory process:
-/// it forwards every call, except that CommitReservation fails with UNAVAILABLE after the
-/// reservation was made — "inventory failing after reservation", on real sockets.
+/// it forwards every call, except that ReserveStock answers UNAVAILABLE after inventory has done
+/// it — "the sale went through, its answer was lost", on real sockets.
 /// </summary>
 public sealed class FaultyInventoryProxy : IAsyncDisposable
 {
@@ -55,8 +55,11 @@ public sealed class FaultyInventoryProxy : IAsyncDisposable
         public override async Task<BatchGetItemsResponse> BatchGetItems(BatchGetItemsRequest request, ServerCallContext context) =>
             await inventory.BatchGetItemsAsync(request, deadline: context.Deadline);
 
-        public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context) =>
+        public override async Task<ReserveStockResponse> ReserveStock(ReserveStockRequest request, ServerCallContext context)
+        {
             await inventory.ReserveStockAsync(request, deadline: context.Deadline);
+            throw new RpcException(new Status(StatusCode.Unavailable, "inventory went away after the sale (injected by the test proxy)"));
+        }
 
         public override async Task<ReleaseReservationResponse> ReleaseReservation(ReleaseReservationRequest request, ServerCallContext context) =>
             await inventory.ReleaseReservationAsync(request, deadline: context.Deadline);
@@ -73,8 +76,5 @@ public sealed class FaultyInventoryProxy : IAsyncDisposable
                 await responseStream.WriteAsync(call.ResponseStream.Current, context.CancellationToken);
             }
         }
-
-        public override Task<CommitReservationResponse> CommitReservation(CommitReservationRequest request, ServerCallContext context) =>
-            throw new RpcException(new Status(StatusCode.Unavailable, "inventory went away (injected by the test proxy)"));
     }
 }

@@ -58,38 +58,44 @@ public sealed class SagaTests(MeshFixture fixture)
     }
 
     [Fact]
-    public async Task PlaceOrder_InventoryFailsAfterReservation_AbortedAndStockReleased()
+    public async Task PlaceOrder_SaleAnswerLost_UnavailableThenRetryConfirmsSoldOnce()
     {
         using var timeout = Deadlines.After(120);
         var mesh = fixture.Mesh;
         var (user, item) = await CreateUserAndItemAsync(quantity: 10);
+        var request = TestData.PlaceRequest(user.UserId, item.Sku, 4);
         await using var proxy = await FaultyInventoryProxy.StartAsync(mesh.AddressOf(MeshService.Inventory));
         await mesh.StopServiceAsync(MeshService.Orders, StopSignal.Terminate, timeout.Token);
         await mesh.StartServiceAsync(
             MeshService.Orders,
             new Dictionary<string, string?> { ["Mesh__Services__Inventory__Address"] = proxy.Address.GetLeftPart(UriPartial.Authority) },
             timeout.Token);
+        RpcException exception;
+        Order pending;
         try
         {
             using var channel = fixture.Channel(MeshService.Orders);
             var orders = new OrderService.OrderServiceClient(channel);
-            var request = TestData.PlaceRequest(user.UserId, item.Sku, 4);
-
-            var exception = await Assert.ThrowsAsync<RpcException>(() => orders.PlaceOrderAsync(request, deadline: Deadlines.Call()).ResponseAsync);
-            var replay = await Assert.ThrowsAsync<RpcException>(() => orders.PlaceOrderAsync(request, deadline: Deadlines.Call()).ResponseAsync);
-
-            Assert.Equal(StatusCode.Aborted, exception.StatusCode);
-            Assert.Equal("DEPENDENCY_UNAVAILABLE", exception.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
-            Assert.Equal(exception.Status.Detail, replay.Status.Detail);
-            Assert.Equal((10L, 0L), await StockAsync(item.Sku));
-            var listed = await orders.ListOrdersAsync(new ListOrdersRequest { UserId = user.UserId }, deadline: Deadlines.Call());
-            Assert.Equal(OrderState.Rejected, Assert.Single(listed.Orders).State);
+            exception = await Assert.ThrowsAsync<RpcException>(() => orders.PlaceOrderAsync(request, deadline: Deadlines.Call()).ResponseAsync);
+            pending = Assert.Single((await orders.ListOrdersAsync(new ListOrdersRequest { UserId = user.UserId }, deadline: Deadlines.Call())).Orders);
         }
         finally
         {
             await mesh.StopServiceAsync(MeshService.Orders, StopSignal.Terminate, CancellationToken.None);
             await mesh.StartServiceAsync(MeshService.Orders, extraEnvironment: null, timeout.Token);
         }
+
+        var stockWhileUnknown = await StockAsync(item.Sku);
+        using var restored = fixture.Channel(MeshService.Orders);
+        var placed = (await new OrderService.OrderServiceClient(restored).PlaceOrderAsync(request, deadline: Deadlines.Call())).Order;
+
+        // Sold by the first attempt, confirmed by the retry (against the real inventory), never sold twice.
+        Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
+        Assert.Equal("DEPENDENCY_UNAVAILABLE", exception.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(OrderState.Pending, pending.State);
+        Assert.Equal((6L, 0L), stockWhileUnknown);
+        Assert.Equal((pending.OrderId, OrderState.Confirmed), (placed.OrderId, placed.State));
+        Assert.Equal((6L, 0L), await StockAsync(item.Sku));
     }
 
     private async Task<(User User, Item Item)> CreateUserAndItemAsync(long quantity)

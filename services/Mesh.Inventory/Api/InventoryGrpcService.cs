@@ -154,14 +154,20 @@ public sealed class InventoryGrpcService(
     {
         var lines = InventoryMapper.ToRecords(request.Lines);
         var ttl = request.Ttl is null ? ReservationTtl.Default : ReservationTtl.FromParts(request.Ttl.Seconds, request.Ttl.Nanos);
-        switch (await reservations.ReserveStockAsync(request.ReservationId, lines, ttl, context.CancellationToken))
+        switch (await reservations.ReserveStockAsync(request.ReservationId, lines, ttl, request.Commit, context.CancellationToken))
         {
-            case ReserveStockOutcome.Held held:
+            case ReserveStockOutcome.Reserved reserved:
                 // One per order placed: Debug, so the shipped level does not log every order.
                 logger.LogDebug(
-                    "Reserved {LineCount} lines as {ReservationId} until {ExpireTime}",
-                    held.Reservation.Lines.Count, held.Reservation.ReservationId, held.Reservation.ExpireTime);
-                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(held.Reservation) };
+                    "Reserved {LineCount} lines as {ReservationId} ({State})",
+                    reserved.Reservation.Lines.Count, reserved.Reservation.ReservationId, reserved.Reservation.Status);
+                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(reserved.Reservation) };
+            case ReserveStockOutcome.AlreadyReserved existing when request.Commit && existing.Reservation.Status == ReservationStatus.Held:
+                // A retry of a sale whose first call only got as far as a hold (or a hold made without commit).
+                var change = await reservations.CommitReservationAsync(request.ReservationId, context.CancellationToken)
+                    ?? throw new InvalidOperationException($"Reservation '{request.ReservationId}' vanished after it was found.");
+                LogChange(change);
+                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(change.Reservation) };
             case ReserveStockOutcome.AlreadyReserved existing:
                 return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(existing.Reservation) };
             case ReserveStockOutcome.RequestIdReused:

@@ -1,14 +1,14 @@
 namespace Mesh.Inventory.Domain;
 
-/// <summary>What ReserveStock did; only <see cref="Held"/> changed stock.</summary>
+/// <summary>What ReserveStock did; only <see cref="Reserved"/> changed stock.</summary>
 public abstract record ReserveStockOutcome
 {
     private ReserveStockOutcome()
     {
     }
 
-    /// <summary>Every line is held now.</summary>
-    public sealed record Held(ReservationRecord Reservation) : ReserveStockOutcome;
+    /// <summary>Every line is held now (or sold, when the call asked to commit).</summary>
+    public sealed record Reserved(ReservationRecord Reservation) : ReserveStockOutcome;
 
     /// <summary>The same reservation was made before; returned in whatever state it is now.</summary>
     public sealed record AlreadyReserved(ReservationRecord Reservation) : ReserveStockOutcome;

@@ -17,9 +17,13 @@ public sealed class ReservationStore(StoreDatabase database, InventoryEventLog e
     /// <summary>Advisory-lock class of reservation ids ("INVR"; the two-int key space the event logs use with "MESH").</summary>
     public const int ReservationKeyClass = 0x494E_5652;
 
-    /// <summary>Holds every line or none, once per reservation id.</summary>
+    /// <summary>
+    /// Holds every line or none, once per reservation id; with <paramref name="commit"/> a new
+    /// hold is committed in the same transaction (its stock sold). An existing reservation is
+    /// returned as it is: committing an earlier hold is <see cref="CommitReservationAsync"/>'s job.
+    /// </summary>
     public Task<ReserveStockOutcome> ReserveStockAsync(
-        string reservationId, IReadOnlyList<ReservationLineRecord> lines, TimeSpan ttl, CancellationToken cancellationToken)
+        string reservationId, IReadOnlyList<ReservationLineRecord> lines, TimeSpan ttl, bool commit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reservationId);
         ArgumentNullException.ThrowIfNull(lines);
@@ -61,7 +65,8 @@ public sealed class ReservationStore(StoreDatabase database, InventoryEventLog e
             {
                 id = reservationId,
                 state = InventoryRows.ToColumn(ReservationStatus.Held),
-                expire = checked(write.NowMs + (ttl.Ticks / TimeSpan.TicksPerMillisecond)),
+                // A sale holds nothing, so it is due at once (it never stays HELD for a sweep to see).
+                expire = commit ? write.NowMs : checked(write.NowMs + (ttl.Ticks / TimeSpan.TicksPerMillisecond)),
                 now = write.NowMs,
             });
             for (var index = 0; index < lines.Count; index++)
@@ -69,7 +74,13 @@ public sealed class ReservationStore(StoreDatabase database, InventoryEventLog e
                 await HoldLineAsync(write, reservationId, index, lines[index]);
             }
 
-            return new ReserveStockOutcome.Held(
+            if (commit)
+            {
+                // The row is this transaction's own and the items are locked above: the lock order holds.
+                await ReservationSettlement.LeaveHeldAsync(write, reservationId, ReservationStatus.Committed);
+            }
+
+            return new ReserveStockOutcome.Reserved(
                 await FindReservationAsync(write.Session, reservationId)
                 ?? throw new InvalidOperationException($"Reservation '{reservationId}' vanished inside a transaction."));
         }, cancellationToken);

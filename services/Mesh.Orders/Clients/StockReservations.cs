@@ -1,30 +1,30 @@
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Mesh.Common.V1;
 using Mesh.Inventory.V1;
 using Mesh.Orders.Domain;
 using Mesh.ServiceDefaults.Errors;
-using Microsoft.Extensions.Options;
 
 namespace Mesh.Orders.Clients;
 
-/// <summary>Holds and commits an order's stock in inventory, under the reservation id derived from the order.</summary>
-public sealed class StockReservations(InventoryService.InventoryServiceClient inventory, IOptions<OrdersOptions> options)
+/// <summary>Sells an order's stock in inventory, under the reservation id derived from the order.</summary>
+public sealed class StockReservations(InventoryService.InventoryServiceClient inventory)
 {
     /// <summary>
-    /// Holds the lines' stock; returns the reservation's state (a resumed saga may find it
-    /// released or expired). Throws <see cref="OrderRejectedException"/> for a shortage or a sku
-    /// gone since pricing, UNAVAILABLE when inventory cannot answer.
+    /// Holds and commits the lines' stock in one call (ReserveStock with commit) and returns the
+    /// reservation's state: COMMITTED, or, for a resumed saga, RELEASED or EXPIRED when a hold an
+    /// earlier version of the saga made is gone. Throws <see cref="OrderRejectedException"/> for a
+    /// shortage or a sku gone since pricing, UNAVAILABLE when inventory cannot answer (then
+    /// whether the stock was sold is unknown: a retry with the same reservation id finds out).
     /// </summary>
-    public async Task<ReservationState> ReserveAsync(string orderId, IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
+    public async Task<ReservationState> SellAsync(string orderId, IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var request = new ReserveStockRequest
         {
             ReservationId = ReservationIds.ForOrder(orderId),
             Lines = { lines.Select(line => new ReservationLine { Sku = line.Sku, Quantity = line.Quantity }) },
-            Ttl = Duration.FromTimeSpan(options.Value.ReservationTtl),
+            Commit = true,
         };
         try
         {
@@ -48,17 +48,6 @@ public sealed class StockReservations(InventoryService.InventoryServiceClient in
         catch (RpcException exception)
         {
             throw DependencyFailures.Translate(exception, "inventory", "ReserveStock");
-        }
-    }
-
-    /// <summary>Turns the hold into a sale; any failure (the saga compensates) throws.</summary>
-    public async Task CommitAsync(string orderId, CancellationToken cancellationToken)
-    {
-        var response = await inventory.CommitReservationAsync(
-            new CommitReservationRequest { ReservationId = ReservationIds.ForOrder(orderId) }, cancellationToken: cancellationToken);
-        if (response.Reservation?.State != ReservationState.Committed)
-        {
-            throw new InvalidOperationException($"inventory CommitReservation left the reservation {response.Reservation?.State}");
         }
     }
 }

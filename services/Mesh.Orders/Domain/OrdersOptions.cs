@@ -6,10 +6,7 @@ public sealed class OrdersOptions
     public const string Section = "Mesh:Orders";
 
     public const string ValidationMessage =
-        "Mesh:Orders: ReservationTtl must be 1 second to 15 minutes; AbandonAfter and SweepInterval must be positive; UserCacheCapacity must not be negative.";
-
-    /// <summary>How long inventory holds an order's stock without a commit. Default 60 s.</summary>
-    public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromSeconds(60);
+        "Mesh:Orders: AbandonAfter and SweepInterval must be positive; UserCacheCapacity must not be negative.";
 
     /// <summary>A PENDING order older than this is released and rejected by the sweeper. Default 2 min.</summary>
     public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromMinutes(2);
@@ -23,10 +20,8 @@ public sealed class OrdersOptions
     /// </summary>
     public int UserCacheCapacity { get; set; } = 10_000;
 
-    // The TTL bounds are inventory's (ReserveStockRequest.ttl); a value outside them would fail every order.
     public bool IsValid() =>
-        ReservationTtl >= TimeSpan.FromSeconds(1) && ReservationTtl <= TimeSpan.FromMinutes(15)
-        && AbandonAfter > TimeSpan.Zero
+        AbandonAfter > TimeSpan.Zero
         && SweepInterval > TimeSpan.Zero
         && UserCacheCapacity >= 0;
 }

@@ -7,18 +7,21 @@ using Mesh.ServiceDefaults.Errors;
 namespace Mesh.Orders.Domain;
 
 /// <summary>
-/// PlaceOrder across the mesh: claim the request_id, check the user, price the lines, hold the
-/// stock, store the priced order, commit the stock. Every step is idempotent, so a request
-/// that stopped midway (crash, dependency down) is resumed by a retry with the same request_id.
+/// PlaceOrder across the mesh: claim the request_id, check the user, price the lines, store the
+/// priced order, sell the stock (inventory holds and commits it in one call), confirm. Every step
+/// is idempotent, so a request that stopped midway (crash, dependency down) is resumed by a retry
+/// with the same request_id.
 /// <list type="bullet">
-/// <item>A rejection before stock is held (unknown user or sku, inactive user, mixed
-/// currencies, insufficient stock) is stored on the order and returned to every retry.</item>
-/// <item>A dependency failure before stock is held leaves the order PENDING: UNAVAILABLE, retry.</item>
-/// <item>Any failure after stock is held is compensated: the reservation is released, the
-/// order REJECTED, the caller told ABORTED. If the release cannot be done either, the order
-/// stays PENDING and the caller is told UNAVAILABLE (retry with the same request_id).</item>
+/// <item>A rejection before the sale (unknown user or sku, inactive user, mixed currencies,
+/// insufficient stock) is stored on the order and returned to every retry.</item>
+/// <item>A dependency failure, including a sale whose answer was lost, leaves the order PENDING:
+/// UNAVAILABLE, retry. The retry's sale finds the committed reservation and sells nothing twice;
+/// the price is stored before the sale, so a sale is never without one.</item>
+/// <item>A resumed order whose reservation is gone unsold (a hold that expired or was released)
+/// is compensated: the order REJECTED, the caller told ABORTED.</item>
 /// </list>
-/// Orders left PENDING are settled by <see cref="AbandonedOrderSweeper"/>.
+/// Orders left PENDING are settled by <see cref="AbandonedOrderSweeper"/>, which can only run once
+/// the saga has let go of the request_id, so never while a sale is in flight.
 /// </summary>
 public sealed class PlaceOrderSaga(
     OrderStore store,
@@ -79,17 +82,18 @@ public sealed class PlaceOrderSaga(
 
     private async Task<OrderRecord> RunAsync(string orderId, PlaceOrderCommand command, bool resumed, CancellationToken cancellationToken)
     {
-        PricedOrder priced;
-        ReservationState reservation;
+        ReservationState sale;
         try
         {
             await users.CheckAsync(command.UserId, cancellationToken);
-            priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
-            reservation = await stock.ReserveAsync(orderId, command.Lines, cancellationToken);
+            var priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
+            // Before the sale: a sale whose answer is lost is confirmed later with this price.
+            await store.SavePricingAsync(orderId, priced, Now());
+            sale = await SellAsync(orderId, command.Lines, cancellationToken);
         }
         catch (OrderRejectedException rejection)
         {
-            // An earlier attempt may have got further and still hold (or have sold) the stock.
+            // An earlier attempt may have got further and sold the stock.
             if (resumed && await releaser.ReleaseAsync(orderId) == ReleaseOutcome.AlreadyCommitted)
             {
                 metrics.Recovered();
@@ -102,29 +106,14 @@ public sealed class PlaceOrderSaga(
             throw rejection.Error;
         }
 
-        if (reservation is not (ReservationState.Held or ReservationState.Committed))
+        if (sale != ReservationState.Committed)
         {
-            // A resumed saga found its hold released or expired: the stock it counted on is gone.
-            return await CompensateAsync(orderId, $"its reservation is {reservation}", failure: null);
+            // A resumed saga found a hold (made before sales were one call) released or expired: the stock it counted on is gone.
+            return await CompensateAsync(orderId, $"its reservation is {sale}");
         }
 
-        return await CompleteAsync(orderId, priced, cancellationToken);
-    }
-
-    private async Task<OrderRecord> CompleteAsync(string orderId, PricedOrder priced, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.SavePricingAsync(orderId, priced, Now());
-            await stock.CommitAsync(orderId, cancellationToken);
-        }
-        catch (Exception failure)
-        {
-            return await CompensateAsync(orderId, "a step after the reservation failed", failure);
-        }
-
-        // If this write fails the stock is committed but the order still PENDING: a retry with
-        // the same request_id, or the sweeper, finds the committed reservation and confirms it.
+        // If this write fails the stock is sold but the order still PENDING: a retry with the
+        // same request_id, or the sweeper, finds the committed reservation and confirms it.
         var confirmed = await store.ConfirmAsync(orderId, Now());
         metrics.Confirmed();
         // The normal outcome of every order: Debug. Rejections, compensations and recoveries stay at Information or above.
@@ -132,13 +121,28 @@ public sealed class PlaceOrderSaga(
         return confirmed;
     }
 
-    private async Task<OrderRecord> CompensateAsync(string orderId, string why, Exception? failure)
+    private async Task<ReservationState> SellAsync(string orderId, IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
     {
-        logger.LogWarning(failure, "Order {OrderId} could not complete ({Why}); releasing its stock", orderId, why);
+        try
+        {
+            return await stock.SellAsync(orderId, lines, cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OrderRejectedException)
+        {
+            // Sold or not, nobody knows until the order's next attempt (or the sweeper) asks again.
+            metrics.Unknown();
+            logger.LogWarning(failure, "The sale of order {OrderId} has no answer; the order stays pending", orderId);
+            throw;
+        }
+    }
+
+    private async Task<OrderRecord> CompensateAsync(string orderId, string why)
+    {
+        logger.LogWarning("Order {OrderId} could not complete ({Why}); releasing its stock", orderId, why);
         var outcome = await releaser.ReleaseAsync(orderId);
         if (outcome == ReleaseOutcome.AlreadyCommitted)
         {
-            // The commit reached inventory although its answer was lost: the order is placed.
+            // Another attempt's sale got there first: the order is placed.
             var confirmed = await store.ConfirmAsync(orderId, Now());
             metrics.Recovered();
             logger.LogInformation("Confirmed order {OrderId}: its commit had gone through", orderId);
@@ -147,7 +151,7 @@ public sealed class PlaceOrderSaga(
 
         if (outcome == ReleaseOutcome.Failed)
         {
-            // Whether the commit went through is unknown and the hold could not be released, so
+            // Whether the stock is sold is unknown and the hold could not be released, so
             // neither REJECTED nor CONFIRMED would be safe to write. The order stays PENDING: a
             // retry with the same request_id, or the sweeper, settles it once inventory answers.
             metrics.Unknown();

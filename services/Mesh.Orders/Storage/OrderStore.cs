@@ -91,7 +91,7 @@ public sealed class OrderStore(StoreDatabase database, IEventLog log)
 
     /// <summary>
     /// Stores names, prices and total on a PENDING order's lines (again, on a resumed saga).
-    /// The first pricing announces ORDER_PLACED: the order is priced and its stock held.
+    /// The first pricing announces ORDER_PLACED: the order is priced and its stock about to be sold.
     /// </summary>
     public Task SavePricingAsync(string orderId, PricedOrder priced, DateTimeOffset now)
     {

@@ -23,7 +23,7 @@ public abstract class InventoryStoreContractTests
         Assert.IsType<CreateItemOutcome.Created>(await harness.Items.CreateItemAsync(Definition(sku, quantity), CancellationToken.None)).Item;
 
     private static async Task<ReservationRecord> ReserveAsync(IInventoryStoreHarness harness, string id, params ReservationLineRecord[] lines) =>
-        Assert.IsType<ReserveStockOutcome.Held>(await harness.Reservations.ReserveStockAsync(id, lines, Ttl, CancellationToken.None)).Reservation;
+        Assert.IsType<ReserveStockOutcome.Reserved>(await harness.Reservations.ReserveStockAsync(id, lines, Ttl, commit: false, CancellationToken.None)).Reservation;
 
     private static async Task<ItemRecord> ItemAsync(IInventoryStoreHarness harness, string sku) =>
         await harness.Items.GetItemAsync(sku, CancellationToken.None) ?? throw new InvalidOperationException($"no item {sku}");
@@ -155,16 +155,40 @@ public abstract class InventoryStoreContractTests
     }
 
     [ContractFact]
+    public async Task ReserveStockAsync_Commit_SellsInTheSameTransactionAndAnnouncesHoldThenCommit()
+    {
+        await using var harness = await CreateHarnessAsync();
+        await CreateAsync(harness, "A-1");
+        await CreateAsync(harness, "A-2");
+        var after = (await harness.Log.PositionAsync(CancellationToken.None)).Head;
+
+        var outcome = await harness.Reservations.ReserveStockAsync(
+            "r-1", [new("A-2", 3), new("A-1", 4)], Ttl, commit: true, CancellationToken.None);
+
+        var sold = Assert.IsType<ReserveStockOutcome.Reserved>(outcome).Reservation;
+        Assert.Equal((ReservationStatus.Committed, InventoryHost.Start), (sold.Status, sold.ExpireTime));
+        Assert.Equal((6L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+        Assert.Equal((7L, 0L), ((await ItemAsync(harness, "A-2")).OnHand, (await ItemAsync(harness, "A-2")).Reserved));
+        var announced = (await harness.Log.EventsAsync()).Where(e => e.Sequence > after).ToList();
+        Assert.Equal(
+            [
+                (InventoryEventType.StockReserved, "A-2", 7L, 3L), (InventoryEventType.StockReserved, "A-1", 6L, 4L),
+                (InventoryEventType.ReservationCommitted, "A-2", 7L, 0L), (InventoryEventType.ReservationCommitted, "A-1", 6L, 0L),
+            ],
+            announced.Select(e => (e.Type, e.Item.Sku, e.Item.AvailableQuantity, e.Item.ReservedQuantity)));
+    }
+
+    [ContractFact]
     public async Task ReserveStockAsync_RetryReusedUnknownOrShort_HoldsNothingMore()
     {
         await using var harness = await CreateHarnessAsync();
         await CreateAsync(harness, "A-1", 5);
         var held = await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 2));
 
-        var retry = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 2)], Ttl, CancellationToken.None);
-        var reused = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, CancellationToken.None);
-        var unknown = await harness.Reservations.ReserveStockAsync("r-2", [new("A-1", 1), new("nope", 1)], Ttl, CancellationToken.None);
-        var shortage = await harness.Reservations.ReserveStockAsync("r-3", [new("A-1", 4)], Ttl, CancellationToken.None);
+        var retry = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 2)], Ttl, commit: false, CancellationToken.None);
+        var reused = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, commit: false, CancellationToken.None);
+        var unknown = await harness.Reservations.ReserveStockAsync("r-2", [new("A-1", 1), new("nope", 1)], Ttl, commit: false, CancellationToken.None);
+        var shortage = await harness.Reservations.ReserveStockAsync("r-3", [new("A-1", 4)], Ttl, commit: false, CancellationToken.None);
 
         var replayed = Assert.IsType<ReserveStockOutcome.AlreadyReserved>(retry).Reservation;
         Assert.Equal((held.Status, held.ExpireTime), (replayed.Status, replayed.ExpireTime));

@@ -36,9 +36,9 @@ public sealed class PostgresReplicaTests
         await a.Items.CreateItemAsync(Definition("LAST", 5), CancellationToken.None);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(index =>
-            (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("LAST", 1)], Ttl, CancellationToken.None)));
+            (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("LAST", 1)], Ttl, commit: false, CancellationToken.None)));
 
-        var held = outcomes.OfType<ReserveStockOutcome.Held>().Select(h => h.Reservation.ReservationId).ToList();
+        var held = outcomes.OfType<ReserveStockOutcome.Reserved>().Select(h => h.Reservation.ReservationId).ToList();
         Assert.Equal(5, held.Count);
         Assert.Equal(35, outcomes.OfType<ReserveStockOutcome.Insufficient>().Count());
         var item = await ItemAsync(b, "LAST");
@@ -60,10 +60,10 @@ public sealed class PostgresReplicaTests
         {
             var id = $"r-{round}";
             var outcomes = await Task.WhenAll(
-                a.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None),
-                b.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, CancellationToken.None));
+                a.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, commit: false, CancellationToken.None),
+                b.Reservations.ReserveStockAsync(id, [new("SKU", 2)], Ttl, commit: false, CancellationToken.None));
 
-            Assert.Single(outcomes.OfType<ReserveStockOutcome.Held>());
+            Assert.Single(outcomes.OfType<ReserveStockOutcome.Reserved>());
             Assert.Single(outcomes.OfType<ReserveStockOutcome.AlreadyReserved>());
         }
 
@@ -83,10 +83,10 @@ public sealed class PostgresReplicaTests
         for (var round = 0; round < 20; round++)
         {
             var outcomes = await Task.WhenAll(
-                a.Reservations.ReserveStockAsync($"r-{round}", [new("P", 1)], Ttl, CancellationToken.None),
-                b.Reservations.ReserveStockAsync($"r-{round}", [new("Q", 1)], Ttl, CancellationToken.None));
+                a.Reservations.ReserveStockAsync($"r-{round}", [new("P", 1)], Ttl, commit: false, CancellationToken.None),
+                b.Reservations.ReserveStockAsync($"r-{round}", [new("Q", 1)], Ttl, commit: false, CancellationToken.None));
 
-            Assert.Single(outcomes.OfType<ReserveStockOutcome.Held>());
+            Assert.Single(outcomes.OfType<ReserveStockOutcome.Reserved>());
             Assert.Single(outcomes.OfType<ReserveStockOutcome.RequestIdReused>());
         }
 
@@ -129,7 +129,7 @@ public sealed class PostgresReplicaTests
         await a.Items.CreateItemAsync(Definition("SKU", 100), CancellationToken.None);
         for (var index = 0; index < 20; index++)
         {
-            await a.Reservations.ReserveStockAsync($"r-{index}", [new("SKU", 2)], Ttl, CancellationToken.None);
+            await a.Reservations.ReserveStockAsync($"r-{index}", [new("SKU", 2)], Ttl, commit: false, CancellationToken.None);
         }
 
         // Commit races release, and half of the holds also get a second commit on the other replica.
@@ -161,7 +161,7 @@ public sealed class PostgresReplicaTests
         await a.Items.CreateItemAsync(Definition("Y", 100), CancellationToken.None);
         for (var index = 0; index < 60; index++)
         {
-            await (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("X", 1), new("Y", 1)], Ttl, CancellationToken.None);
+            await (index % 2 == 0 ? a : b).Reservations.ReserveStockAsync($"r-{index}", [new("X", 1), new("Y", 1)], Ttl, commit: false, CancellationToken.None);
         }
 
         using var service = new InventoryHost(configure: factory => factory

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Mesh.Inventory.V1;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Tests.Support;
 using Mesh.Orders.V1;
@@ -9,9 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Orders.Tests.Api;
 
 /// <summary>
-/// PlaceOrder when users or inventory fail: UNAVAILABLE and a resumable PENDING order before
-/// stock is held, compensation (release, REJECTED, ABORTED) after it, and the sweeper for
-/// orders nobody comes back for.
+/// PlaceOrder when users or inventory fail: UNAVAILABLE and a resumable PENDING order when the
+/// sale's outcome is unknown (a retry finds out and never sells twice), compensation (REJECTED,
+/// ABORTED) when a retry finds its earlier hold gone, and the sweeper for orders nobody comes
+/// back for.
 /// </summary>
 public abstract class PlaceOrderFailureTests
 {
@@ -25,15 +27,26 @@ public abstract class PlaceOrderFailureTests
     }
 
     [ContractFact]
-    public async Task PlaceOrder_CommitFails_AbortedStockReleasedAndOrderRejected()
+    public async Task PlaceOrder_RetryFindsItsEarlierHoldReleased_AbortedNothingSoldAndOrderRejected()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var request = Requests.Place(user, (sku, 4));
-        _mesh.InventoryFaults.FailBefore("CommitReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        _mesh.ClearFaults();
+        // A hold under the order's reservation id that is gone by the retry, as one made by an
+        // orders version that held before committing, and then expired or released.
+        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
+        var reservationId = ReservationIds.ForOrder(pending.OrderId);
+        await _mesh.Inventory.ReserveStockAsync(new ReserveStockRequest
+        {
+            ReservationId = reservationId,
+            Lines = { new ReservationLine { Sku = sku, Quantity = 4 } },
+        });
+        await _mesh.Inventory.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = reservationId });
 
         var exception = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
-        _mesh.ClearFaults();
         var retried = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
 
         Assert.Equal("DEPENDENCY_UNAVAILABLE", RpcAssert.Reason(exception));
@@ -42,49 +55,53 @@ public abstract class PlaceOrderFailureTests
         Assert.Equal((10, 0), await _mesh.StockAsync(sku));
         var order = Assert.Single(await _mesh.OrdersOfAsync(user));
         Assert.Equal(OrderState.Rejected, order.State);
-        Assert.Contains("released", order.Reason, StringComparison.Ordinal);
+        Assert.Contains("its reservation is Released", order.Reason, StringComparison.Ordinal);
         Assert.Equal(1000, order.Total.AmountMinor);
     }
 
     [ContractFact]
-    public async Task PlaceOrder_CommitAndReleaseBothFail_UnavailableOrderPendingThenRetryConfirms()
+    public async Task PlaceOrder_InventoryUnavailable_UnavailableOrderPendingNothingSoldThenRetryConfirms()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var request = Requests.Place(user, (sku, 4));
-        _mesh.InventoryFaults.FailBefore("CommitReservation", StatusCode.Unavailable);
-        _mesh.InventoryFaults.FailBefore("ReleaseReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
 
         var exception = await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
 
-        // Neither outcome is known, so nothing final is written: the hold stays, the order PENDING.
-        Assert.Contains("retry with the same request_id", exception.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal((6, 4), await _mesh.StockAsync(sku));
-        Assert.Equal(OrderState.Pending, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
+        Assert.Equal("DEPENDENCY_UNAVAILABLE", RpcAssert.Reason(exception));
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
+        Assert.Equal(OrderState.Pending, pending.State);
 
         _mesh.ClearFaults();
         var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
 
-        Assert.Equal(OrderState.Confirmed, placed.State);
+        Assert.Equal((pending.OrderId, OrderState.Confirmed), (placed.OrderId, placed.State));
         Assert.Equal((6, 0), await _mesh.StockAsync(sku));
     }
 
     [ContractFact]
-    public async Task PlaceOrder_CommitAppliedButAnswerLostAndReleaseFails_RetryConfirmsWithoutSellingTwice()
+    public async Task PlaceOrder_SaleAppliedButAnswerLost_UnavailableThenRetryConfirmsWithoutSellingTwice()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var request = Requests.Place(user, (sku, 3));
-        _mesh.InventoryFaults.FailAfter("CommitReservation", StatusCode.Unavailable);
-        _mesh.InventoryFaults.FailBefore("ReleaseReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
 
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
-        Assert.Equal(OrderState.Pending, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
-
+        var stockWhileUnknown = await _mesh.StockAsync(sku);
+        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
         _mesh.ClearFaults();
+        var reserves = _mesh.InventoryFaults.Calls("ReserveStock");
         var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
 
+        // Sold once, by the first attempt; the order kept the price it was sold at.
+        Assert.Equal((7, 0), stockWhileUnknown);
+        Assert.Equal(OrderState.Pending, pending.State);
+        Assert.Equal(pending.Total, placed.Total);
         Assert.Equal(OrderState.Confirmed, placed.State);
+        Assert.Equal(reserves + 1, _mesh.InventoryFaults.Calls("ReserveStock"));
         Assert.Equal((7, 0), await _mesh.StockAsync(sku));
     }
 
@@ -128,24 +145,6 @@ public abstract class PlaceOrderFailureTests
     }
 
     [ContractFact]
-    public async Task PlaceOrder_ReserveAnswerLost_RetryResumesWithTheSameSingleHold()
-    {
-        var user = await _mesh.CreateUserAsync();
-        var sku = await _mesh.CreateItemAsync(quantity: 10);
-        var request = Requests.Place(user, (sku, 3));
-        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
-
-        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
-        var stockWhileUnknown = await _mesh.StockAsync(sku);
-        _mesh.ClearFaults();
-        var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
-
-        Assert.Equal((7, 3), stockWhileUnknown);
-        Assert.Equal(OrderState.Confirmed, placed.State);
-        Assert.Equal((7, 0), await _mesh.StockAsync(sku));
-    }
-
-    [ContractFact]
     public async Task PlaceOrder_DownstreamRejectsOurRequest_InternalNotInvalidArgument()
     {
         var user = await _mesh.CreateUserAsync();
@@ -159,44 +158,46 @@ public abstract class PlaceOrderFailureTests
     }
 
     [ContractFact]
-    public async Task PlaceOrder_DeadlineShorterThanSlowCommit_DeadlineExceededAndStockReleased()
+    public async Task PlaceOrder_DeadlineShorterThanSlowSale_DeadlineExceededOrderPendingThenRetryConfirms()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
-        _mesh.InventoryFaults.Delay("CommitReservation", TimeSpan.FromSeconds(20));
-        // Long enough for a cold process to reach the commit, far shorter than the commit's delay.
+        var request = Requests.Place(user, (sku, 5));
+        _mesh.InventoryFaults.Delay("ReserveStock", TimeSpan.FromSeconds(20));
+        // Long enough for a cold process to reach the sale, far shorter than the sale's delay.
         var deadline = DateTime.UtcNow.AddSeconds(3);
 
-        var exception = await Assert.ThrowsAsync<RpcException>(() => _mesh.Orders.PlaceOrderAsync(
-            Requests.Place(user, (sku, 5)), deadline: deadline).ResponseAsync);
+        var exception = await Assert.ThrowsAsync<RpcException>(() => _mesh.Orders.PlaceOrderAsync(request, deadline: deadline).ResponseAsync);
 
         // Over TestServer (not over sockets) the client's own deadline reset sometimes surfaces
-        // as the test host's HttpResetTestException. And the commit's deadline is the caller's, so
-        // orders may finish compensating and answer ABORTED in the instant before the caller's
-        // own deadline timer fires. Either way the call ended at the deadline.
+        // as the test host's HttpResetTestException. Either way the call ended at the deadline.
         Assert.True(
             exception.StatusCode == StatusCode.DeadlineExceeded
-                || (exception.StatusCode == StatusCode.Internal && exception.Status.Detail.Contains("HttpResetTestException", StringComparison.Ordinal))
-                || (exception.StatusCode == StatusCode.Aborted && exception.Status.Detail.Contains("stock was released", StringComparison.Ordinal)),
+                || (exception.StatusCode == StatusCode.Internal && exception.Status.Detail.Contains("HttpResetTestException", StringComparison.Ordinal)),
             $"expected DeadlineExceeded but got {exception.StatusCode}: {exception.Status.Detail}");
         Assert.True(DateTime.UtcNow >= deadline.AddMilliseconds(-50), "the call ended well before its deadline");
 
-        // The commit arrived with the caller's deadline, not the 5 s client default; when it
-        // passed, compensation released the hold.
-        var commitDeadline = _mesh.InventoryFaults.LastDeadline("CommitReservation");
-        Assert.True(commitDeadline < deadline.AddSeconds(1), $"CommitReservation arrived with deadline {commitDeadline:O}; the caller's was {deadline:O}");
-        await Eventually.HoldsAsync(async () => await _mesh.StockAsync(sku) == (10, 0), "the hold is released", TimeSpan.FromSeconds(10));
-        await Eventually.HoldsAsync(
-            async () => (await _mesh.OrdersOfAsync(user)).Single().State == OrderState.Rejected, "the order is rejected", TimeSpan.FromSeconds(10));
+        // The sale arrived with the caller's deadline, not the 5 s client default, and was
+        // cancelled with it: nothing sold, the order left for a retry.
+        var saleDeadline = _mesh.InventoryFaults.LastDeadline("ReserveStock");
+        Assert.True(saleDeadline < deadline.AddSeconds(1), $"ReserveStock arrived with deadline {saleDeadline:O}; the caller's was {deadline:O}");
+        Assert.Equal((10, 0), await _mesh.StockAsync(sku));
+        Assert.Equal(OrderState.Pending, Assert.Single(await _mesh.OrdersOfAsync(user)).State);
+
+        _mesh.ClearFaults();
+        var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
+
+        Assert.Equal(OrderState.Confirmed, placed.State);
+        Assert.Equal((5, 0), await _mesh.StockAsync(sku));
     }
 
     [ContractFact]
-    public async Task Sweeper_OrderAbandonedWithStockHeld_ReleasesStockAndRejectsOrder()
+    public async Task Sweeper_OrderAbandonedBeforeItsSale_RejectsOrderAndSellsNothing()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var request = Requests.Place(user, (sku, 3));
-        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
         _mesh.ClearFaults();
 
@@ -212,6 +213,27 @@ public abstract class PlaceOrderFailureTests
         Assert.Equal(OrderState.Rejected, order.State);
         Assert.StartsWith("abandoned", order.Reason, StringComparison.Ordinal);
         Assert.Contains("abandoned", retried.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [ContractFact]
+    public async Task Sweeper_OrderAbandonedAfterItsSaleAnswerWasLost_ConfirmsItSoldOnce()
+    {
+        var user = await _mesh.CreateUserAsync();
+        var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 3));
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        _mesh.ClearFaults();
+
+        _mesh.OrdersClock.Offset = TimeSpan.FromMinutes(3);
+        var settled = await SweepAsync();
+        var retried = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
+
+        Assert.True(settled >= 1, $"expected the abandoned order to be settled, settled {settled}");
+        Assert.Equal((7, 0), await _mesh.StockAsync(sku));
+        var order = Assert.Single(await _mesh.OrdersOfAsync(user));
+        Assert.Equal((OrderState.Confirmed, 750L), (order.State, order.Total.AmountMinor));
+        Assert.Equal(order, retried);
     }
 
     [ContractFact]

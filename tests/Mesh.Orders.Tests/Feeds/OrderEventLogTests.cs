@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Mesh.Inventory.V1;
 using Mesh.Orders.Domain;
 using Mesh.Orders.Storage;
 using Mesh.Orders.Tests.Support;
@@ -97,14 +98,24 @@ public abstract class OrderEventLogTests
     }
 
     [ContractFact]
-    public async Task PlaceOrder_CommitFailsAndIsCompensated_AppendsPlacedThenRejected()
+    public async Task PlaceOrder_RetryFindsItsHoldGoneAndIsCompensated_AppendsPlacedThenRejected()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
+        var request = Requests.Place(user, (sku, 4));
         var head = await _mesh.OrderEventHeadAsync();
-        _mesh.InventoryFaults.FailBefore("CommitReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
+        _mesh.ClearFaults();
+        var reservationId = ReservationIds.ForOrder(Assert.Single(await _mesh.OrdersOfAsync(user)).OrderId);
+        await _mesh.Inventory.ReserveStockAsync(new ReserveStockRequest
+        {
+            ReservationId = reservationId,
+            Lines = { new ReservationLine { Sku = sku, Quantity = 4 } },
+        });
+        await _mesh.Inventory.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = reservationId });
 
-        await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 4))).ResponseAsync);
+        await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
 
         var events = await _mesh.OrderEventsAfterAsync(head);
         Assert.Equal([OrderEventType.OrderPlaced, OrderEventType.OrderRejected], events.Select(e => e.Type));
@@ -114,14 +125,13 @@ public abstract class OrderEventLogTests
     }
 
     [ContractFact]
-    public async Task PlaceOrder_CommitOutcomeUnknownThenRetried_PlacedOnceThenConfirmed()
+    public async Task PlaceOrder_SaleOutcomeUnknownThenRetried_PlacedOnceThenConfirmed()
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 10);
         var request = Requests.Place(user, (sku, 3));
         var head = await _mesh.OrderEventHeadAsync();
-        _mesh.InventoryFaults.FailAfter("CommitReservation", StatusCode.Unavailable);
-        _mesh.InventoryFaults.FailBefore("ReleaseReservation", StatusCode.Unavailable);
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
 
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
         var whilePending = await _mesh.OrderEventsAfterAsync(head);

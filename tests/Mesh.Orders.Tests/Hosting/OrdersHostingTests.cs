@@ -149,8 +149,7 @@ public sealed class OrdersHostingTests
     }
 
     [Theory]
-    [InlineData("Mesh:Orders:ReservationTtl", "00:00:00")]
-    [InlineData("Mesh:Orders:ReservationTtl", "00:20:00")]
+    [InlineData("Mesh:Orders:AbandonAfter", "00:00:00")]
     [InlineData("Mesh:Orders:AbandonAfter", "-00:00:01")]
     [InlineData("Mesh:Orders:SweepInterval", "00:00:00")]
     public async Task Start_InvalidOrdersOption_RefusesToStartNamingTheSection(string key, string value)

@@ -87,9 +87,10 @@ public sealed class OrdersReplicaTests : IAsyncLifetime
     {
         var user = await Mesh.CreateUserAsync();
         var sku = await Mesh.CreateItemAsync(quantity: 10);
-        Mesh.InventoryFaults.Delay("CommitReservation", TimeSpan.FromSeconds(2));
+        var sales = Mesh.InventoryFaults.Calls("ReserveStock");
+        Mesh.InventoryFaults.Delay("ReserveStock", TimeSpan.FromSeconds(2));
         var slow = Task.Run(() => ReplicaA.PlaceOrderAsync(Requests.Place(user, (sku, 2))).ResponseAsync);
-        await Eventually.HoldsAsync(() => Mesh.InventoryFaults.Calls("CommitReservation") > 0, "the saga reaches its commit", TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(() => Mesh.InventoryFaults.Calls("ReserveStock") > sales, "the saga reaches its sale", TimeSpan.FromSeconds(10));
         Mesh.OrdersClock.Offset = TimeSpan.FromMinutes(3); // long past AbandonAfter
 
         var sweptWhileRunning = await Task.WhenAll(SweepAsync(Mesh.OrdersHost.Services), SweepAsync(_replicaB!.Services));
@@ -99,9 +100,9 @@ public sealed class OrdersReplicaTests : IAsyncLifetime
         Assert.Equal(OrderState.Confirmed, placed.State);
         Assert.Equal((8, 0), await Mesh.StockAsync(sku));
 
-        // Now an order really abandoned: its saga stopped after the hold, and nobody retries.
+        // Now an order really abandoned: its sale never reached inventory, and nobody retries.
         Mesh.ClearFaults();
-        Mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+        Mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => ReplicaB.PlaceOrderAsync(Requests.Place(user, (sku, 3))).ResponseAsync);
         Mesh.ClearFaults();
         var head = await Mesh.OrderEventHeadAsync();

@@ -74,7 +74,6 @@ public sealed class TracePropagationTests : IDisposable
         {
             "/mesh.users.v1.UserService/GetUser",
             "/mesh.inventory.v1.InventoryService/ReserveStock",
-            "/mesh.inventory.v1.InventoryService/CommitReservation",
         })
         {
             var server = await WaitForServerSpanAsync(caller.TraceId, method);

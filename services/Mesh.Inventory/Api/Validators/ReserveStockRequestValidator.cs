@@ -22,7 +22,11 @@ public sealed class ReserveStockRequestValidator : IRequestValidator<ReserveStoc
             }
         }
 
-        if (request.Ttl is { } ttl && !ReservationTtl.IsWithinBounds(ttl.Seconds, ttl.Nanos))
+        if (request.Ttl is not null && request.Commit)
+        {
+            errors.Add("ttl", "must be unset when commit is true: a committed reservation holds nothing");
+        }
+        else if (request.Ttl is { } ttl && !ReservationTtl.IsWithinBounds(ttl.Seconds, ttl.Nanos))
         {
             errors.Add("ttl", "must be 1 second to 15 minutes (normalised: nanos 0 to 999,999,999), or unset for 5 minutes");
         }
