@@ -139,6 +139,23 @@ public abstract class EventLogContractTests
     }
 
     [ContractFact]
+    public async Task NextChange_CommitThatAppendedNothingToTheLog_WakesNobodyUntilAnAppend()
+    {
+        await using var harness = await CreateHarnessAsync();
+        await Task.WhenAny(harness.Log.NextChange(), Task.Delay(TimeSpan.FromMilliseconds(500)));
+        var change = harness.Log.NextChange();
+
+        // A write of the same database that appends nothing (as a consumer storing its cursor):
+        // every follower of the log waking to read nothing would cost each of them a read per commit.
+        await harness.AppendAsync([], DateTimeOffset.UtcNow);
+        var woken = await Task.WhenAny(change, Task.Delay(TimeSpan.FromMilliseconds(300))) == change;
+        await harness.AppendOneAsync("a");
+
+        Assert.False(woken, "a commit that appended nothing to the log woke its followers");
+        await change.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [ContractFact]
     public async Task StreamAsync_ConcurrentWritersRaceLiveFollowers_EveryFollowerSeesEveryCommittedEventOnceInOrder()
     {
         const int writers = 8;

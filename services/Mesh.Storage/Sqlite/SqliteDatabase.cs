@@ -31,7 +31,10 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     private readonly SqliteReaderPool _readers = new(IdleReaders);
     private readonly string _connectionString;
     private readonly string _createConnectionString;
-    private readonly ChangeSignal _commits = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ChangeSignal> _appendSignals = new(StringComparer.Ordinal);
+
+    // The event logs the running group appended to; touched only by the writer, under the write lock.
+    private readonly HashSet<string> _appendedInGroup = new(StringComparer.Ordinal);
     private LongLivedSqliteConnection? _writer;
     private int _generation;
     private long _groupCommits;
@@ -157,10 +160,15 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     }
 
     /// <summary>
-    /// Completes after the next write transaction commits. Feed streams take this task before
-    /// they read, so a commit between their read and their wait is never missed.
+    /// Completes after the next write transaction that appended to event log <paramref name="log"/>
+    /// commits; commits that appended nothing to it (a consumer's cursor, another log) wake nobody
+    /// here. Feed streams take this task before they read, so a commit between their read and
+    /// their wait is never missed.
     /// </summary>
-    public Task NextCommit() => _commits.Next();
+    public Task NextAppend(string log) => _appendSignals.GetOrAdd(log, static _ => new ChangeSignal()).Next();
+
+    /// <summary>Records, inside a write transaction, that it appended to <paramref name="log"/>: its commit wakes that log's readers.</summary>
+    internal void NoteAppend(string log) => _appendedInGroup.Add(log);
 
     /// <summary>Runs read-only <paramref name="work"/> on a reader connection of its own for the duration.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken = default)
@@ -290,6 +298,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
 
         Exception? groupFailure = null;
         LongLivedSqliteConnection? connection = null;
+        _appendedInGroup.Clear();
         try
         {
             connection = Writer();
@@ -309,7 +318,11 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
 
             await transaction.CommitAsync(CancellationToken.None);
             Interlocked.Increment(ref _groupCommits);
-            _commits.Signal();
+            // A write rolled back to its savepoint may have noted an append: a wake for nothing, harmless.
+            foreach (var log in _appendedInGroup)
+            {
+                _appendSignals.GetOrAdd(log, static _ => new ChangeSignal()).Signal();
+            }
         }
         catch (Exception failure)
         {

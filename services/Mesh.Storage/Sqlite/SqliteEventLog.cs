@@ -80,7 +80,9 @@ public sealed class SqliteEventLog : IEventLog
         command.Parameters.AddWithValue("$key", filterKey);
         command.Parameters.AddWithValue("$payload", payload.ToByteArray());
         command.Parameters.AddWithValue("$time", occurTime.ToUnixTimeMilliseconds());
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        var sequence = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        Database.NoteAppend(Name);
+        return sequence;
     }
 
     /// <inheritdoc />
@@ -101,7 +103,7 @@ public sealed class SqliteEventLog : IEventLog
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task NextChange() => Database.NextCommit();
+    public Task NextChange() => Database.NextAppend(Name);
 
     /// <summary>
     /// Up to <paramref name="limit"/> events with after &lt; sequence ≤ through, oldest first,
