@@ -145,7 +145,7 @@ public sealed class PlaceOrderSaga(
             // Another attempt's sale got there first: the order is placed.
             var confirmed = await store.ConfirmAsync(orderId, Now());
             metrics.Recovered();
-            logger.LogInformation("Confirmed order {OrderId}: its commit had gone through", orderId);
+            logger.LogInformation("Confirmed order {OrderId}: its sale had gone through", orderId);
             return confirmed;
         }
 

@@ -96,7 +96,7 @@ public abstract class PlaceOrderFailureTests
         var reserves = _mesh.InventoryFaults.Calls("ReserveStock");
         var placed = (await _mesh.Orders.PlaceOrderAsync(request)).Order;
 
-        // Sold once, by the first attempt; the order kept the price it was sold at.
+        // Sold once, by the first attempt, and confirmed by the retry (at the same price: it did not change in between).
         Assert.Equal((7, 0), stockWhileUnknown);
         Assert.Equal(OrderState.Pending, pending.State);
         Assert.Equal(pending.Total, placed.Total);
