@@ -162,12 +162,6 @@ public sealed class InventoryGrpcService(
                     "Reserved {LineCount} lines as {ReservationId} ({State})",
                     reserved.Reservation.Lines.Count, reserved.Reservation.ReservationId, reserved.Reservation.Status);
                 return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(reserved.Reservation) };
-            case ReserveStockOutcome.AlreadyReserved existing when request.Commit && existing.Reservation.Status == ReservationStatus.Held:
-                // A retry of a sale whose first call only got as far as a hold (or a hold made without commit).
-                var change = await reservations.CommitReservationAsync(request.ReservationId, context.CancellationToken)
-                    ?? throw new InvalidOperationException($"Reservation '{request.ReservationId}' vanished after it was found.");
-                LogChange(change);
-                return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(change.Reservation) };
             case ReserveStockOutcome.AlreadyReserved existing:
                 return new ReserveStockResponse { Reservation = InventoryMapper.ToProto(existing.Reservation) };
             case ReserveStockOutcome.RequestIdReused:

@@ -19,15 +19,34 @@ public sealed class ReservationStore(StoreDatabase database, InventoryEventLog e
 
     /// <summary>
     /// Holds every line or none, once per reservation id; with <paramref name="commit"/> a new
-    /// hold is committed in the same transaction (its stock sold). An existing reservation is
-    /// returned as it is: committing an earlier hold is <see cref="CommitReservationAsync"/>'s job.
+    /// hold is committed in the same transaction (its stock sold), and a retry commits an earlier
+    /// hold still HELD (an overdue one is returned EXPIRED, unsold).
     /// </summary>
-    public Task<ReserveStockOutcome> ReserveStockAsync(
+    public async Task<ReserveStockOutcome> ReserveStockAsync(
         string reservationId, IReadOnlyList<ReservationLineRecord> lines, TimeSpan ttl, bool commit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reservationId);
         ArgumentNullException.ThrowIfNull(lines);
-        return WriteAsync<ReserveStockOutcome>(async write =>
+        var outcome = await ReserveAsync(reservationId, lines, ttl, commit, cancellationToken);
+        if (commit && outcome is ReserveStockOutcome.AlreadyReserved { Reservation.Status: ReservationStatus.Held })
+        {
+            // In a transaction of its own, which takes the reservation's row lock before its items
+            // (the order ReservationSettlement keeps); found above, and reservations are never deleted.
+            var committed = await CommitReservationAsync(reservationId, cancellationToken)
+                ?? throw new InvalidOperationException($"Reservation '{reservationId}' vanished after it was found.");
+            return new ReserveStockOutcome.AlreadyReserved(committed.Reservation);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Commits a held reservation (or expires it when overdue); null when it does not exist.</summary>
+    public Task<ReservationChange?> CommitReservationAsync(string reservationId, CancellationToken cancellationToken) =>
+        ChangeReservationAsync(reservationId, ReservationLifecycle.AfterCommit, cancellationToken);
+
+    private Task<ReserveStockOutcome> ReserveAsync(
+        string reservationId, IReadOnlyList<ReservationLineRecord> lines, TimeSpan ttl, bool commit, CancellationToken cancellationToken) =>
+        WriteAsync<ReserveStockOutcome>(async write =>
         {
             // Replicas deciding the same id run one after the other; the second sees the first's hold.
             await write.Session.Dialect.LockAsync(write.Session, ReservationKeyClass, reservationId);
@@ -84,11 +103,6 @@ public sealed class ReservationStore(StoreDatabase database, InventoryEventLog e
                 await FindReservationAsync(write.Session, reservationId)
                 ?? throw new InvalidOperationException($"Reservation '{reservationId}' vanished inside a transaction."));
         }, cancellationToken);
-    }
-
-    /// <summary>Commits a held reservation (or expires it when overdue); null when it does not exist.</summary>
-    public Task<ReservationChange?> CommitReservationAsync(string reservationId, CancellationToken cancellationToken) =>
-        ChangeReservationAsync(reservationId, ReservationLifecycle.AfterCommit, cancellationToken);
 
     /// <summary>Releases a held reservation (or expires it when overdue); null when it does not exist.</summary>
     public Task<ReservationChange?> ReleaseReservationAsync(string reservationId, CancellationToken cancellationToken) =>

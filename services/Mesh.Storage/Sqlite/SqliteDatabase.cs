@@ -165,7 +165,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
     /// here. Feed streams take this task before they read, so a commit between their read and
     /// their wait is never missed.
     /// </summary>
-    public Task NextAppend(string log) => _appendSignals.GetOrAdd(log, static _ => new ChangeSignal()).Next();
+    public Task NextAppend(string log) => SignalOf(log).Next();
 
     /// <summary>Records, inside a write transaction, that it appended to <paramref name="log"/>: its commit wakes that log's readers.</summary>
     internal void NoteAppend(string log) => _appendedInGroup.Add(log);
@@ -260,6 +260,8 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
         }
     }
 
+    private ChangeSignal SignalOf(string log) => _appendSignals.GetOrAdd(log, static _ => new ChangeSignal());
+
     /// <summary>Closes every connection; a write in flight closes the writer when it ends.</summary>
     public void Dispose()
     {
@@ -321,7 +323,7 @@ public sealed class SqliteDatabase : StoreDatabase, IDisposable
             // A write rolled back to its savepoint may have noted an append: a wake for nothing, harmless.
             foreach (var log in _appendedInGroup)
             {
-                _appendSignals.GetOrAdd(log, static _ => new ChangeSignal()).Signal();
+                SignalOf(log).Signal();
             }
         }
         catch (Exception failure)

@@ -11,8 +11,6 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
 {
     private readonly InventoryHost _host = host;
 
-    private static string NewReservationId() => "order:" + Guid.NewGuid();
-
     private static ReserveStockRequest SellRequest(string reservationId, params (string Sku, long Quantity)[] lines)
     {
         var request = InventoryHost.ReserveRequest(reservationId, lines);
@@ -30,7 +28,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
         var tee = InventoryHost.NewSku();
         await _host.CreateItemAsync(mug, 10);
         await _host.CreateItemAsync(tee, 3);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         var head = await _host.HeadAsync();
 
         var reservation = await SellAsync(id, (tee, 3), (mug, 4));
@@ -57,7 +55,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         var first = await SellAsync(id, (sku, 3));
         var before = await _host.SnapshotAsync();
         _host.Time.Advance(TimeSpan.FromMinutes(10));
@@ -74,7 +72,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         var held = await _host.ReserveAsync(id, (sku, 4));
 
         var sold = await SellAsync(id, (sku, 4));
@@ -90,7 +88,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 4));
         _host.Time.Advance(TimeSpan.FromMinutes(6));
 
@@ -106,7 +104,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 4));
         await _host.Client.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = id });
 
@@ -121,11 +119,11 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await SellAsync(id, (sku, 2));
         // A sale is never due for expiry, however long it sits.
         _host.Time.Advance(TimeSpan.FromMinutes(20));
-        await _host.ReserveAsync(NewReservationId(), (sku, 1));
+        await _host.ReserveAsync(InventoryHost.NewReservationId(), (sku, 1));
 
         var error = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
             () => _host.Client.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = id }).ResponseAsync);
@@ -144,7 +142,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
         var head = await _host.HeadAsync();
 
         var error = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
-            () => _host.Client.ReserveStockAsync(SellRequest(NewReservationId(), (sku, 3))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(SellRequest(InventoryHost.NewReservationId(), (sku, 3))).ResponseAsync);
 
         Assert.Equal("INSUFFICIENT_STOCK", RpcAssert.Reason(error));
         Assert.Equal(before, await _host.SnapshotAsync());
@@ -159,7 +157,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
         var before = await _host.SnapshotAsync();
 
         await RpcAssert.FailsAsync(StatusCode.NotFound,
-            () => _host.Client.ReserveStockAsync(SellRequest(NewReservationId(), (known, 1), (InventoryHost.NewSku(), 1))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(SellRequest(InventoryHost.NewReservationId(), (known, 1), (InventoryHost.NewSku(), 1))).ResponseAsync);
 
         Assert.Equal(before, await _host.SnapshotAsync());
     }
@@ -169,7 +167,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 5);
-        var request = SellRequest(NewReservationId(), (sku, 1));
+        var request = SellRequest(InventoryHost.NewReservationId(), (sku, 1));
         request.Ttl = Duration.FromTimeSpan(TimeSpan.FromSeconds(60));
         var before = await _host.SnapshotAsync();
 
@@ -184,7 +182,7 @@ public abstract class ReserveStockCommitTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 2));
         var before = await _host.SnapshotAsync();
 

@@ -11,8 +11,6 @@ public abstract class ReserveStockTests(InventoryHost host)
 {
     private readonly InventoryHost _host = host;
 
-    private static string NewReservationId() => "order:" + Guid.NewGuid();
-
     [ContractFact]
     public async Task ReserveStock_EnoughStock_HoldsEveryLineForFiveMinutesByDefault()
     {
@@ -20,7 +18,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var tee = InventoryHost.NewSku();
         await _host.CreateItemAsync(mug, 10);
         await _host.CreateItemAsync(tee, 3);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
 
         var reservation = await _host.ReserveAsync(id, (tee, 3), (mug, 4));
 
@@ -43,7 +41,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 1);
-        var request = InventoryHost.ReserveRequest(NewReservationId(), (sku, 1));
+        var request = InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (sku, 1));
         request.Ttl = new Duration { Seconds = seconds, Nanos = nanos };
 
         var reservation = (await _host.Client.ReserveStockAsync(request)).Reservation;
@@ -61,7 +59,7 @@ public abstract class ReserveStockTests(InventoryHost host)
             await _host.CreateItemAsync(sku, 10_000);
         }
 
-        var reservation = await _host.ReserveAsync(NewReservationId(), skus.Select(sku => (sku, 10_000L)).ToArray());
+        var reservation = await _host.ReserveAsync(InventoryHost.NewReservationId(), skus.Select(sku => (sku, 10_000L)).ToArray());
 
         Assert.Equal(50, reservation.Lines.Count);
         var items = await _host.Client.BatchGetItemsAsync(new BatchGetItemsRequest { Skus = { skus } });
@@ -80,7 +78,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var before = await _host.SnapshotAsync();
 
         var error = await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (plenty, 50), (few, 3), (none, 1))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (plenty, 50), (few, 3), (none, 1))).ResponseAsync);
 
         Assert.Equal("INSUFFICIENT_STOCK", RpcAssert.Reason(error));
         var violations = error.GetRpcStatus()!.GetDetail<PreconditionFailure>()!.Violations;
@@ -95,11 +93,11 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 5);
-        await _host.ReserveAsync(NewReservationId(), (sku, 4));
+        await _host.ReserveAsync(InventoryHost.NewReservationId(), (sku, 4));
         var before = await _host.SnapshotAsync();
 
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition,
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (sku, 2))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (sku, 2))).ResponseAsync);
 
         Assert.Equal(before, await _host.SnapshotAsync());
     }
@@ -112,7 +110,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var before = await _host.SnapshotAsync();
 
         var error = await RpcAssert.FailsAsync(StatusCode.NotFound,
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (known, 1), (InventoryHost.NewSku(), 1))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (known, 1), (InventoryHost.NewSku(), 1))).ResponseAsync);
 
         Assert.Equal("NOT_FOUND", RpcAssert.Reason(error));
         Assert.Equal("lines[1].sku", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
@@ -124,7 +122,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var request = InventoryHost.ReserveRequest(NewReservationId(), (sku, 3));
+        var request = InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (sku, 3));
         var first = (await _host.Client.ReserveStockAsync(request)).Reservation;
         var before = await _host.SnapshotAsync();
         _host.Time.Advance(TimeSpan.FromSeconds(10));
@@ -143,7 +141,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var b = InventoryHost.NewSku();
         await _host.CreateItemAsync(a, 10);
         await _host.CreateItemAsync(b, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         var first = await _host.ReserveAsync(id, (a, 1), (b, 2));
 
         var retried = await _host.ReserveAsync(id, (b, 2), (a, 1));
@@ -157,7 +155,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 3));
         await _host.Client.CommitReservationAsync(new CommitReservationRequest { ReservationId = id });
 
@@ -173,10 +171,10 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 3);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 3));
         await _host.Client.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = id });
-        await _host.ReserveAsync(NewReservationId(), (sku, 3));
+        await _host.ReserveAsync(InventoryHost.NewReservationId(), (sku, 3));
 
         var retried = await _host.ReserveAsync(id, (sku, 3));
 
@@ -192,7 +190,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var other = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 10);
         await _host.CreateItemAsync(other, 10);
-        var id = NewReservationId();
+        var id = InventoryHost.NewReservationId();
         await _host.ReserveAsync(id, (sku, 3));
         var before = await _host.SnapshotAsync();
         var request = extraLine
@@ -244,7 +242,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     public async Task ReserveStock_NoLines_FailsNamingLines()
     {
         await RpcAssert.InvalidFieldAsync("lines",
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId())).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId())).ResponseAsync);
     }
 
     [ContractFact]
@@ -253,7 +251,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var lines = Enumerable.Range(0, 51).Select(_ => (InventoryHost.NewSku(), 1L)).ToArray();
 
         await RpcAssert.InvalidFieldAsync("lines",
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), lines)).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), lines)).ResponseAsync);
     }
 
     [ContractFact]
@@ -264,7 +262,7 @@ public abstract class ReserveStockTests(InventoryHost host)
         var before = await _host.SnapshotAsync();
 
         await RpcAssert.InvalidFieldAsync("lines[1]",
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (sku, 1), (sku, 2))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (sku, 1), (sku, 2))).ResponseAsync);
 
         Assert.Equal(before, await _host.SnapshotAsync());
     }
@@ -273,7 +271,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     public async Task ReserveStock_MalformedSku_FailsNamingLineSku()
     {
         await RpcAssert.InvalidFieldAsync("lines[1].sku",
-            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(NewReservationId(), (InventoryHost.NewSku(), 1), ("no spaces", 1))).ResponseAsync);
+            () => _host.Client.ReserveStockAsync(InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (InventoryHost.NewSku(), 1), ("no spaces", 1))).ResponseAsync);
     }
 
     [ContractTheory]
@@ -289,7 +287,7 @@ public abstract class ReserveStockTests(InventoryHost host)
     {
         var sku = InventoryHost.NewSku();
         await _host.CreateItemAsync(sku, 1);
-        var request = InventoryHost.ReserveRequest(NewReservationId(), (sku, 1));
+        var request = InventoryHost.ReserveRequest(InventoryHost.NewReservationId(), (sku, 1));
         request.Ttl = new Duration { Seconds = seconds, Nanos = nanos };
         var before = await _host.SnapshotAsync();
 

@@ -179,6 +179,24 @@ public abstract class InventoryStoreContractTests
     }
 
     [ContractFact]
+    public async Task ReserveStockAsync_CommitRetryOfAHold_CommitsItOnceAndAnnouncesTheCommit()
+    {
+        await using var harness = await CreateHarnessAsync();
+        await CreateAsync(harness, "A-1");
+        await ReserveAsync(harness, "r-1", new ReservationLineRecord("A-1", 3));
+        var after = (await harness.Log.PositionAsync(CancellationToken.None)).Head;
+
+        var first = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, commit: true, CancellationToken.None);
+        var again = await harness.Reservations.ReserveStockAsync("r-1", [new("A-1", 3)], Ttl, commit: true, CancellationToken.None);
+
+        Assert.Equal(ReservationStatus.Committed, Assert.IsType<ReserveStockOutcome.AlreadyReserved>(first).Reservation.Status);
+        Assert.Equal(ReservationStatus.Committed, Assert.IsType<ReserveStockOutcome.AlreadyReserved>(again).Reservation.Status);
+        Assert.Equal((7L, 0L), ((await ItemAsync(harness, "A-1")).OnHand, (await ItemAsync(harness, "A-1")).Reserved));
+        var announced = (await harness.Log.EventsAsync()).Where(e => e.Sequence > after).ToList();
+        Assert.Equal((InventoryEventType.ReservationCommitted, "r-1"), (Assert.Single(announced).Type, announced[0].ReservationId));
+    }
+
+    [ContractFact]
     public async Task ReserveStockAsync_RetryReusedUnknownOrShort_HoldsNothingMore()
     {
         await using var harness = await CreateHarnessAsync();

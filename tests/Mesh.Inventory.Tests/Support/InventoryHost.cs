@@ -61,6 +61,9 @@ public sealed class InventoryHost : IDisposable, IAsyncDisposable
     public string DatabasePath => Factory.DatabasePath;
 
     /// <summary>A sku no other test uses.</summary>
+    /// <summary>A reservation id shaped like the ones orders uses.</summary>
+    public static string NewReservationId() => "order:" + Guid.NewGuid();
+
     public static string NewSku(string prefix = "T") => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 21, 64)];
 
     public static CreateItemRequest ItemRequest(string sku, long quantity, long priceMinor = 1250, string name = "Test item", string currency = "EUR") => new()

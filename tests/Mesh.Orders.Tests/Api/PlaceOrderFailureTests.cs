@@ -35,16 +35,7 @@ public abstract class PlaceOrderFailureTests
         _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
         _mesh.ClearFaults();
-        // A hold under the order's reservation id that is gone by the retry, as one made by an
-        // orders version that held before committing, and then expired or released.
-        var pending = Assert.Single(await _mesh.OrdersOfAsync(user));
-        var reservationId = ReservationIds.ForOrder(pending.OrderId);
-        await _mesh.Inventory.ReserveStockAsync(new ReserveStockRequest
-        {
-            ReservationId = reservationId,
-            Lines = { new ReservationLine { Sku = sku, Quantity = 4 } },
-        });
-        await _mesh.Inventory.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = reservationId });
+        await _mesh.HoldAndReleaseForOrderAsync(Assert.Single(await _mesh.OrdersOfAsync(user)).OrderId, sku, 4);
 
         var exception = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
         var retried = await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);

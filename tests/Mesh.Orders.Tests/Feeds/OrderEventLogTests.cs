@@ -107,13 +107,7 @@ public abstract class OrderEventLogTests
         _mesh.InventoryFaults.FailBefore("ReserveStock", StatusCode.Unavailable);
         await RpcAssert.FailsAsync(StatusCode.Unavailable, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
         _mesh.ClearFaults();
-        var reservationId = ReservationIds.ForOrder(Assert.Single(await _mesh.OrdersOfAsync(user)).OrderId);
-        await _mesh.Inventory.ReserveStockAsync(new ReserveStockRequest
-        {
-            ReservationId = reservationId,
-            Lines = { new ReservationLine { Sku = sku, Quantity = 4 } },
-        });
-        await _mesh.Inventory.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = reservationId });
+        await _mesh.HoldAndReleaseForOrderAsync(Assert.Single(await _mesh.OrdersOfAsync(user)).OrderId, sku, 4);
 
         await RpcAssert.FailsAsync(StatusCode.Aborted, () => _mesh.Orders.PlaceOrderAsync(request).ResponseAsync);
 

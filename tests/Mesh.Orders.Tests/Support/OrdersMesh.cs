@@ -136,6 +136,22 @@ public sealed class OrdersMesh : IDisposable
     }
 
     /// <summary>(available, reserved) units of <paramref name="sku"/>.</summary>
+    /// <summary>
+    /// Holds <paramref name="quantity"/> of <paramref name="sku"/> under the order's reservation id and
+    /// releases it again: a hold gone unsold, as one made by an orders version that held before it
+    /// committed leaves it behind.
+    /// </summary>
+    public async Task HoldAndReleaseForOrderAsync(string orderId, string sku, long quantity)
+    {
+        var reservationId = ReservationIds.ForOrder(orderId);
+        await Inventory.ReserveStockAsync(new ReserveStockRequest
+        {
+            ReservationId = reservationId,
+            Lines = { new ReservationLine { Sku = sku, Quantity = quantity } },
+        });
+        await Inventory.ReleaseReservationAsync(new ReleaseReservationRequest { ReservationId = reservationId });
+    }
+
     public async Task<(long Available, long Reserved)> StockAsync(string sku)
     {
         var item = (await Inventory.GetItemAsync(new GetItemRequest { Sku = sku })).Item;

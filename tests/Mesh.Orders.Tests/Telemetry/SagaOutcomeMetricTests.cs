@@ -30,5 +30,23 @@ public sealed class SagaOutcomeMetricTests : IDisposable
         Assert.Equal(0, watch.Total("outcome", "compensated"));
     }
 
+    [Fact]
+    public async Task Outcomes_SaleAnswerLostThenRetried_CountsUnknownThenConfirmed()
+    {
+        using var watch = new MetricWatch(_mesh.OrdersHost.Services.GetRequiredService<IMeterFactory>(), SagaMetrics.MeterName, "mesh.orders.saga.outcomes");
+        var request = Requests.Place(await _mesh.CreateUserAsync(), (await _mesh.CreateItemAsync(quantity: 2), 1));
+        _mesh.InventoryFaults.FailAfter("ReserveStock", StatusCode.Unavailable);
+
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, async () => await _mesh.Orders.PlaceOrderAsync(request));
+        var unknownWhilePending = watch.Total("outcome", "unknown");
+        _mesh.ClearFaults();
+        await _mesh.Orders.PlaceOrderAsync(request);
+
+        Assert.Equal(1, unknownWhilePending);
+        Assert.Equal(1, watch.Total("outcome", "unknown"));
+        Assert.Equal(1, watch.Total("outcome", "confirmed"));
+        Assert.Equal(0, watch.Total("outcome", "compensated"));
+    }
+
     public void Dispose() => _mesh.Dispose();
 }
