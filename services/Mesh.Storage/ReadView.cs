@@ -77,6 +77,38 @@ public sealed class ReadView<TValue>
         return LoadAsync(key, state, load, cancellationToken);
     }
 
+    /// <summary>
+    /// The value of <paramref name="key"/> if memory holds it, without loading: for a caller with
+    /// a slower path of its own to fall back on. False too when the data behind the view is gone.
+    /// </summary>
+    public bool TryPeek(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TValue? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = null;
+        if (_guard is not null)
+        {
+            try
+            {
+                _guard();
+            }
+            catch
+            {
+                // The caller's own path reports it (a load fails the same way).
+                InvalidateAll();
+                return false;
+            }
+        }
+
+        if (!_entries.TryGetValue(key, out var kept))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _hits);
+        value = kept;
+        return true;
+    }
+
     /// <summary>Forgets <paramref name="key"/>; call it after a transaction that changed it ends (committed or not).</summary>
     public void Invalidate(string key)
     {

@@ -10,6 +10,8 @@ namespace Mesh.Orders.Clients;
 /// shows out of stock is rejected at once. Otherwise it asks inventory
 /// (<see cref="InventoryCatalogPricer"/>). The cache only screens: the reservation stays the
 /// authority on stock, so a line the cache thinks is in stock can still be refused by ReserveStock.
+/// For a new order, <see cref="TryPriceLocallyAsync"/> lets the saga store the price with the
+/// order's first write.
 /// </summary>
 public sealed class CachedCatalogPricer(
     InventoryCatalogConsumer feed,
@@ -38,14 +40,11 @@ public sealed class CachedCatalogPricer(
         }
 
         // Priced first, so a currency mismatch is reported before stock, as on the inventory path.
-        var priced = OrderPricing.Price(lines, cached.ToDictionary(pair => pair.Key, pair => pair.Value.ToCatalogItem(), StringComparer.Ordinal));
+        var priced = OrderPricing.Price(lines, CatalogOf(cached));
         metrics.CacheHit();
         if (screenStock)
         {
-            var shortages = lines
-                .Where(line => cached[line.Sku].Available < line.Quantity)
-                .Select(line => new StockShortage(line.Sku, line.Quantity, cached[line.Sku].Available))
-                .ToList();
+            var shortages = ShortagesIn(lines, cached);
             if (shortages.Count > 0)
             {
                 throw new OrderRejectedException(OrderErrors.InsufficientStock(shortages));
@@ -54,4 +53,42 @@ public sealed class CachedCatalogPricer(
 
         return priced;
     }
+
+    public async Task<PricedOrder?> TryPriceLocallyAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (!feed.IsLive)
+        {
+            return null;
+        }
+
+        var cached = await cache.FindAsync(lines.Select(line => line.Sku).ToList(), cancellationToken);
+        if (cached.Count < lines.Count || ShortagesIn(lines, cached).Count > 0)
+        {
+            return null;
+        }
+
+        PricedOrder priced;
+        try
+        {
+            priced = OrderPricing.Price(lines, CatalogOf(cached));
+        }
+        catch (OrderRejectedException)
+        {
+            // Mixed currencies: PriceAsync rejects it again on the saga's full path, which stores the rejection.
+            return null;
+        }
+
+        // Counted by the saga, once the claim has stored it (a retry's price is dropped).
+        return priced;
+    }
+
+    private static Dictionary<string, CatalogItem> CatalogOf(IReadOnlyDictionary<string, CachedItem> cached) =>
+        cached.ToDictionary(pair => pair.Key, pair => pair.Value.ToCatalogItem(), StringComparer.Ordinal);
+
+    private static List<StockShortage> ShortagesIn(IReadOnlyList<RequestedLine> lines, IReadOnlyDictionary<string, CachedItem> cached) =>
+        lines
+            .Where(line => cached[line.Sku].Available < line.Quantity)
+            .Select(line => new StockShortage(line.Sku, line.Quantity, cached[line.Sku].Available))
+            .ToList();
 }

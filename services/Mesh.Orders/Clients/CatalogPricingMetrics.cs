@@ -6,7 +6,8 @@ namespace Mesh.Orders.Clients;
 /// <summary>
 /// How orders were priced, as the counter <c>mesh.orders.catalog.pricings</c> tagged
 /// <c>source</c> (<c>cache</c> or <c>inventory</c>) and <c>reason</c>: a cache that keeps
-/// falling back is a feed that is down or behind.
+/// falling back is a feed that is down or behind. <c>cache</c>/<c>at_claim</c> counts new orders
+/// priced before their claim and stored with it in one write (user and skus known locally).
 /// </summary>
 public sealed class CatalogPricingMetrics : IDisposable
 {
@@ -25,6 +26,9 @@ public sealed class CatalogPricingMetrics : IDisposable
 
     /// <summary>Priced from the cache with no call to inventory.</summary>
     public void CacheHit() => Count("cache", "hit");
+
+    /// <summary>Priced from the cache before the claim, which stored the price with the new order.</summary>
+    public void PricedAtClaim() => Count("cache", "at_claim");
 
     /// <summary>Priced by inventory because the cache could not answer; <paramref name="reason"/> says why.</summary>
     public void Fallback(string reason) => Count("inventory", reason);

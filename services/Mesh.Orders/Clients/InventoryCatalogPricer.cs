@@ -25,6 +25,10 @@ public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClie
         return OrderPricing.Price(lines, catalog);
     }
 
+    /// <summary>Null: this pricer holds no catalog, so every pricing is a call (<see cref="PriceAsync"/>).</summary>
+    public Task<PricedOrder?> TryPriceLocallyAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken) =>
+        Task.FromResult<PricedOrder?>(null);
+
     private static CatalogItem ToCatalogItem(Item item)
     {
         var price = item.UnitPrice ?? throw new InvalidOperationException($"inventory returned item '{item.Sku}' without a unit price");

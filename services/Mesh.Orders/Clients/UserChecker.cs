@@ -37,6 +37,13 @@ public sealed class UserChecker(UserService.UserServiceClient users, UserDirecto
         }
     }
 
+    /// <summary>
+    /// True when the users directory already knows <paramref name="userId"/> as active: the check
+    /// passes with no call. False says nothing: <see cref="CheckAsync"/> decides.
+    /// </summary>
+    public bool IsKnownActive(string userId) =>
+        directory.TryFind(userId, out var user) && user.State == UserState.Active;
+
     private static async Task<User?> GetAsync(UserService.UserServiceClient users, string userId, CancellationToken cancellationToken)
     {
         try

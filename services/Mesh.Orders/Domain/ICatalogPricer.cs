@@ -15,4 +15,12 @@ public interface ICatalogPricer
     /// the units it needs no longer show as available.
     /// </summary>
     Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Prices a new order from what this process holds, with no call to another service, or
+    /// returns null: when it cannot answer locally, and when the lines would be rejected (the
+    /// saga's full path then decides the rejection and stores it). Stock is screened as by
+    /// <see cref="PriceAsync"/> with screenStock.
+    /// </summary>
+    Task<PricedOrder?> TryPriceLocallyAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken);
 }

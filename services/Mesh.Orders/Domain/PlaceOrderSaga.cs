@@ -8,7 +8,9 @@ namespace Mesh.Orders.Domain;
 
 /// <summary>
 /// PlaceOrder across the mesh: claim the request_id, check the user, price the lines, store the
-/// priced order, sell the stock (inventory holds and commits it in one call), confirm. Every step
+/// priced order, sell the stock (inventory holds and commits it in one call), confirm. When the
+/// user and the prices are known locally, a new order is claimed already priced (one write for
+/// the first three steps). Every step
 /// is idempotent, so a request that stopped midway (crash, dependency down) is resumed by a retry
 /// with the same request_id.
 /// <list type="bullet">
@@ -32,6 +34,7 @@ public sealed class PlaceOrderSaga(
     StockReleaser releaser,
     TimeProvider time,
     SagaMetrics metrics,
+    CatalogPricingMetrics pricings,
     ILogger<PlaceOrderSaga> logger)
 {
     public async Task<OrderRecord> PlaceAsync(PlaceOrderCommand command, CancellationToken cancellationToken)
@@ -40,8 +43,9 @@ public sealed class PlaceOrderSaga(
 
         // A duplicate arriving while this request_id's saga runs (on any replica) waits here, then finds its result.
         await using var held = await locks.AcquireAsync(command.RequestId, cancellationToken);
+        var priced = await PriceLocallyAsync(command, cancellationToken);
         var claim = await store.ClaimAsync(
-            new NewOrder(Guid.CreateVersion7().ToString(), command.RequestId, command.RequestHash, command.UserId, command.Lines, Now()),
+            new NewOrder(Guid.CreateVersion7().ToString(), command.RequestId, command.RequestHash, command.UserId, command.Lines, Now(), priced),
             cancellationToken);
         var order = claim.Order;
         if (!string.Equals(order.RequestHash, command.RequestHash, StringComparison.Ordinal))
@@ -60,6 +64,11 @@ public sealed class PlaceOrderSaga(
         // Every order starts here: Debug, or the shipped level would log each one.
         if (claim.Created)
         {
+            if (priced is not null)
+            {
+                pricings.PricedAtClaim();
+            }
+
             logger.LogDebug("Placing order {OrderId} for request {RequestId}", order.OrderId, order.RequestId);
         }
         else
@@ -69,7 +78,7 @@ public sealed class PlaceOrderSaga(
 
         try
         {
-            return await RunAsync(order.OrderId, command, resumed: !claim.Created, cancellationToken);
+            return await RunAsync(order.OrderId, command, resumed: !claim.Created, storedPrice: claim.Created ? priced : null, cancellationToken);
         }
         catch (RpcException exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,15 +89,28 @@ public sealed class PlaceOrderSaga(
         }
     }
 
-    private async Task<OrderRecord> RunAsync(string orderId, PlaceOrderCommand command, bool resumed, CancellationToken cancellationToken)
+    /// <summary>
+    /// The order's price when both the user check and the pricing can be answered in memory and
+    /// from the local catalog cache and would pass; the claim then stores it, one write instead of
+    /// two. Null otherwise, and the full path decides (and stores) every other outcome as before.
+    /// </summary>
+    private async Task<PricedOrder?> PriceLocallyAsync(PlaceOrderCommand command, CancellationToken cancellationToken) =>
+        users.IsKnownActive(command.UserId) ? await pricer.TryPriceLocallyAsync(command.Lines, cancellationToken) : null;
+
+    private async Task<OrderRecord> RunAsync(
+        string orderId, PlaceOrderCommand command, bool resumed, PricedOrder? storedPrice, CancellationToken cancellationToken)
     {
         ReservationState sale;
         try
         {
-            await users.CheckAsync(command.UserId, cancellationToken);
-            var priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
-            // Before the sale: a sale whose answer is lost is confirmed later with this price.
-            await store.SavePricingAsync(orderId, priced, Now());
+            if (storedPrice is null)
+            {
+                await users.CheckAsync(command.UserId, cancellationToken);
+                var priced = await pricer.PriceAsync(command.Lines, screenStock: !resumed, cancellationToken);
+                // Before the sale: a sale whose answer is lost is confirmed later with this price.
+                await store.SavePricingAsync(orderId, priced, Now());
+            }
+
             sale = await SellAsync(orderId, command.Lines, cancellationToken);
         }
         catch (OrderRejectedException rejection)

@@ -47,6 +47,13 @@ public sealed class UserDirectory(
         string userId, TState state, Func<string, TState, CancellationToken, Task<User?>> load, CancellationToken cancellationToken) =>
         _users.GetAsync(userId, state, load, cancellationToken);
 
+    /// <summary><paramref name="userId"/>'s user if the directory is live and holds it; no call is made.</summary>
+    public bool TryFind(string userId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out User? user)
+    {
+        user = null;
+        return IsLive && _users.TryPeek(userId, out user);
+    }
+
     protected override async Task FollowAsync(CancellationToken cancellationToken)
     {
         var users = clients.CreateClient<UserService.UserServiceClient>(nameof(UserService.UserServiceClient));

@@ -42,7 +42,9 @@ public sealed class OrderStore(StoreDatabase database, IEventLog log)
     /// <summary>
     /// Inserts <paramref name="order"/> as PENDING unless its request_id is taken; either way
     /// returns the order holding the request_id. Its order id is new, so the holder is this
-    /// order exactly when this call created it.
+    /// order exactly when this call created it. A priced new order is stored with its prices and
+    /// announced (ORDER_PLACED) in the same transaction, as <see cref="SavePricingAsync"/> would;
+    /// the prices of an order that lost the claim are dropped.
     /// </summary>
     public Task<OrderClaim> ClaimAsync(NewOrder order, CancellationToken cancellationToken)
     {
@@ -55,25 +57,47 @@ public sealed class OrderStore(StoreDatabase database, IEventLog log)
             userId = order.UserId,
             now = order.Now.ToUnixTimeMilliseconds(),
         });
+        var priced = order.Priced;
+        if (priced is not null)
+        {
+            parameters.Add("currency", priced.CurrencyCode);
+            parameters.Add("total", priced.TotalMinor);
+            if (priced.Lines.Count != order.Lines.Count
+                || priced.Lines.Where((line, i) => line.Sku != order.Lines[i].Sku || line.Quantity != order.Lines[i].Quantity).Any())
+            {
+                throw new ArgumentException($"order {order.OrderId} is priced for other lines than it has", nameof(order));
+            }
+        }
+
         var lines = string.Join(", ", order.Lines.Select((line, i) =>
         {
             parameters.Add($"l{i}", (long)i);
             parameters.Add($"s{i}", line.Sku);
             parameters.Add($"q{i}", line.Quantity);
-            return $"(@l{i}, @s{i}, @q{i})";
+            if (priced is null)
+            {
+                return $"(@l{i}, @s{i}, @q{i})";
+            }
+
+            parameters.Add($"n{i}", priced.Lines[i].Name);
+            parameters.Add($"u{i}", priced.Lines[i].UnitPriceMinor);
+            parameters.Add($"t{i}", priced.Lines[i].LineTotalMinor);
+            return $"(@l{i}, @s{i}, @q{i}, @n{i}, @u{i}, @t{i})";
         }));
 
         // A competing claim not yet committed makes ON CONFLICT wait for it, then do nothing; the
         // lines go in only if the order did (its order id is new). Each later statement takes a
         // new snapshot in READ COMMITTED, so the SELECT sees the claim ON CONFLICT waited for.
         // A unique violation all the same is a lost race: WriteAsync decides again.
+        // Unpriced, the price columns stay NULL: no untyped NULL parameters in VALUES, which
+        // PostgreSQL would take for text.
         var sql = $"""
-            INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms)
-            VALUES (@orderId, @requestId, @requestHash, @userId, 'pending', '', @now, @now)
+            INSERT INTO orders (order_id, request_id, request_hash, user_id, state, reason, create_time_ms, update_time_ms{(priced is null ? "" : ", currency_code, total_minor")})
+            VALUES (@orderId, @requestId, @requestHash, @userId, 'pending', '', @now, @now{(priced is null ? "" : ", @currency, @total")})
             ON CONFLICT (request_id) DO NOTHING;
             {(order.Lines.Count == 0 ? string.Empty : $"""
-                INSERT INTO order_lines (order_id, line_no, sku, quantity)
-                SELECT @orderId, line.column1, line.column2, line.column3 FROM (VALUES {lines}) AS line
+                INSERT INTO order_lines (order_id, line_no, sku, quantity{(priced is null ? "" : ", name, unit_price_minor, line_total_minor")})
+                SELECT @orderId, line.column1, line.column2, line.column3{(priced is null ? "" : ", line.column4, line.column5, line.column6")} FROM (VALUES {lines}) AS line
                 WHERE EXISTS (SELECT 1 FROM orders WHERE order_id = @orderId);
                 """)}
             SELECT {Columns} FROM orders WHERE request_id = @requestId;
@@ -85,7 +109,13 @@ public sealed class OrderStore(StoreDatabase database, IEventLog log)
             await using var results = await MultipleAsync(session, sql, parameters);
             var holder = await ReadOrderAsync(results)
                 ?? throw new InvalidOperationException($"request_id {order.RequestId} has no order after its claim");
-            return new OrderClaim(holder, Created: string.Equals(holder.OrderId, order.OrderId, StringComparison.Ordinal));
+            var created = string.Equals(holder.OrderId, order.OrderId, StringComparison.Ordinal);
+            if (created && priced is not null)
+            {
+                await AnnounceAsync(session, OrderEventType.OrderPlaced, holder, order.Now);
+            }
+
+            return new OrderClaim(holder, created);
         }, cancellationToken);
     }
 

@@ -68,6 +68,55 @@ public abstract class OrderStoreContractTests
     }
 
     [ContractFact]
+    public async Task ClaimAsync_NewRequestPriced_StoresThePricesAndAnnouncesPlacedOnce()
+    {
+        await using var storage = await CreateHarnessAsync();
+        var order = NewOrder("user-1", ("pen", 3), ("pad", 1)) with { Priced = PenAndPad };
+
+        var claim = await storage.Orders.ClaimAsync(order, CancellationToken.None);
+        var stored = await storage.SecondReplicaOrders.FindAsync(order.OrderId, CancellationToken.None);
+        // A resumed saga prices again: nothing more to announce.
+        await storage.SecondReplicaOrders.SavePricingAsync(order.OrderId, PenAndPad, T0.AddSeconds(1));
+
+        Assert.True(claim.Created);
+        Assert.Equal((OrderStatus.Pending, "USD", 2749L), (claim.Order.Status, claim.Order.CurrencyCode, claim.Order.TotalMinor));
+        Assert.Equal([new OrderLineRecord("pen", 3, "Pen", 250, 750), new OrderLineRecord("pad", 1, "Pad", 1999, 1999)], claim.Order.Lines);
+        Assert.Equal(Proto(claim.Order), Proto(stored));
+        var placed = Assert.Single(await EventsAsync(storage));
+        Assert.Equal((OrderEventType.OrderPlaced, order.OrderId, 2749L), (placed.Type, placed.Order.OrderId, placed.Order.Total.AmountMinor));
+        Assert.Equal(T0, placed.OccurTime.ToDateTimeOffset());
+    }
+
+    [ContractFact]
+    public async Task ClaimAsync_PricedButRequestIdTaken_ReturnsTheHolderUnpricedAndAnnouncesNothing()
+    {
+        await using var storage = await CreateHarnessAsync();
+        var first = NewOrder("user-1", ("pen", 3), ("pad", 1));
+        await storage.Orders.ClaimAsync(first, CancellationToken.None);
+
+        var again = await storage.SecondReplicaOrders.ClaimAsync(
+            first with { OrderId = Guid.NewGuid().ToString(), Priced = PenAndPad }, CancellationToken.None);
+
+        Assert.False(again.Created);
+        Assert.Equal(first.OrderId, again.Order.OrderId);
+        Assert.Null(again.Order.TotalMinor);
+        Assert.All(again.Order.Lines, line => Assert.Null(line.UnitPriceMinor));
+        Assert.Empty(await EventsAsync(storage));
+    }
+
+    [ContractFact]
+    public async Task ClaimAsync_PricedForOtherLines_ThrowsAndStoresNothing()
+    {
+        await using var storage = await CreateHarnessAsync();
+        var order = NewOrder("user-1", ("pen", 2), ("pad", 1)) with { Priced = PenAndPad };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.Orders.ClaimAsync(order, CancellationToken.None));
+
+        Assert.Null(await storage.Orders.FindAsync(order.OrderId, CancellationToken.None));
+        Assert.Empty(await EventsAsync(storage));
+    }
+
+    [ContractFact]
     public async Task SavePricingAsync_PricedTwice_StoresPricesAndAnnouncesPlacedOnce()
     {
         await using var storage = await CreateHarnessAsync();
@@ -226,6 +275,10 @@ public abstract class OrderStoreContractTests
         Assert.Null(await storage.Orders.FindAsync(Guid.NewGuid().ToString(), CancellationToken.None));
     }
 
+    // Three pens at 2.50 and a pad at 19.99, as NewOrder("…", ("pen", 3), ("pad", 1)) asks.
+    protected static readonly PricedOrder PenAndPad =
+        new("USD", [new PricedLine("pen", "Pen", 3, 250, 750), new PricedLine("pad", "Pad", 1, 1999, 1999)], 2749);
+
     protected static NewOrder NewOrder(string userId, params (string Sku, long Quantity)[] lines) =>
         new(Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), "hash-" + userId, userId,
             lines.Select(line => new RequestedLine(line.Sku, line.Quantity)).ToList(), T0);
@@ -263,6 +316,8 @@ public sealed class PostgresOrderStoreTests : OrderStoreContractTests, IRequires
         var claim = await NpgsqlCommands.SentByAsync(() => storage.Orders.ClaimAsync(order, CancellationToken.None));
         var pricing = await NpgsqlCommands.SentByAsync(() => storage.Orders.SavePricingAsync(order.OrderId, priced, T0));
         var confirm = await NpgsqlCommands.SentByAsync(() => storage.Orders.ConfirmAsync(order.OrderId, T0));
+        var pricedOrder = NewOrder("user-1", ("pen", 3), ("pad", 1)) with { Priced = PenAndPad };
+        var pricedClaim = await NpgsqlCommands.SentByAsync(() => storage.Orders.ClaimAsync(pricedOrder, CancellationToken.None));
 
         // Six round trips for the three writes: one command each, then its COMMIT.
         Assert.Collection(claim, sql => Assert.StartsWith("INSERT INTO orders", sql, StringComparison.Ordinal));
@@ -271,6 +326,10 @@ public sealed class PostgresOrderStoreTests : OrderStoreContractTests, IRequires
             sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
         Assert.Collection(confirm,
             sql => Assert.StartsWith("UPDATE orders", sql, StringComparison.Ordinal),
+            sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
+        // Claimed already priced: still one command, its ORDER_PLACED in the COMMIT's batch.
+        Assert.Collection(pricedClaim,
+            sql => Assert.StartsWith("INSERT INTO orders", sql, StringComparison.Ordinal),
             sql => Assert.Contains("COMMIT", sql, StringComparison.Ordinal));
     }
 }

@@ -205,6 +205,15 @@ public sealed class OrdersMesh : IDisposable
     public Task UserDirectoryLiveAsync() =>
         Eventually.HoldsAsync(() => UserDirectory.IsLive, "the users feed is live", TimeSpan.FromSeconds(15));
 
+    /// <summary>Waits until orders' user directory holds <paramref name="userId"/>, loading it as an order's user check would.</summary>
+    public Task UserKnownAsync(string userId) =>
+        Eventually.HoldsAsync(async () =>
+        {
+            await UserDirectory.FindAsync(userId, Users, static async (id, users, token) =>
+                (await users.GetUserAsync(new GetUserRequest { UserId = id }, cancellationToken: token)).User, CancellationToken.None);
+            return UserDirectory.TryFind(userId, out _);
+        }, $"orders' user directory holds {userId}", TimeSpan.FromSeconds(15));
+
     /// <summary>Cuts the users feed and waits until orders has noticed.</summary>
     public async Task CutUsersFeedAsync()
     {
