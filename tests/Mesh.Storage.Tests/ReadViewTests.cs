@@ -141,6 +141,44 @@ public sealed class ReadViewTests
     }
 
     [Fact]
+    public async Task TryPeek_AnswersOnlyFromMemory_NeverLoads()
+    {
+        var view = new ReadView<string>(capacity: 10);
+        var source = new Source { ["a"] = "one" };
+
+        Assert.False(view.TryPeek("a", out _));
+        await ReadAsync(view, source, "a");
+        Assert.True(view.TryPeek("a", out var kept));
+        Assert.Equal("one", kept);
+        view.Invalidate("a");
+
+        Assert.False(view.TryPeek("a", out _));
+        Assert.Equal(1, source.Loads);
+        Assert.Equal((1L, 1L), (view.Hits, view.Loads));
+    }
+
+    [Fact]
+    public async Task TryPeek_GuardThrows_NothingAnsweredAndTheViewForgetsEverything()
+    {
+        var gone = false;
+        var view = new ReadView<string>(capacity: 10, guard: () =>
+        {
+            if (gone)
+            {
+                throw new InvalidOperationException("the data is gone");
+            }
+        });
+        await ReadAsync(view, new Source { ["a"] = "one" }, "a");
+
+        gone = true;
+        Assert.False(view.TryPeek("a", out _));
+        gone = false;
+
+        Assert.Equal(0, view.Count);
+        Assert.False(view.TryPeek("a", out _));
+    }
+
+    [Fact]
     public void Constructor_NegativeCapacity_Refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReadView<string>(-1));
 

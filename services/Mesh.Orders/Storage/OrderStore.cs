@@ -17,8 +17,9 @@ namespace Mesh.Orders.Storage;
 /// write that changes nothing announces nothing.
 /// </summary>
 /// <remarks>
-/// PlaceOrder's three writes are hand-tuned on purpose: each sends all its statements as one
-/// multi-statement command (one round trip before the COMMIT), because they run inside
+/// PlaceOrder's writes (the claim, priced or not, the pricing, the confirmation) are hand-tuned on
+/// purpose: each sends all its statements as one multi-statement command (one round trip before
+/// the COMMIT), because they run inside
 /// transactions holding the order's row lock, and on a busy machine every round trip also waits
 /// for this process's next turn. Plain SQL and Dapper, the same on both providers.
 /// </remarks>
