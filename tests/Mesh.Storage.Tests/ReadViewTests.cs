@@ -120,20 +120,14 @@ public sealed class ReadViewTests
     [Fact]
     public async Task GetAsync_GuardThrows_ReadFailsAndTheViewForgetsEverything()
     {
-        var gone = false;
-        var view = new ReadView<string>(capacity: 10, guard: () =>
-        {
-            if (gone)
-            {
-                throw new InvalidOperationException("the data is gone");
-            }
-        });
+        var data = new DataBehind();
+        var view = new ReadView<string>(capacity: 10, guard: data.EnsureThere);
         var source = new Source { ["a"] = "one" };
         await ReadAsync(view, source, "a");
 
-        gone = true;
+        data.Gone = true;
         await Assert.ThrowsAsync<InvalidOperationException>(() => ReadAsync(view, source, "a").AsTask());
-        gone = false;
+        data.Gone = false;
 
         Assert.Equal(0, view.Count);
         Assert.Equal("one", await ReadAsync(view, source, "a"));
@@ -160,19 +154,13 @@ public sealed class ReadViewTests
     [Fact]
     public async Task TryPeek_GuardThrows_NothingAnsweredAndTheViewForgetsEverything()
     {
-        var gone = false;
-        var view = new ReadView<string>(capacity: 10, guard: () =>
-        {
-            if (gone)
-            {
-                throw new InvalidOperationException("the data is gone");
-            }
-        });
+        var data = new DataBehind();
+        var view = new ReadView<string>(capacity: 10, guard: data.EnsureThere);
         await ReadAsync(view, new Source { ["a"] = "one" }, "a");
 
-        gone = true;
+        data.Gone = true;
         Assert.False(view.TryPeek("a", out _));
-        gone = false;
+        data.Gone = false;
 
         Assert.Equal(0, view.Count);
         Assert.False(view.TryPeek("a", out _));
@@ -198,6 +186,20 @@ public sealed class ReadViewTests
         ReadAsync(scratch, source, probe).AsTask().GetAwaiter().GetResult();
         ReadAsync(scratch, source, probe).AsTask().GetAwaiter().GetResult();
         return source.Loads == 2;
+    }
+
+    /// <summary>The data a view's guard checks: gone, the guard throws.</summary>
+    private sealed class DataBehind
+    {
+        public bool Gone { get; set; }
+
+        public void EnsureThere()
+        {
+            if (Gone)
+            {
+                throw new InvalidOperationException("the data is gone");
+            }
+        }
     }
 
     private sealed class Source : Dictionary<string, string>
