@@ -88,6 +88,10 @@ public abstract class OrderEventLogTests
     {
         var user = await _mesh.CreateUserAsync();
         var sku = await _mesh.CreateItemAsync(quantity: 1);
+        // Screened by orders' catalog cache, the order is refused before it is priced. A sku not
+        // cached yet would be priced through inventory first, and ORDER_PLACED would precede the
+        // rejection by the sale.
+        await _mesh.CachedItemAsync(sku);
         var head = await _mesh.OrderEventHeadAsync();
 
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => _mesh.Orders.PlaceOrderAsync(Requests.Place(user, (sku, 5))).ResponseAsync);
