@@ -55,19 +55,7 @@ public sealed class ReadView<TValue>
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(load);
-        if (_guard is not null)
-        {
-            try
-            {
-                _guard();
-            }
-            catch
-            {
-                InvalidateAll();
-                throw;
-            }
-        }
-
+        EnsureDataThere();
         if (_entries.TryGetValue(key, out var kept))
         {
             Interlocked.Increment(ref _hits);
@@ -85,18 +73,14 @@ public sealed class ReadView<TValue>
     {
         ArgumentNullException.ThrowIfNull(key);
         value = null;
-        if (_guard is not null)
+        try
         {
-            try
-            {
-                _guard();
-            }
-            catch
-            {
-                // The caller's own path reports it (a load fails the same way).
-                InvalidateAll();
-                return false;
-            }
+            EnsureDataThere();
+        }
+        catch
+        {
+            // The caller's own path reports it (a load fails the same way).
+            return false;
         }
 
         if (!_entries.TryGetValue(key, out var kept))
@@ -176,6 +160,25 @@ public sealed class ReadView<TValue>
         }
 
         return value;
+    }
+
+    /// <summary>Runs the guard; when the data behind the view is gone, forgets everything and throws.</summary>
+    private void EnsureDataThere()
+    {
+        if (_guard is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _guard();
+        }
+        catch
+        {
+            InvalidateAll();
+            throw;
+        }
     }
 
     private Stripe StripeOf(string key) => _stripes[(StringComparer.Ordinal.GetHashCode(key) & int.MaxValue) % StripeCount];

@@ -23,20 +23,12 @@ public sealed class CachedCatalogPricer(
     public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        if (!feed.IsLive)
+        var (cached, fallback) = await FindAllAsync(lines, cancellationToken);
+        if (cached is null)
         {
-            metrics.Fallback("feed_not_live");
-            logger.LogDebug("Pricing through inventory: the catalog feed is not live");
-            return await inventory.PriceAsync(lines, screenStock, cancellationToken);
-        }
-
-        var cached = await cache.FindAsync(lines.Select(line => line.Sku).ToList(), cancellationToken);
-        if (cached.Count < lines.Count)
-        {
-            // A sku created a moment ago, or unknown: only inventory can tell which.
-            metrics.Fallback("sku_not_cached");
-            logger.LogDebug("Pricing through inventory: {Missing} of {Lines} skus are not in the catalog cache", lines.Count - cached.Count, lines.Count);
-            return await inventory.PriceAsync(lines, screenStock, cancellationToken);
+            metrics.Fallback(fallback!);
+            logger.LogDebug("Pricing through inventory: {Reason}", fallback);
+            return await inventory.PriceAsync(lines, cancellationToken);
         }
 
         // Priced first, so a currency mismatch is reported before stock, as on the inventory path.
@@ -57,30 +49,39 @@ public sealed class CachedCatalogPricer(
     public async Task<PricedOrder?> TryPriceLocallyAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
-        if (!feed.IsLive)
+        var (cached, _) = await FindAllAsync(lines, cancellationToken);
+        if (cached is null || ShortagesIn(lines, cached).Count > 0)
         {
             return null;
         }
 
-        var cached = await cache.FindAsync(lines.Select(line => line.Sku).ToList(), cancellationToken);
-        if (cached.Count < lines.Count || ShortagesIn(lines, cached).Count > 0)
-        {
-            return null;
-        }
-
-        PricedOrder priced;
         try
         {
-            priced = OrderPricing.Price(lines, CatalogOf(cached));
+            // Counted by the saga, once the claim has stored it (a retry's price is dropped).
+            return OrderPricing.Price(lines, CatalogOf(cached));
         }
         catch (OrderRejectedException)
         {
             // Mixed currencies: PriceAsync rejects it again on the saga's full path, which stores the rejection.
             return null;
         }
+    }
 
-        // Counted by the saga, once the claim has stored it (a retry's price is dropped).
-        return priced;
+    /// <summary>
+    /// Every line's cached item, or null and the fallback reason (a metric tag) when the cache
+    /// cannot answer for inventory: the feed is not live, or a sku is not cached (created a moment
+    /// ago, or unknown: only inventory can tell which).
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, CachedItem>? Items, string? Fallback)> FindAllAsync(
+        IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
+    {
+        if (!feed.IsLive)
+        {
+            return (null, "feed_not_live");
+        }
+
+        var cached = await cache.FindAsync(lines.Select(line => line.Sku).ToList(), cancellationToken);
+        return cached.Count < lines.Count ? (null, "sku_not_cached") : (cached, null);
     }
 
     private static Dictionary<string, CatalogItem> CatalogOf(IReadOnlyDictionary<string, CachedItem> cached) =>

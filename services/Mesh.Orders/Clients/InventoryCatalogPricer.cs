@@ -4,10 +4,13 @@ using Mesh.Orders.Domain;
 
 namespace Mesh.Orders.Clients;
 
-/// <summary>Prices lines with one inventory BatchGetItems call; stock is left to the reservation.</summary>
-public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClient inventory) : ICatalogPricer
+/// <summary>
+/// Prices lines with one inventory BatchGetItems call, for <see cref="CachedCatalogPricer"/> when
+/// its cache cannot answer; stock is left to the reservation.
+/// </summary>
+public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClient inventory)
 {
-    public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, bool screenStock, CancellationToken cancellationToken)
+    public async Task<PricedOrder> PriceAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var request = new BatchGetItemsRequest { Skus = { lines.Select(line => line.Sku) } };
@@ -24,10 +27,6 @@ public sealed class InventoryCatalogPricer(InventoryService.InventoryServiceClie
         var catalog = response.Items.ToDictionary(item => item.Sku, ToCatalogItem, StringComparer.Ordinal);
         return OrderPricing.Price(lines, catalog);
     }
-
-    /// <summary>Null: this pricer holds no catalog, so every pricing is a call (<see cref="PriceAsync"/>).</summary>
-    public Task<PricedOrder?> TryPriceLocallyAsync(IReadOnlyList<RequestedLine> lines, CancellationToken cancellationToken) =>
-        Task.FromResult<PricedOrder?>(null);
 
     private static CatalogItem ToCatalogItem(Item item)
     {

@@ -1,9 +1,9 @@
 namespace Mesh.Orders.Domain;
 
 /// <summary>
-/// Prices an order's lines at current catalog prices: from orders' local catalog cache, fed by
-/// inventory's WatchInventory (<see cref="CachedCatalogPricer"/>), or from inventory directly
-/// (<see cref="InventoryCatalogPricer"/>).
+/// Prices an order's lines at current catalog prices (<see cref="Mesh.Orders.Clients.CachedCatalogPricer"/>:
+/// from orders' local catalog cache, fed by inventory's WatchInventory, or from inventory when
+/// the cache cannot answer).
 /// </summary>
 public interface ICatalogPricer
 {
